@@ -1,0 +1,78 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { operationsByResource } from './operations';
+import type { OperationModule } from './types';
+
+/**
+ * Runs the chosen operation for every input item: one at a time, or up to the operation's
+ * concurrency limit. Results keep input order; every output item is paired with its input item;
+ * with "Continue On Fail" a failing item becomes an `{error}` item and the others still complete.
+ */
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const action: OperationModule | undefined = operationsByResource[resource]?.[operation];
+	if (!action) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of resource "${resource}" is not supported`);
+	}
+
+	const concurrency = Math.max(1, Math.min(items.length, action.maxConcurrency ? action.maxConcurrency.call(this) : 1));
+	const results: INodeExecutionData[][] = new Array(items.length);
+	const signal = this.getExecutionCancelSignal?.();
+
+	const failures: Array<{ itemIndex: number; error: unknown }> = [];
+
+	const runItem = async (itemIndex: number): Promise<void> => {
+		try {
+			const output = await action.execute.call(this, itemIndex);
+			results[itemIndex] = output.map((item) => ({ ...item, pairedItem: { item: itemIndex } }));
+		} catch (error) {
+			if (this.continueOnFail() && !signal?.aborted) {
+				results[itemIndex] = [
+					{
+						json: { error: (error as Error).message, ...errorDetails(error) },
+						pairedItem: { item: itemIndex },
+					},
+				];
+				return;
+			}
+			failures.push({ itemIndex, error });
+		}
+	};
+
+	// Workers take the next item until all are done; after a failure no new item is started, but
+	// the ones already running finish (their remote tasks are billed either way).
+	let next = 0;
+	const worker = async (): Promise<void> => {
+		while (next < items.length && failures.length === 0) {
+			const itemIndex = next++;
+			await runItem(itemIndex);
+		}
+	};
+	await Promise.all(Array.from({ length: concurrency }, worker));
+
+	if (failures.length) {
+		const first = failures.sort((a, b) => a.itemIndex - b.itemIndex)[0];
+		throw asNodeError(this, first.error, first.itemIndex);
+	}
+	return [results.flat()];
+}
+
+function asNodeError(context: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		if (error.context) error.context.itemIndex = itemIndex;
+		return error;
+	}
+	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
+}
+
+function errorDetails(error: unknown): Record<string, string> {
+	const details: Record<string, string> = {};
+	const description = (error as NodeApiError).description;
+	if (description) details.description = description;
+	const taskId = /\[task (\d+)\]/.exec((error as Error).message ?? '')?.[1];
+	if (taskId) details.taskId = taskId;
+	return details;
+}

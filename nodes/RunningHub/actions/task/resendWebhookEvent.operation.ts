@@ -1,0 +1,29 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { validateWebhookUrl } from '../../helpers/validation';
+import { apiRequestV1 } from '../../transport';
+import { getTaskId, taskIdField } from './common';
+import { getWebhookEventDetail } from './webhookEvent';
+
+export const description: INodeProperties[] = [
+	taskIdField(['resendWebhookEvent']),
+	{
+		displayName: 'Send To URL',
+		name: 'webhookUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'https://my-n8n.example.com/webhook/…',
+		description: 'Where to deliver the event this time. Leave empty to send it to the URL the task was created with.',
+		displayOptions: { show: { resource: ['task'], operation: ['resendWebhookEvent'] } },
+	},
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const taskId = getTaskId(this, itemIndex);
+	const webhookUrl = validateWebhookUrl(this, (this.getNodeParameter('webhookUrl', itemIndex, '') as string).trim(), itemIndex, 'Send To URL');
+	const detail = await getWebhookEventDetail(this, taskId);
+	const body: { webhookId: string; webhookUrl?: string } = { webhookId: detail.webhookId };
+	if (webhookUrl) body.webhookUrl = webhookUrl;
+	await apiRequestV1.call(this, { path: '/task/openapi/retryWebhook', body, taskId });
+	return [{ json: { taskId, webhookId: detail.webhookId, resent: true, webhookUrl: webhookUrl || detail.webhookUrl } }];
+}

@@ -1,0 +1,107 @@
+import type { IBinaryKeyData, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { TaskOutput } from './taskResult';
+import { extensionOfUrl } from './taskResult';
+
+const MIME_BY_EXTENSION: Record<string, string> = {
+	png: 'image/png',
+	jpg: 'image/jpeg',
+	jpeg: 'image/jpeg',
+	webp: 'image/webp',
+	gif: 'image/gif',
+	bmp: 'image/bmp',
+	mp4: 'video/mp4',
+	mov: 'video/quicktime',
+	webm: 'video/webm',
+	mkv: 'video/x-matroska',
+	avi: 'video/x-msvideo',
+	mp3: 'audio/mpeg',
+	wav: 'audio/wav',
+	flac: 'audio/flac',
+	ogg: 'audio/ogg',
+	m4a: 'audio/mp4',
+	glb: 'model/gltf-binary',
+	gltf: 'model/gltf+json',
+	obj: 'model/obj',
+	fbx: 'application/octet-stream',
+	zip: 'application/zip',
+	txt: 'text/plain',
+	json: 'application/json',
+};
+
+export function mimeTypeFor(extension: string | null, fallback?: string): string {
+	if (extension && MIME_BY_EXTENSION[extension.toLowerCase()]) return MIME_BY_EXTENSION[extension.toLowerCase()];
+	if (fallback && !/^application\/octet-stream|^binary\//i.test(fallback)) return fallback.split(';')[0].trim();
+	return 'application/octet-stream';
+}
+
+function fileNameOf(url: string, index: number, extension: string | null): string {
+	const last = decodeURIComponent(url.split('?')[0].split('#')[0].split('/').pop() ?? '');
+	if (last && /\.[a-z0-9]{1,8}$/i.test(last)) return last;
+	return `output_${index}${extension ? `.${extension}` : ''}`;
+}
+
+export interface DownloadOptions {
+	/** Binary property names are `<prefix>0`, `<prefix>1`, … */
+	prefix: string;
+	/** Keep going when a file cannot be downloaded; the failure is reported on the output. */
+	allowPartial: boolean;
+	timeoutMs?: number;
+}
+
+export interface DownloadResult {
+	binary: IBinaryKeyData;
+	failures: Array<{ index: number; fileUrl: string; error: string }>;
+}
+
+/**
+ * Downloads the result files into binary properties. RunningHub result URLs are public, signed
+ * and short-lived (24 h), so they are fetched without any RunningHub credential.
+ */
+export async function downloadOutputs(
+	context: IExecuteFunctions | IWebhookFunctions,
+	outputs: TaskOutput[],
+	options: DownloadOptions,
+	taskId: string,
+): Promise<DownloadResult> {
+	const binary: IBinaryKeyData = {};
+	const failures: DownloadResult['failures'] = [];
+	let index = 0;
+	for (const output of outputs) {
+		if (!output.fileUrl) continue;
+		const propertyName = `${options.prefix}${index}`;
+		try {
+			const response = (await context.helpers.httpRequest({
+				method: 'GET',
+				url: output.fileUrl,
+				encoding: 'arraybuffer',
+				returnFullResponse: true,
+				timeout: options.timeoutMs ?? 300_000,
+			})) as { body: Buffer | ArrayBuffer; headers: Record<string, string> };
+			const buffer = Buffer.isBuffer(response.body) ? response.body : Buffer.from(response.body);
+			const extension = output.fileType ?? extensionOfUrl(output.fileUrl);
+			const mimeType = mimeTypeFor(extension, response.headers?.['content-type']);
+			const fileName = fileNameOf(output.fileUrl, index, extension);
+			binary[propertyName] = await context.helpers.prepareBinaryData(buffer, fileName, mimeType);
+			output.binaryProperty = propertyName;
+		} catch (error) {
+			const status = (error as { httpCode?: string; response?: { status?: number } }).httpCode ?? (error as { response?: { status?: number } }).response?.status;
+			const reason = status ? `HTTP ${status}` : ((error as Error).message ?? 'unknown error');
+			if (!options.allowPartial) {
+				throw new NodeOperationError(
+					context.getNode(),
+					`Could not download output ${index} (node ${output.nodeId ?? '?'}, ${output.fileUrl.split('?')[0]}) of task ${taskId}: ${reason}`,
+					{
+						description:
+							'RunningHub result links expire after 24 hours. Turn on "Allow Partial Results" to keep the other outputs and the JSON, or turn off "Download Outputs" to get only the links.',
+					},
+				);
+			}
+			failures.push({ index, fileUrl: output.fileUrl, error: reason });
+			output.downloadError = reason;
+		}
+		index++;
+	}
+	return { binary, failures };
+}

@@ -1,0 +1,132 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { V2TaskObject } from '../transport';
+import { parseEmbeddedJson } from '../transport';
+
+/** Statuses after which a task never changes again. */
+export const TERMINAL_STATUSES = ['SUCCESS', 'FAILED', 'CANCEL', 'CANCELLED'];
+
+export interface TaskOutput extends IDataObject {
+	fileUrl: string | null;
+	fileType: string | null;
+	nodeId: string | null;
+	text: string | null;
+}
+
+export interface TaskFailure extends IDataObject {
+	errorCode: string | null;
+	errorMessage: string | null;
+	nodeId: string | null;
+	nodeName: string | null;
+	exceptionType: string | null;
+	exceptionMessage: string | null;
+	traceback: string[] | null;
+}
+
+export interface TaskResult extends IDataObject {
+	taskId: string;
+	status: string;
+	outputs: TaskOutput[];
+	usage: IDataObject | null;
+	failure: TaskFailure | null;
+}
+
+function stringOrNull(value: unknown): string | null {
+	if (value === undefined || value === null || value === '') return null;
+	return String(value);
+}
+
+/** Extension of a URL's file name, e.g. `png` from `.../ComfyUI_00033.png?sign=...`. */
+export function extensionOfUrl(url: string | null): string | null {
+	if (!url) return null;
+	const path = url.split('?')[0].split('#')[0];
+	const match = /\.([a-z0-9]{1,8})$/i.exec(path);
+	return match ? match[1].toLowerCase() : null;
+}
+
+/**
+ * `failedReason` arrives as an object (v2) or inside the v1 805 answer; its `traceback`,
+ * `current_inputs` and `current_outputs` may be JSON strings.
+ */
+export function parseFailedReason(raw: unknown, errorCode?: string | null, errorMessage?: string | null): TaskFailure {
+	const reason = (parseEmbeddedJson(raw) ?? {}) as IDataObject;
+	const reasonObject = typeof reason === 'object' && reason !== null ? reason : { exception_message: String(reason) };
+	const tracebackRaw = parseEmbeddedJson(reasonObject.traceback);
+	const traceback = Array.isArray(tracebackRaw)
+		? tracebackRaw.map(String)
+		: typeof tracebackRaw === 'string' && tracebackRaw !== ''
+			? [tracebackRaw]
+			: null;
+	return {
+		errorCode: stringOrNull(errorCode),
+		errorMessage: stringOrNull(errorMessage),
+		nodeId: stringOrNull(reasonObject.node_id),
+		nodeName: stringOrNull(reasonObject.node_name),
+		exceptionType: stringOrNull(reasonObject.exception_type),
+		exceptionMessage: stringOrNull(reasonObject.exception_message),
+		traceback,
+	};
+}
+
+export function failureSummary(failure: TaskFailure): string {
+	const where = failure.nodeId || failure.nodeName ? `node #${failure.nodeId ?? '?'}${failure.nodeName ? ` ${failure.nodeName}` : ''}` : undefined;
+	const what = [failure.exceptionType, failure.exceptionMessage].filter(Boolean).join(': ');
+	const api = [failure.errorCode ? `code ${failure.errorCode}` : undefined, failure.errorMessage].filter(Boolean).join(' ');
+	return [where && what ? `${where} raised ${what}` : where ?? what, api].filter(Boolean).join(' — ') || 'no reason given';
+}
+
+/** v2 query / submit object → the item every operation returns. */
+export function resultFromV2Task(task: V2TaskObject): TaskResult {
+	const status = (task.status || '').toUpperCase();
+	const outputs: TaskOutput[] = (task.results ?? []).map((result) => {
+		const loose = result as IDataObject;
+		const fileUrl = stringOrNull(loose.url ?? loose.outputUrl ?? loose.fileUrl);
+		return {
+			fileUrl,
+			fileType: stringOrNull(loose.outputType ?? loose.fileType) ?? extensionOfUrl(fileUrl),
+			nodeId: stringOrNull(loose.nodeId),
+			text: stringOrNull(loose.text ?? loose.content ?? loose.output),
+		};
+	});
+	const failed = status === 'FAILED' || status === 'CANCEL' || status === 'CANCELLED' || (task.errorCode ?? '') !== '';
+	const failedReason = task.failedReason && typeof task.failedReason === 'object' && Object.keys(task.failedReason).length === 0 ? undefined : task.failedReason;
+	return {
+		taskId: String(task.taskId),
+		status: failed && status !== 'CANCEL' && status !== 'CANCELLED' ? 'FAILED' : status,
+		outputs,
+		usage: task.usage ? compactUsage(task.usage) : null,
+		failure: failed ? parseFailedReason(failedReason, task.errorCode, task.errorMessage) : null,
+	};
+}
+
+/** v1 outputs list items (`/task/openapi/outputs`, webhook eventData) → outputs + usage. */
+export function resultFromV1Outputs(taskId: string, list: unknown): TaskResult {
+	const items = Array.isArray(list) ? (list as IDataObject[]) : [];
+	const outputs: TaskOutput[] = items.map((entry) => {
+		const fileUrl = stringOrNull(entry.fileUrl ?? entry.url);
+		return {
+			fileUrl,
+			fileType: stringOrNull(entry.fileType ?? entry.outputType) ?? extensionOfUrl(fileUrl),
+			nodeId: stringOrNull(entry.nodeId),
+			text: stringOrNull(entry.text),
+		};
+	});
+	const first = items[0] ?? {};
+	const usage = compactUsage({
+		taskCostTime: first.taskCostTime,
+		consumeCoins: first.consumeCoins,
+		consumeMoney: first.consumeMoney,
+		thirdPartyConsumeMoney: first.thirdPartyConsumeMoney,
+	});
+	return { taskId, status: 'SUCCESS', outputs, usage: Object.keys(usage).length ? usage : null, failure: null };
+}
+
+function compactUsage(usage: IDataObject): IDataObject {
+	const compact: IDataObject = {};
+	for (const [key, value] of Object.entries(usage)) {
+		if (value === null || value === undefined || value === '') continue;
+		const numeric = Number(value);
+		compact[key] = Number.isFinite(numeric) ? numeric : (value as string);
+	}
+	return compact;
+}

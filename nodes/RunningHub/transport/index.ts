@@ -1,0 +1,353 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHookFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	INode,
+	IWebhookFunctions,
+} from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { ErrorClass } from './errors';
+import { RUNNINGHUB_CODES, classifyCode, redactText, runningHubApiError } from './errors';
+import { parseJsonLossless } from './json';
+import type { RetryPolicy } from './retry';
+import { CancelledError, RETRY_DEFAULTS, backoffDelay, cancellableSleep } from './retry';
+
+export * from './errors';
+export * from './json';
+export * from './retry';
+
+export const CREDENTIAL_TYPE = 'runningHubApi';
+
+export type RunningHubContext = IExecuteFunctions | ILoadOptionsFunctions | IWebhookFunctions | IHookFunctions;
+
+export interface RunningHubCredentials {
+	apiKey: string;
+	site: string;
+	customBaseUrl?: string;
+}
+
+export interface ApiRequest {
+	method?: IHttpRequestMethods;
+	/** Path below the site, e.g. `/task/openapi/create`. */
+	path: string;
+	body?: IDataObject | FormData;
+	qs?: IDataObject;
+	/**
+	 * A call that creates a task (and bills it). It is retried only when RunningHub's answer proves
+	 * that no task was created: a coded rejection such as 421, or HTTP 429/503. A lost connection,
+	 * a timeout or HTTP 500 leave it unknown, so the call is not sent again.
+	 */
+	createsTask?: boolean;
+	/** Task the call is about, named in errors. */
+	taskId?: string;
+	timeoutMs?: number;
+	retry?: Partial<RetryPolicy>;
+}
+
+/** v1 envelope `{code, msg, data}`; v2 utility envelope `{code, message, data}`. */
+interface Envelope {
+	code: number | string;
+	msg?: string;
+	message?: string;
+	data?: unknown;
+}
+
+/** Flat v2 task object returned by submit and query endpoints. */
+export interface V2TaskObject {
+	taskId: string;
+	status: string;
+	errorCode?: string;
+	errorMessage?: string;
+	results?: Array<{ url?: string; outputType?: string; nodeId?: string; text?: string | null }> | null;
+	clientId?: string;
+	promptTips?: string;
+	failedReason?: IDataObject | string | null;
+	usage?: IDataObject | null;
+}
+
+export async function getCredentials(this: RunningHubContext): Promise<RunningHubCredentials> {
+	const credentials = (await this.getCredentials(CREDENTIAL_TYPE)) as unknown as RunningHubCredentials;
+	return credentials;
+}
+
+export function baseUrlOf(credentials: RunningHubCredentials, node: INode): string {
+	const raw = credentials.site === 'custom' ? (credentials.customBaseUrl ?? '') : credentials.site;
+	const base = String(raw ?? '').trim().replace(/\/+$/, '');
+	if (!/^https?:\/\/[^/\s]+/i.test(base)) {
+		throw new NodeOperationError(
+			node,
+			`The RunningHub credential has no valid base URL ("${base}"). Choose a site, or enter a Base URL that starts with http:// or https://`,
+		);
+	}
+	return base;
+}
+
+export function assertApiKeyLooksValid(credentials: RunningHubCredentials, node: INode): void {
+	const key = String(credentials.apiKey ?? '');
+	if (key.trim() === '') {
+		throw new NodeOperationError(node, 'The RunningHub credential has no API key. Open the credential and paste the key from the RunningHub API console.');
+	}
+	if (/\s/.test(key.trim()) || key.trim().length < 16) {
+		throw new NodeOperationError(
+			node,
+			'The RunningHub API key in the credential looks malformed (too short or containing spaces). Copy the whole 32-character key again from the RunningHub API console.',
+		);
+	}
+}
+
+interface RawResponse {
+	statusCode: number;
+	body: string;
+}
+
+type Attempt =
+	| { kind: 'ok'; value: unknown }
+	| { kind: 'retry'; reason: string; details: FailureDetails }
+	| { kind: 'fail'; details: FailureDetails };
+
+interface FailureDetails {
+	code?: string;
+	apiMessage?: string;
+	httpCode?: number;
+	context?: string;
+}
+
+function cancelSignalOf(context: RunningHubContext): AbortSignal | undefined {
+	const withSignal = context as Partial<IExecuteFunctions>;
+	return typeof withSignal.getExecutionCancelSignal === 'function' ? withSignal.getExecutionCancelSignal() : undefined;
+}
+
+function isConnectionError(error: unknown): boolean {
+	const text = `${(error as { code?: string })?.code ?? ''} ${(error as Error)?.message ?? ''}`;
+	return /ECONNRESET|ECONNREFUSED|ETIMEDOUT|ECONNABORTED|EPIPE|EAI_AGAIN|socket hang up|timeout|network|aborted/i.test(text);
+}
+
+/** Nothing reached the server, so even a create call may be sent again. */
+function provesNotSent(error: unknown): boolean {
+	const text = `${(error as { code?: string })?.code ?? ''} ${(error as Error)?.message ?? ''}`;
+	return /ECONNREFUSED|EAI_AGAIN|ENOTFOUND/i.test(text);
+}
+
+async function send(context: RunningHubContext, options: IHttpRequestOptions): Promise<RawResponse> {
+	const response = (await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, {
+		...options,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		json: false,
+		encoding: 'text',
+	})) as { statusCode: number; body: unknown };
+	const body = response.body;
+	const text = typeof body === 'string' ? body : body === undefined || body === null ? '' : Buffer.isBuffer(body) ? body.toString('utf8') : JSON.stringify(body);
+	return { statusCode: response.statusCode, body: text };
+}
+
+/**
+ * Sends one request with retries, and hands the parsed JSON to `interpret`, which decides whether
+ * the answer is a result, a retryable rejection or a failure.
+ */
+async function requestWithRetry(
+	context: RunningHubContext,
+	request: ApiRequest,
+	interpret: (json: unknown, statusCode: number) => Attempt,
+): Promise<unknown> {
+	const node = context.getNode();
+	const credentials = await getCredentials.call(context);
+	assertApiKeyLooksValid(credentials, node);
+	const apiKey = credentials.apiKey;
+	const baseURL = baseUrlOf(credentials, node);
+	const policy: RetryPolicy = { ...RETRY_DEFAULTS, ...request.retry };
+	const signal = cancelSignalOf(context);
+	const started = Date.now();
+	const method = request.method ?? 'POST';
+
+	const fail = (details: FailureDetails) =>
+		runningHubApiError(node, { ...details, taskId: request.taskId }, apiKey);
+
+	for (let attempt = 1; ; attempt++) {
+		if (signal?.aborted) throw new NodeOperationError(node, cancelledMessage(request));
+		let outcome: Attempt;
+		try {
+			const body = request.body instanceof FormData ? request.body : request.body ? { ...request.body } : method === 'GET' ? undefined : {};
+			const response = await send(context, {
+				method,
+				baseURL,
+				url: request.path,
+				body,
+				qs: request.qs,
+				headers: body instanceof FormData || body === undefined ? {} : { 'Content-Type': 'application/json' },
+				timeout: request.timeoutMs ?? 60_000,
+			});
+			outcome = interpretResponse(response, request, interpret);
+		} catch (error) {
+			if (error instanceof CancelledError) throw new NodeOperationError(node, cancelledMessage(request));
+			const message = redactText(String((error as Error)?.message ?? error), apiKey);
+			if (!isConnectionError(error)) {
+				outcome = { kind: 'fail', details: { apiMessage: message, context: `Request to ${request.path} failed.` } };
+			} else if (request.createsTask && !provesNotSent(error)) {
+				outcome = {
+					kind: 'fail',
+					details: {
+						apiMessage: message,
+						context: `The connection failed while creating a task (${message}). RunningHub may have created it anyway, so it was not sent again to avoid paying twice: check the task list on the RunningHub site before running again.`,
+					},
+				};
+			} else {
+				outcome = { kind: 'retry', reason: message, details: { apiMessage: message, context: `Request to ${request.path} failed.` } };
+			}
+		}
+
+		if (outcome.kind === 'ok') return outcome.value;
+		if (outcome.kind === 'fail') throw fail(outcome.details);
+
+		const delay = backoffDelay(attempt, policy);
+		const elapsed = Date.now() - started;
+		if (attempt >= policy.maxAttempts || elapsed + delay > policy.maxTotalMs) {
+			throw fail({
+				...outcome.details,
+				context: `${outcome.details.context ?? ''} Gave up after ${attempt} attempts in ${Math.round(elapsed / 1000)} s.`.trim(),
+			});
+		}
+		try {
+			await cancellableSleep(delay, signal);
+		} catch {
+			throw new NodeOperationError(node, cancelledMessage(request));
+		}
+	}
+}
+
+function cancelledMessage(request: ApiRequest): string {
+	return `The execution was stopped while calling RunningHub (${request.path})${request.taskId ? ` [task ${request.taskId}]` : ''}`;
+}
+
+function interpretResponse(
+	response: RawResponse,
+	request: ApiRequest,
+	interpret: (json: unknown, statusCode: number) => Attempt,
+): Attempt {
+	const { statusCode, body } = response;
+	if (statusCode >= 500 || statusCode === 429) {
+		const details: FailureDetails = { httpCode: statusCode, context: `RunningHub answered ${request.path} with HTTP ${statusCode}.` };
+		const provesRejected = statusCode === 429 || statusCode === 503;
+		if (request.createsTask && !provesRejected) {
+			return {
+				kind: 'fail',
+				details: {
+					...details,
+					context: `${details.context} RunningHub may have created the task anyway, so it was not sent again to avoid paying twice: check the task list on the RunningHub site before running again.`,
+				},
+			};
+		}
+		return { kind: 'retry', reason: `HTTP ${statusCode}`, details };
+	}
+	let json: unknown;
+	try {
+		json = body.trim() === '' ? undefined : parseJsonLossless(body);
+	} catch {
+		json = undefined;
+	}
+	if (statusCode >= 400) {
+		const envelope = (json ?? {}) as Envelope;
+		return {
+			kind: 'fail',
+			details: {
+				httpCode: statusCode,
+				code: envelope.code !== undefined ? String(envelope.code) : undefined,
+				apiMessage: envelope.msg ?? envelope.message ?? (body.slice(0, 200) || undefined),
+				context: `RunningHub answered ${request.path} with HTTP ${statusCode}.`,
+			},
+		};
+	}
+	if (json === undefined || typeof json !== 'object' || json === null) {
+		return {
+			kind: 'fail',
+			details: { httpCode: statusCode, context: `RunningHub answered ${request.path} with something that is not JSON: ${body.slice(0, 120)}` },
+		};
+	}
+	return interpret(json, statusCode);
+}
+
+function codedOutcome(code: string, apiMessage: string | undefined): Attempt {
+	const details: FailureDetails = { code, apiMessage };
+	// A coded answer without a task ID proves the task was not created, so even creates may retry.
+	return classifyCode(code) === 'transient' ? { kind: 'retry', reason: `code ${code}`, details } : { kind: 'fail', details };
+}
+
+function isEnvelope(json: object): json is Envelope {
+	return 'code' in json;
+}
+
+/**
+ * v1 endpoints (`/task/openapi/*`, `/api/openapi/*`, `/uc/openapi/*`): `{code, msg, data}`,
+ * HTTP 200 with a non-zero code for errors. Returns `data`. Codes in `passThroughCodes` are
+ * returned as `{code, data}` instead of failing (e.g. 804/813 "still running" on outputs).
+ */
+export async function apiRequestV1<T = unknown>(
+	this: RunningHubContext,
+	request: ApiRequest,
+	passThroughCodes: number[] = [],
+): Promise<T> {
+	return (await requestWithRetry(this, request, (json) => {
+		if (!isEnvelope(json as object)) {
+			return { kind: 'fail', details: { context: `Unexpected answer from ${request.path}: no "code" field.` } };
+		}
+		const envelope = json as Envelope;
+		const code = String(envelope.code);
+		if (code === '0') return { kind: 'ok', value: passThroughCodes.length ? { code: 0, data: envelope.data } : envelope.data };
+		if (passThroughCodes.includes(Number(code))) return { kind: 'ok', value: { code: Number(code), data: envelope.data, msg: envelope.msg } };
+		return codedOutcome(code, envelope.msg ?? envelope.message);
+	})) as T;
+}
+
+/** v2 utility endpoints (uploads, queue status): `{code, message|msg, data}`. Returns `data`. */
+export async function apiRequestV2<T = unknown>(this: RunningHubContext, request: ApiRequest): Promise<T> {
+	return (await requestWithRetry(this, request, (json) => {
+		const envelope = json as Envelope & Partial<V2TaskObject>;
+		if (envelope.code === undefined) {
+			if (envelope.errorCode) return codedOutcome(String(envelope.errorCode), envelope.errorMessage);
+			return { kind: 'fail', details: { context: `Unexpected answer from ${request.path}: no "code" field.` } };
+		}
+		const code = String(envelope.code);
+		if (code === '0') return { kind: 'ok', value: envelope.data };
+		return codedOutcome(code, envelope.message ?? envelope.msg);
+	})) as T;
+}
+
+/**
+ * v2 task endpoints (model submit, v2 runs, query): the flat task object. Errors come either as
+ * `errorCode` (a string, "" when fine) or, for auth problems, as a v1-style `{code, msg}`.
+ * A task whose status is FAILED is returned as is (the caller turns it into a task error).
+ */
+export async function apiRequestV2Task(this: RunningHubContext, request: ApiRequest): Promise<V2TaskObject> {
+	return (await requestWithRetry(this, request, (json) => {
+		const task = json as Partial<V2TaskObject> & Partial<Envelope>;
+		if (task.code !== undefined && task.taskId === undefined) {
+			const code = String(task.code);
+			if (code === '0' && task.data && typeof task.data === 'object') return { kind: 'ok', value: normaliseTask(task.data as Partial<V2TaskObject>) };
+			return codedOutcome(code, task.msg ?? task.message);
+		}
+		const errorCode = task.errorCode === undefined || task.errorCode === null ? '' : String(task.errorCode);
+		const taskId = task.taskId ?? (task as { task_id?: string }).task_id;
+		if (errorCode !== '' && (!taskId || String(taskId) === '')) return codedOutcome(errorCode, task.errorMessage ?? undefined);
+		if (!taskId) return { kind: 'fail', details: { context: `Unexpected answer from ${request.path}: no task ID.` } };
+		return { kind: 'ok', value: normaliseTask({ ...task, taskId: String(taskId), errorCode }) };
+	})) as V2TaskObject;
+}
+
+function normaliseTask(task: Partial<V2TaskObject>): V2TaskObject {
+	return {
+		...task,
+		taskId: String(task.taskId ?? ''),
+		status: String(task.status ?? ''),
+		errorCode: task.errorCode === undefined || task.errorCode === null ? '' : String(task.errorCode),
+		errorMessage: task.errorMessage ?? '',
+	} as V2TaskObject;
+}
+
+export function describeCode(code: string): { name?: string; hint?: string; class: ErrorClass } {
+	const known = RUNNINGHUB_CODES[code];
+	return { name: known?.name, hint: known?.hint, class: classifyCode(code) };
+}

@@ -1,0 +1,324 @@
+/**
+ * Runs the package's nodes through n8n-core's real execution contexts (ExecuteContext,
+ * LoadOptionsContext, WebhookContext): parameters are resolved by n8n-workflow, HTTP goes through
+ * n8n-core's `httpRequestWithAuthentication` (axios) with the credential's own `authenticate`,
+ * and binary data goes through n8n-core's binary helpers. Only the surroundings a workflow run
+ * would have (credential store, run data, additional data) are built here.
+ */
+import 'reflect-metadata';
+import { BinaryDataConfig, BinaryDataService, ExecuteContext, LoadOptionsContext, WebhookContext } from 'n8n-core';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialsHelper,
+	IDataObject,
+	IHttpRequestOptions,
+	INode,
+	INodeExecutionData,
+	INodeParameters,
+	INodeType,
+	INodeTypes,
+	IRunExecutionData,
+	IWebhookData,
+	IWorkflowExecuteAdditionalData,
+	WorkflowExecuteMode,
+} from 'n8n-workflow';
+import { Workflow, createRunExecutionData } from 'n8n-workflow';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+import { RunningHubApi } from '../../credentials/RunningHubApi.credentials';
+import { RunningHub } from '../../nodes/RunningHub/RunningHub.node';
+
+export interface TestCredentials {
+	apiKey: string;
+	site?: string;
+	customBaseUrl?: string;
+}
+
+export function simulatorCredentials(baseUrl: string, apiKey: string): TestCredentials {
+	return { apiKey, site: 'custom', customBaseUrl: baseUrl };
+}
+
+const credentialType = new RunningHubApi();
+
+/** Stands in for n8n's credential store: returns the test credential and applies its authenticate(). */
+class TestCredentialsHelper implements Partial<ICredentialsHelper> {
+	constructor(private readonly credentials: TestCredentials | undefined) {}
+
+	getParentTypes(): string[] {
+		return [];
+	}
+
+	async isCredentialUsableByNode(): Promise<boolean> {
+		return true;
+	}
+
+	async authenticate(credentials: ICredentialDataDecryptedObject, _type: string, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		return await credentialType.authenticate(credentials, requestOptions);
+	}
+
+	async preAuthentication(): Promise<undefined> {
+		return undefined;
+	}
+
+	async getDecrypted(): Promise<ICredentialDataDecryptedObject> {
+		if (!this.credentials) throw new Error('No RunningHub credential in this test');
+		return { site: 'https://www.runninghub.ai', customBaseUrl: '', ...this.credentials } as ICredentialDataDecryptedObject;
+	}
+
+	async updateCredentials(): Promise<void> {}
+
+	async updateCredentialsOauthTokenData(): Promise<void> {}
+
+	getCredentialsProperties() {
+		return credentialType.properties;
+	}
+}
+
+// n8n-core registers its services in its own copy of the DI container, so use that copy.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Container } = require(require.resolve('@n8n/di', { paths: [path.dirname(require.resolve('n8n-core'))] })) as typeof import('@n8n/di');
+
+let binaryModeReady: string | undefined;
+
+/**
+ * Binary data as n8n keeps it: `default` (in the item, base64) or `filesystem` (on disk, the item
+ * holds only a reference). Initialised once per test file.
+ */
+export async function useBinaryMode(mode: 'default' | 'filesystem' = 'default'): Promise<string> {
+	if (binaryModeReady === mode) return mode;
+	const storagePath = fs.mkdtempSync(path.join(os.tmpdir(), 'rh-binary-'));
+	const config = Container.get(BinaryDataConfig);
+	config.mode = mode;
+	config.availableModes = ['default', 'filesystem'];
+	config.localStoragePath = storagePath;
+	const service = Container.get(BinaryDataService);
+	await service.init();
+	binaryModeReady = mode;
+	return mode;
+}
+
+const nodeTypeInstances: Record<string, INodeType> = {};
+
+export function registerNodeType(name: string, nodeType: INodeType): void {
+	nodeTypeInstances[name] = nodeType;
+}
+
+registerNodeType('n8n-nodes-runninghub.runningHub', new RunningHub());
+
+const nodeTypes: INodeTypes = {
+	getByName: (type: string) => nodeTypeInstances[type],
+	getByNameAndVersion: (type: string) => nodeTypeInstances[type],
+	getKnownTypes: () => ({}),
+} as unknown as INodeTypes;
+
+export interface NodeRunOptions {
+	parameters: INodeParameters;
+	credentials?: TestCredentials;
+	items?: INodeExecutionData[];
+	continueOnFail?: boolean;
+	abortSignal?: AbortSignal;
+	nodeType?: string;
+	mode?: WorkflowExecuteMode;
+	executionId?: string;
+	/** What $execution.resumeUrl resolves from (webhook-waiting base). */
+	webhookWaitingBaseUrl?: string;
+	webhookBaseUrl?: string;
+	staticData?: IDataObject;
+}
+
+function buildNode(options: NodeRunOptions): INode {
+	return {
+		id: 'node-under-test',
+		name: 'RunningHub',
+		type: options.nodeType ?? 'n8n-nodes-runninghub.runningHub',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: options.parameters,
+		credentials: options.credentials ? { runningHubApi: { id: 'cred-1', name: 'RunningHub test' } } : undefined,
+		continueOnFail: options.continueOnFail,
+		onError: options.continueOnFail ? 'continueRegularOutput' : undefined,
+	};
+}
+
+function buildWorkflow(node: INode, staticData?: IDataObject): Workflow {
+	return new Workflow({
+		id: 'wf-test',
+		name: 'RunningHub test workflow',
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes,
+		staticData,
+	});
+}
+
+function buildAdditionalData(options: NodeRunOptions): IWorkflowExecuteAdditionalData {
+	return {
+		credentialsHelper: new TestCredentialsHelper(options.credentials) as unknown as ICredentialsHelper,
+		executionId: options.executionId ?? 'exec-1',
+		currentNodeExecutionIndex: 0,
+		restApiUrl: 'http://127.0.0.1:5678/rest',
+		instanceBaseUrl: 'http://127.0.0.1:5678/',
+		formBaseUrl: 'http://127.0.0.1:5678/form',
+		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
+		formTestBaseUrl: 'http://127.0.0.1:5678/form-test',
+		webhookBaseUrl: options.webhookBaseUrl ?? 'http://127.0.0.1:5678/webhook',
+		webhookWaitingBaseUrl: options.webhookWaitingBaseUrl ?? 'http://127.0.0.1:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+		mcpBaseUrl: 'http://127.0.0.1:5678/mcp',
+		mcpTestBaseUrl: 'http://127.0.0.1:5678/mcp-test',
+		variables: {},
+		userId: 'user-1',
+		workflowId: 'wf-test',
+		executeWorkflow: async () => {
+			throw new Error('not available in tests');
+		},
+		getRunExecutionData: async () => undefined,
+		getRuntimeCredential: async () => undefined,
+		logAiEvent: () => {},
+		startRunnerTask: async () => {
+			throw new Error('not available in tests');
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
+export interface NodeRunResult {
+	output: INodeExecutionData[][];
+	/** Set when the node put the execution to wait (callback wait mode). */
+	waitTill?: Date;
+	context: ExecuteContext;
+	runExecutionData: IRunExecutionData;
+}
+
+/** Executes the node once, as n8n would for one run of a workflow. */
+export async function runNode(options: NodeRunOptions): Promise<NodeRunResult> {
+	await useBinaryMode(binaryModeReady as 'default' | 'filesystem' | undefined);
+	const node = buildNode(options);
+	const workflow = buildWorkflow(node, options.staticData);
+	const items = options.items ?? [{ json: {} }];
+	const runExecutionData = createRunExecutionData();
+	const inputData = { main: [items] };
+	const executeData = { node, data: inputData, source: { main: [{ previousNode: 'Start' }] } };
+	const context = new ExecuteContext(
+		workflow,
+		node,
+		buildAdditionalData(options),
+		options.mode ?? 'manual',
+		runExecutionData,
+		0,
+		items,
+		inputData,
+		executeData,
+		[],
+		options.abortSignal,
+	);
+	const nodeType = nodeTypes.getByNameAndVersion(node.type, 1) as INodeType;
+	if (!nodeType.execute) throw new Error(`${node.type} has no execute()`);
+	const output = (await nodeType.execute.call(context)) as INodeExecutionData[][];
+	return { output, waitTill: runExecutionData.waitTill, context, runExecutionData };
+}
+
+/** Shortcut: the JSON of the first output. */
+export async function runNodeJson(options: NodeRunOptions): Promise<IDataObject[]> {
+	const { output } = await runNode(options);
+	return output[0].map((item) => item.json);
+}
+
+/** Calls a `methods.listSearch` / `loadOptions` / `resourceMapping` method of the node. */
+export async function callNodeMethod<T>(
+	kind: 'listSearch' | 'loadOptions' | 'resourceMapping',
+	method: string,
+	options: NodeRunOptions,
+	args: unknown[] = [],
+): Promise<T> {
+	await useBinaryMode(binaryModeReady as 'default' | 'filesystem' | undefined);
+	const node = buildNode(options);
+	const workflow = buildWorkflow(node);
+	const additionalData = buildAdditionalData(options);
+	additionalData.currentNodeParameters = options.parameters;
+	const context = new LoadOptionsContext(workflow, node, additionalData, '');
+	const nodeType = nodeTypes.getByNameAndVersion(node.type, 1) as INodeType;
+	const methods = (nodeType.methods as Record<string, Record<string, (...a: unknown[]) => Promise<T>>> | undefined)?.[kind];
+	if (!methods?.[method]) throw new Error(`${node.type} has no ${kind}.${method}`);
+	return await methods[method].call(context, ...args);
+}
+
+export interface WebhookCallOptions extends NodeRunOptions {
+	webhookName?: string;
+	body?: unknown;
+	query?: IDataObject;
+	headers?: Record<string, string>;
+	method?: 'POST' | 'GET';
+	/** Run data of the waiting execution (for resumed action nodes). */
+	runExecutionData?: IRunExecutionData;
+}
+
+export interface FakeResponse {
+	statusCode: number;
+	body: unknown;
+	headers: Record<string, string>;
+	ended: boolean;
+}
+
+/** Calls the node's `webhook()` with a request like n8n's webhook server would hand it. */
+export async function callWebhook(options: WebhookCallOptions) {
+	await useBinaryMode(binaryModeReady as 'default' | 'filesystem' | undefined);
+	const node = buildNode(options);
+	const workflow = buildWorkflow(node, options.staticData);
+	const additionalData = buildAdditionalData(options);
+	const response: FakeResponse = { statusCode: 200, body: undefined, headers: {}, ended: false };
+	const res = {
+		status(code: number) {
+			response.statusCode = code;
+			return res;
+		},
+		json(body: unknown) {
+			response.body = body;
+			response.ended = true;
+			return res;
+		},
+		send(body: unknown) {
+			response.body = body;
+			response.ended = true;
+			return res;
+		},
+		end(body?: unknown) {
+			if (body !== undefined) response.body = body;
+			response.ended = true;
+			return res;
+		},
+		setHeader(name: string, value: string) {
+			response.headers[name.toLowerCase()] = value;
+			return res;
+		},
+		header(name: string, value: string) {
+			response.headers[name.toLowerCase()] = value;
+			return res;
+		},
+	};
+	const req = {
+		method: options.method ?? 'POST',
+		body: options.body,
+		query: options.query ?? {},
+		headers: { 'content-type': 'application/json', ...(options.headers ?? {}) },
+		params: {},
+		rawBody: Buffer.from(typeof options.body === 'string' ? options.body : JSON.stringify(options.body ?? {})),
+	};
+	additionalData.httpRequest = req as unknown as IWorkflowExecuteAdditionalData['httpRequest'];
+	additionalData.httpResponse = res as unknown as IWorkflowExecuteAdditionalData['httpResponse'];
+	const webhookData = {
+		httpMethod: options.method ?? 'POST',
+		node: node.name,
+		path: 'test',
+		webhookDescription: { name: options.webhookName ?? 'default', httpMethod: 'POST', path: '' },
+		workflowId: 'wf-test',
+		workflowExecuteAdditionalData: additionalData,
+	} as unknown as IWebhookData;
+	const context = new WebhookContext(workflow, node, additionalData, options.mode ?? 'webhook', webhookData, [], options.runExecutionData ?? null);
+	const nodeType = nodeTypes.getByNameAndVersion(node.type, 1) as INodeType;
+	if (!nodeType.webhook) throw new Error(`${node.type} has no webhook()`);
+	const result = await nodeType.webhook.call(context);
+	return { result, response, staticData: workflow.staticData };
+}
