@@ -2,8 +2,9 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import type { OutputOptions } from '../../helpers/output';
 import { DEFAULT_OUTPUT_OPTIONS, taskResultToItem } from '../../helpers/output';
-import { failureSummary, resultFromV2Task } from '../../helpers/taskResult';
-import { apiRequestV2Task, runningHubApiError } from '../../transport';
+import { resultFromV2Task } from '../../helpers/taskResult';
+import { taskFailedError } from '../../helpers/wait';
+import { apiRequestV2Task } from '../../transport';
 import { outputOptionFields } from '../common/output.description';
 import { getTaskId, taskIdField } from './common';
 
@@ -25,13 +26,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const options = { ...DEFAULT_OUTPUT_OPTIONS, ...(this.getNodeParameter('options', itemIndex, {}) as Partial<OutputOptions>) };
 	const task = await apiRequestV2Task.call(this, { path: '/openapi/v2/query', body: { taskId }, taskId });
 	const result = resultFromV2Task(task);
-	if (result.failure) {
-		throw runningHubApiError(this.getNode(), {
-			code: result.failure.errorCode ?? undefined,
-			apiMessage: failureSummary(result.failure),
-			taskId,
-			context: `The task ended with status ${result.status}: ${failureSummary(result.failure)}`,
-		});
-	}
+	if (result.failure) throw taskFailedError(this, result);
 	return [await taskResultToItem(this, result, options)];
 }

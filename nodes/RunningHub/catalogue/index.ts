@@ -1,0 +1,409 @@
+/**
+ * Standard Model API catalogue: lookup, search and request-body building (ref. §10.1–10.2).
+ *
+ * Data comes from models.generated.ts (generated from RunningHub's public model registry by
+ * scripts/build-model-catalogue.js — do not edit it by hand). No n8n imports here: validation
+ * problems are reported as `CatalogueIssue`s or a `CatalogueValidationError`, which the node wraps.
+ */
+import { MODEL_ENTRIES, MODEL_REGISTRY_VERSION } from './models.generated';
+import type { CatalogueEntry, CatalogueIssue, CatalogueParam, ModelCategory, ModelOutputType } from './types';
+
+export * from './types';
+export { MODEL_REGISTRY_VERSION };
+
+/** Every Standard Model API endpoint of the registry, sorted by endpoint. */
+export const MODEL_CATALOGUE: readonly CatalogueEntry[] = MODEL_ENTRIES;
+
+const BY_ENDPOINT = new Map<string, CatalogueEntry>();
+const BY_ENDPOINT_LOWER = new Map<string, CatalogueEntry>();
+for (const entry of MODEL_ENTRIES) {
+	BY_ENDPOINT.set(entry.endpoint, entry);
+	BY_ENDPOINT_LOWER.set(entry.endpoint.toLowerCase(), entry);
+}
+
+/** Thrown by `coerceModelParameter` / `buildModelRequestBody`; `field` is the first offending key. */
+export class CatalogueValidationError extends Error {
+	readonly field: string;
+	readonly issues: CatalogueIssue[];
+
+	constructor(issues: CatalogueIssue[]) {
+		const list = issues.length ? issues : [{ field: '', message: 'Invalid model parameters' }];
+		super(list.length === 1 ? list[0].message : `${list.length} invalid model parameters: ${list.map((i) => i.message).join('; ')}`);
+		this.name = 'CatalogueValidationError';
+		this.field = list[0].field;
+		this.issues = list;
+		Object.setPrototypeOf(this, CatalogueValidationError.prototype);
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lookup and search
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Normalises what a user may paste as a model reference: a bare endpoint, `/openapi/v2/<endpoint>`,
+ * or a full URL `https://www.runninghub.ai/openapi/v2/<endpoint>` (query/hash dropped).
+ */
+export function normalizeModelEndpoint(input: string): string {
+	let s = String(input ?? '').trim();
+	s = s.replace(/[?#].*$/, '');
+	const marker = s.indexOf('/openapi/v2/');
+	if (marker !== -1) s = s.slice(marker + '/openapi/v2/'.length);
+	else s = s.replace(/^https?:\/\/[^/]+\//i, '');
+	return s.replace(/^\/+/, '').replace(/\/+$/, '');
+}
+
+/** The catalogue entry for an endpoint (exact, then case-insensitive), or undefined. */
+export function findModel(endpoint: string): CatalogueEntry | undefined {
+	const key = normalizeModelEndpoint(endpoint);
+	if (!key) return undefined;
+	return BY_ENDPOINT.get(key) ?? BY_ENDPOINT_LOWER.get(key.toLowerCase());
+}
+
+export interface SearchModelsOptions {
+	/** Include deprecated entries (listed last). Default true. */
+	includeDeprecated?: boolean;
+	category?: ModelCategory;
+	outputType?: ModelOutputType;
+	provider?: string;
+}
+
+function normalizeText(s: string): string {
+	return s
+		.toLowerCase()
+		.replace(/[\s_\-/·()[\],:]+/g, ' ')
+		.trim();
+}
+
+const HAYSTACK = new Map<CatalogueEntry, string>();
+function haystackOf(entry: CatalogueEntry): string {
+	let h = HAYSTACK.get(entry);
+	if (h === undefined) {
+		h = ` ${normalizeText([entry.endpoint, entry.name, entry.provider, entry.category, entry.outputType, entry.docName ?? ''].join(' '))} `;
+		HAYSTACK.set(entry, h);
+	}
+	return h;
+}
+
+function compareEntries(a: CatalogueEntry, b: CatalogueEntry): number {
+	if (a.deprecated !== b.deprecated) return a.deprecated ? 1 : -1;
+	const byProvider = a.provider.localeCompare(b.provider, 'en');
+	if (byProvider !== 0) return byProvider;
+	const byName = a.name.localeCompare(b.name, 'en', { numeric: true });
+	if (byName !== 0) return byName;
+	return a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0;
+}
+
+/**
+ * Case-insensitive search over endpoint, name, provider, category, output type and doc name.
+ * Every word of the filter must match (separators `-`, `/`, `_` are treated as spaces, so
+ * `nano-banana` finds "Nano Banana"). Results: exact endpoint, endpoint prefix, whole-phrase
+ * matches, then word matches; within a tier non-deprecated first, then by provider and name.
+ * Without a filter all (matching) entries are returned in that provider/name order.
+ */
+export function searchModels(filter?: string, options: SearchModelsOptions = {}): CatalogueEntry[] {
+	const includeDeprecated = options.includeDeprecated !== false;
+	const provider = options.provider?.toLowerCase();
+	const candidates = MODEL_ENTRIES.filter(
+		(e) =>
+			(includeDeprecated || !e.deprecated) &&
+			(!options.category || e.category === options.category) &&
+			(!options.outputType || e.outputType === options.outputType) &&
+			(!provider || e.provider.toLowerCase() === provider),
+	);
+	const raw = (filter ?? '').trim();
+	if (!raw) return candidates.slice().sort(compareEntries);
+
+	const endpointQuery = normalizeModelEndpoint(raw).toLowerCase();
+	const phrase = normalizeText(raw);
+	const words = phrase.split(' ').filter(Boolean);
+	const scored: Array<{ entry: CatalogueEntry; score: number }> = [];
+	for (const entry of candidates) {
+		const endpoint = entry.endpoint.toLowerCase();
+		const hay = haystackOf(entry);
+		let score: number;
+		if (endpoint === endpointQuery) score = 0;
+		else if (endpoint.startsWith(endpointQuery)) score = 1;
+		else if (phrase && hay.includes(` ${phrase}`)) score = 2;
+		else if (phrase && hay.includes(phrase)) score = 3;
+		else if (words.length && words.every((w) => hay.includes(w))) score = 4;
+		else continue;
+		scored.push({ entry, score });
+	}
+	scored.sort((a, b) => a.score - b.score || compareEntries(a.entry, b.entry));
+	return scored.map((s) => s.entry);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Coercion and validation (ref. §10.2)
+// ---------------------------------------------------------------------------------------------
+
+const MEDIA_URL = /^(https?:\/\/\S+|data:[^,]*,[\s\S]*|asset:\/\/\S+)$/i;
+
+function show(value: unknown): string {
+	let s: string;
+	if (typeof value === 'string') s = JSON.stringify(value);
+	else if (value === undefined) s = 'nothing';
+	else {
+		try {
+			s = JSON.stringify(value) ?? String(value);
+		} catch {
+			s = String(value);
+		}
+	}
+	return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+function isMissing(value: unknown): boolean {
+	if (value === undefined || value === null) return true;
+	if (typeof value === 'string') return value.trim() === '';
+	if (Array.isArray(value)) return value.every((v) => isMissing(v));
+	return false;
+}
+
+function fail(param: CatalogueParam, message: string): never {
+	throw new CatalogueValidationError([{ field: param.key, message: `Parameter "${param.key}" ${message}` }]);
+}
+
+function rangeText(param: CatalogueParam): string {
+	if (param.min !== undefined && param.max !== undefined) return `between ${param.min} and ${param.max}`;
+	if (param.min !== undefined) return `at least ${param.min}`;
+	return `at most ${param.max}`;
+}
+
+function checkRange(param: CatalogueParam, n: number): void {
+	if ((param.min !== undefined && n < param.min) || (param.max !== undefined && n > param.max)) {
+		fail(param, `must be ${rangeText(param)} (got ${n})`);
+	}
+}
+
+function toNumber(param: CatalogueParam, value: unknown, integer: boolean): number {
+	let n: number;
+	if (typeof value === 'number') n = value;
+	else if (typeof value === 'string' && value.trim() !== '' && /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value.trim())) {
+		n = Number(value.trim());
+	} else {
+		return fail(param, `must be a ${integer ? 'whole number' : 'number'} (got ${show(value)})`);
+	}
+	if (!Number.isFinite(n)) fail(param, `must be a finite number (got ${show(value)})`);
+	if (integer && !Number.isInteger(n)) fail(param, `must be a whole number (got ${show(value)})`);
+	checkRange(param, n);
+	return n;
+}
+
+function toBoolean(param: CatalogueParam, value: unknown): boolean {
+	if (typeof value === 'boolean') return value;
+	if (typeof value === 'number' && (value === 0 || value === 1)) return value === 1;
+	if (typeof value === 'string') {
+		const s = value.trim().toLowerCase();
+		if (s === 'true' || s === '1') return true;
+		if (s === 'false' || s === '0') return false;
+	}
+	return fail(param, `must be true or false (got ${show(value)})`);
+}
+
+function optionList(param: CatalogueParam): string {
+	const options = param.options ?? [];
+	const shown = options.slice(0, 12).map((o) => JSON.stringify(o.value));
+	return options.length > 12 ? `${shown.join(', ')}, … (${options.length} options)` : shown.join(', ');
+}
+
+function toListValue(param: CatalogueParam, value: unknown): string {
+	if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+		return fail(param, `must be one of ${optionList(param)} (got ${show(value)})`);
+	}
+	const s = String(value).trim();
+	const options = param.options ?? [];
+	if (!options.length) return s;
+	const exact = options.find((o) => o.value === s);
+	if (exact) return exact.value;
+	const lower = s.toLowerCase();
+	const loose = options.find((o) => o.value.toLowerCase() === lower || o.name.toLowerCase() === lower);
+	if (loose) return loose.value;
+	return fail(param, `must be one of ${optionList(param)} (got ${show(value)})`);
+}
+
+function toText(param: CatalogueParam, value: unknown): string {
+	if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+		return fail(param, `must be text (got ${show(value)})`);
+	}
+	const s = String(value);
+	if (param.maxLength !== undefined && s.length > param.maxLength) {
+		fail(param, `is too long (${s.length} characters, max ${param.maxLength}); shorten it`);
+	}
+	return s;
+}
+
+/** Splits a list of URLs given as one string: JSON array, newline-separated, or comma-separated. */
+function splitUrls(value: string): string[] {
+	const s = value.trim();
+	if (s.startsWith('[')) {
+		try {
+			const parsed: unknown = JSON.parse(s);
+			if (Array.isArray(parsed)) return parsed.map((v) => String(v));
+		} catch {
+			// not JSON; fall through
+		}
+	}
+	// Commas only separate items when followed by a URL scheme, so data: URIs stay intact.
+	return s.split(/\r?\n|,(?=\s*(?:https?:|data:|asset:))/i);
+}
+
+function checkUrl(param: CatalogueParam, url: string): string {
+	if (!MEDIA_URL.test(url)) {
+		fail(
+			param,
+			`must be a public http(s) URL, a data: URI or an asset:// reference (got ${show(url)}); upload local files first (File → Upload) and pass the returned URL`,
+		);
+	}
+	return url;
+}
+
+function toMedia(param: CatalogueParam, value: unknown): string | string[] | undefined {
+	let items: unknown[];
+	if (Array.isArray(value)) items = value;
+	else if (typeof value === 'string') items = param.multiple ? splitUrls(value) : [value];
+	else return fail(param, `must be a media URL${param.multiple ? ' or a list of URLs' : ''} (got ${show(value)})`);
+	const urls: string[] = [];
+	for (const item of items) {
+		if (item === undefined || item === null) continue;
+		if (typeof item !== 'string') fail(param, `must contain only URL strings (got ${show(item)})`);
+		const s = item.trim();
+		if (s) urls.push(checkUrl(param, s));
+	}
+	if (!urls.length) return undefined;
+	if (!param.multiple) {
+		if (urls.length > 1) fail(param, `takes a single URL (got ${urls.length})`);
+		return urls[0];
+	}
+	if (param.maxItems !== undefined && urls.length > param.maxItems) {
+		fail(param, `accepts at most ${param.maxItems} URL${param.maxItems === 1 ? '' : 's'} (got ${urls.length})`);
+	}
+	return urls;
+}
+
+function requiredMessage(param: CatalogueParam): string {
+	const kind =
+		param.type === 'IMAGE' || param.type === 'VIDEO' || param.type === 'AUDIO'
+			? `a${param.type === 'IMAGE' || param.type === 'AUDIO' ? 'n' : ''} ${param.type.toLowerCase()} URL${param.multiple ? ' (or several)' : ''}`
+			: param.type === 'LIST' && param.options?.length
+				? `one of ${optionList(param)}`
+				: 'a value';
+	return `is required: provide ${kind}`;
+}
+
+/**
+ * Converts one user value to the JSON the API expects for `param` (ref. §10.2):
+ * LIST → string (numbers/booleans stringified, checked against the options, case-insensitive match
+ * returns the canonical option), BOOLEAN → true/false (accepts "true"/"false"/1/0), INT → integer,
+ * FLOAT → number (both range-checked), STRING → string (maxLength-checked), media → URL string, or
+ * an array of URLs for `multiple` params (accepts an array, a JSON array string, or a newline/comma
+ * separated string).
+ *
+ * Returns `undefined` when the field should be omitted (empty optional value). A missing required
+ * LIST/INT/FLOAT/BOOLEAN value falls back to the registry default; otherwise a missing required
+ * value throws. Invalid values throw `CatalogueValidationError` naming the field and the fix.
+ */
+export function coerceModelParameter(param: CatalogueParam, value: unknown): unknown {
+	if (isMissing(value)) {
+		if (!param.required) return undefined;
+		if (param.default !== undefined && param.type !== 'STRING' && param.type !== 'IMAGE' && param.type !== 'VIDEO' && param.type !== 'AUDIO') {
+			return coerceModelParameter(param, param.default);
+		}
+		return fail(param, requiredMessage(param));
+	}
+	switch (param.type) {
+		case 'LIST':
+			return toListValue(param, value);
+		case 'BOOLEAN':
+			return toBoolean(param, value);
+		case 'INT':
+			return toNumber(param, value, true);
+		case 'FLOAT':
+			return toNumber(param, value, false);
+		case 'STRING':
+			return toText(param, value);
+		case 'IMAGE':
+		case 'VIDEO':
+		case 'AUDIO': {
+			const media = toMedia(param, value);
+			if (media === undefined && param.required) fail(param, requiredMessage(param));
+			return media;
+		}
+		default:
+			return fail(param, `has an unsupported type ${show((param as CatalogueParam).type)}`);
+	}
+}
+
+export interface BuildModelRequestOptions {
+	/**
+	 * What to do with keys of `values` that the entry does not define: `error` (default when the entry
+	 * has params), `passthrough` (sent unchanged; default for entries whose schema is empty) or `drop`.
+	 */
+	unknownParams?: 'error' | 'passthrough' | 'drop';
+}
+
+export interface ModelRequestResult {
+	body: Record<string, unknown>;
+	issues: CatalogueIssue[];
+}
+
+/**
+ * Validates all values for a model and builds the JSON body, collecting every problem instead of
+ * stopping at the first. Keys are emitted in registry order; omitted optional fields are left out.
+ */
+export function validateModelRequest(
+	entry: CatalogueEntry,
+	values: Record<string, unknown>,
+	options: BuildModelRequestOptions = {},
+): ModelRequestResult {
+	const body: Record<string, unknown> = {};
+	const issues: CatalogueIssue[] = [];
+	const input = values ?? {};
+	const known = new Set<string>();
+	for (const param of entry.params) {
+		known.add(param.key);
+		try {
+			const v = coerceModelParameter(param, input[param.key]);
+			if (v !== undefined) body[param.key] = v;
+		} catch (error) {
+			if (error instanceof CatalogueValidationError) issues.push(...error.issues);
+			else throw error;
+		}
+	}
+	const unknownMode = options.unknownParams ?? (entry.params.length ? 'error' : 'passthrough');
+	for (const key of Object.keys(input)) {
+		if (known.has(key) || input[key] === undefined) continue;
+		if (unknownMode === 'passthrough') body[key] = input[key];
+		else if (unknownMode === 'error') {
+			const names = entry.params.map((p) => p.key).join(', ');
+			issues.push({ field: key, message: `Parameter "${key}" is not defined for model "${entry.endpoint}" (known parameters: ${names})` });
+		}
+	}
+	return { body, issues };
+}
+
+/** Like `validateModelRequest`, but throws `CatalogueValidationError` (with all issues) on any problem. */
+export function buildModelRequestBody(
+	entry: CatalogueEntry,
+	values: Record<string, unknown>,
+	options: BuildModelRequestOptions = {},
+): Record<string, unknown> {
+	const { body, issues } = validateModelRequest(entry, values, options);
+	if (issues.length) throw new CatalogueValidationError(issues);
+	return body;
+}
+
+/** Human-readable label for a body key: `aspectRatio` → "Aspect Ratio", `voice_id` → "Voice ID", `imageUrls` → "Image URLs". */
+export function paramDisplayName(key: string): string {
+	const field = key.includes('##') ? key.slice(key.indexOf('##') + 2) : key;
+	const words = field
+		.replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+		.replace(/[_\-.]+/g, ' ')
+		.trim()
+		.split(/\s+/)
+		.filter(Boolean);
+	const special: Record<string, string> = { id: 'ID', url: 'URL', urls: 'URLs', pbr: 'PBR', cfg: 'CFG', fps: 'FPS', tts: 'TTS', lora: 'LoRA', aigc: 'AIGC' };
+	const label = words.map((w) => special[w.toLowerCase()] ?? w.charAt(0).toUpperCase() + w.slice(1)).join(' ');
+	return label || key;
+}

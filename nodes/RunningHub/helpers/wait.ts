@@ -1,0 +1,121 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { V2TaskObject } from '../transport';
+import { CancelledError, apiRequestV1, apiRequestV2Task, cancellableSleep, runningHubApiError } from '../transport';
+import type { TaskResult } from './taskResult';
+import { TERMINAL_STATUSES, failureSummary, resultFromV2Task } from './taskResult';
+
+export interface WaitOptions {
+	pollIntervalSeconds: number;
+	timeoutSeconds: number;
+	cancelOnTimeout: boolean;
+}
+
+/** Video tasks often take 5-15 minutes, so the default limit leaves room for them. */
+export const DEFAULT_WAIT_OPTIONS: WaitOptions = {
+	pollIntervalSeconds: 5,
+	timeoutSeconds: 1800,
+	cancelOnTimeout: true,
+};
+
+export const WAIT_LIMITS = {
+	pollIntervalSeconds: { min: 0.1, max: 600 },
+	timeoutSeconds: { min: 1, max: 86_400 },
+};
+
+/** Fields of the Options collection that tune waiting (defaults match DEFAULT_WAIT_OPTIONS). */
+export const waitOptionFields: INodeProperties[] = [
+	{
+		displayName: 'Poll Interval (Seconds)',
+		name: 'pollIntervalSeconds',
+		type: 'number',
+		typeOptions: { minValue: 0.1, maxValue: 600, numberPrecision: 1 },
+		default: 5,
+		description: 'How often to ask RunningHub whether the task has finished',
+	},
+	{
+		displayName: 'Timeout (Seconds)',
+		name: 'timeoutSeconds',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 86400 },
+		default: 1800,
+		description: 'How long to wait for the task before giving up. Video can take many minutes.',
+	},
+	{
+		displayName: 'Cancel Task on Timeout or Stop',
+		name: 'cancelOnTimeout',
+		type: 'boolean',
+		default: true,
+		description: 'Whether to cancel the RunningHub task when the timeout passes or the execution is stopped, so it stops costing money',
+	},
+];
+
+/** The error a failed task becomes, naming the failing node, exception and task. */
+export function taskFailedError(context: IExecuteFunctions | { getNode: IExecuteFunctions['getNode'] }, result: TaskResult) {
+	const failure = result.failure;
+	const summary = failure ? failureSummary(failure) : `status ${result.status}`;
+	return runningHubApiError(context.getNode(), {
+		code: failure?.errorCode ?? undefined,
+		apiMessage: `Task ${result.status === 'FAILED' ? 'failed' : `ended with status ${result.status}`}: ${summary}`,
+		taskId: result.taskId,
+		context: failure?.traceback?.length ? `Traceback (last lines): ${failure.traceback.slice(-3).join(' ').slice(0, 1500)}` : undefined,
+	});
+}
+
+async function cancelQuietly(context: IExecuteFunctions, taskId: string): Promise<boolean> {
+	try {
+		await apiRequestV1.call(context, { path: '/task/openapi/cancel', body: { taskId }, taskId, retry: { maxAttempts: 2 } });
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * Polls the v2 query endpoint (it answers for workflow, AI app and model tasks alike) until the
+ * task ends, the timeout passes, or the execution is stopped. A finished task is returned; a failed
+ * one throws its failure. `initial` is the submit answer, which may already hold the result.
+ */
+export async function waitForTask(
+	context: IExecuteFunctions,
+	taskId: string,
+	options: WaitOptions,
+	initial?: V2TaskObject,
+): Promise<TaskResult> {
+	const signal = context.getExecutionCancelSignal?.();
+	const started = Date.now();
+	const deadline = started + options.timeoutSeconds * 1000;
+	const intervalMs = Math.max(100, options.pollIntervalSeconds * 1000);
+	let result: TaskResult | undefined = initial && TERMINAL_STATUSES.includes(initial.status) ? resultFromV2Task(initial) : undefined;
+
+	const stop = async (reason: 'timeout' | 'cancelled'): Promise<never> => {
+		const cancelled = options.cancelOnTimeout ? await cancelQuietly(context, taskId) : false;
+		const what = reason === 'timeout' ? `did not finish within ${options.timeoutSeconds} s` : 'was still running when the execution was stopped';
+		const then = options.cancelOnTimeout
+			? cancelled
+				? 'It was cancelled on RunningHub.'
+				: 'Cancelling it on RunningHub failed; cancel it on the site to stop the cost.'
+			: 'It keeps running on RunningHub; fetch its result later with Task › Get Outputs.';
+		throw new NodeOperationError(context.getNode(), `Task ${taskId} ${what}. ${then}`, {
+			description:
+				reason === 'timeout' ? 'Raise Timeout (Seconds) in the options, or use the "Return Task ID" or "Wait for Callback" mode for long jobs.' : undefined,
+		});
+	};
+
+	while (!result) {
+		const remaining = deadline - Date.now();
+		if (remaining <= 0) return await stop('timeout');
+		try {
+			await cancellableSleep(Math.min(intervalMs, remaining), signal);
+		} catch (error) {
+			if (error instanceof CancelledError) return await stop('cancelled');
+			throw new NodeOperationError(context.getNode(), error as Error);
+		}
+		if (signal?.aborted) return await stop('cancelled');
+		const task = await apiRequestV2Task.call(context, { path: '/openapi/v2/query', body: { taskId }, taskId });
+		if (TERMINAL_STATUSES.includes(task.status) || (task.errorCode ?? '') !== '') result = resultFromV2Task(task);
+	}
+	if (result.status !== 'SUCCESS') throw taskFailedError(context, result);
+	return result;
+}
