@@ -368,7 +368,7 @@ export function validateModelRequest(
 			if (v !== undefined) body[param.key] = v;
 		} catch (error) {
 			if (error instanceof CatalogueValidationError) issues.push(...error.issues);
-			else throw error;
+			else issues.push({ field: param.key, message: `Parameter "${param.key}": ${(error as Error)?.message ?? String(error)}` });
 		}
 	}
 	const unknownMode = options.unknownParams ?? (entry.params.length ? 'error' : 'passthrough');

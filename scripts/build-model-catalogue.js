@@ -1,0 +1,540 @@
+#!/usr/bin/env node
+/*
+ * Builds nodes/RunningHub/catalogue/models.generated.ts from RunningHub's public model registry
+ * (HM-RunningHub/ComfyUI_RH_OpenAPI, developer-kit/model-registry.public.json, Apache-2.0).
+ *
+ * Usage:
+ *   node scripts/build-model-catalogue.js [registry.json] [--check] [--out <file>]
+ *
+ *   registry path: first positional argument, else $RH_MODEL_REGISTRY, else the first existing of
+ *   <repo>/data/model-registry.public.json and <repo>/../shared/data/model-registry.public.json.
+ *   --check  regenerate in memory and exit 1 if the committed file differs (for CI).
+ *
+ * Exit codes: 0 ok, 1 validation failure or --check mismatch, 2 usage / IO error.
+ * Plain Node, no dependencies. Output is deterministic (entries sorted by endpoint).
+ */
+'use strict';
+
+const fs = require('fs');
+const path = require('path');
+
+const REPO_ROOT = path.resolve(__dirname, '..');
+const DEFAULT_OUT = path.join(REPO_ROOT, 'nodes/RunningHub/catalogue/models.generated.ts');
+const DEFAULT_REGISTRY_CANDIDATES = [
+	path.join(REPO_ROOT, 'data/model-registry.public.json'),
+	path.resolve(__dirname, '../../shared/data/model-registry.public.json'),
+];
+
+const PARAM_TYPES = ['STRING', 'LIST', 'INT', 'FLOAT', 'BOOLEAN', 'IMAGE', 'VIDEO', 'AUDIO'];
+const MEDIA_TYPES = ['IMAGE', 'VIDEO', 'AUDIO'];
+const OUTPUT_TYPES = ['image', 'video', 'audio', '3d', 'text'];
+// Keep in sync with MODEL_CATEGORIES in nodes/RunningHub/catalogue/types.ts (the unit test checks).
+const CATEGORIES = [
+	'text-to-image',
+	'image-to-image',
+	'text-to-video',
+	'image-to-video',
+	'video-to-video',
+	'text-to-audio',
+	'audio-to-audio',
+	'text-to-3d',
+	'image-to-3d',
+	'video-to-3d',
+	'text-to-text',
+	'image-to-text',
+	'video-to-text',
+	'utility',
+];
+/** Registry LIST options with this value mean "omit the field" (HM node_factory LIST_OMIT_SENTINEL). */
+const LIST_OMIT_SENTINEL = 'empty';
+
+// ---------------------------------------------------------------------------------------------
+// Provider
+// ---------------------------------------------------------------------------------------------
+
+const PROVIDER_RULES = [
+	[/^hitem3d/, 'HiTem3D'],
+	[/^hunyuan3d/, 'Hunyuan3D'],
+	[/^meshy/, 'Meshy'],
+	[/^minimax\//, 'MiniMax'],
+	[/^rhart-audio\/suno/, 'Suno'],
+	[/^rhart-audio\/text-to-audio\//, 'MiniMax'],
+	[/^alibaba\/qwen/, 'Alibaba Qwen'],
+	[/^alibaba\/wan/, 'Alibaba Wan'],
+	[/^alibaba\/happyhorse/, 'Alibaba HappyHorse'],
+	[/^higgsfield\//, 'Higgsfield'],
+	[/^image-enhance\//, 'HYPIR'],
+	[/^marble/, 'World Labs Marble'],
+	[/^rhart-image-g-(1\.5|2)/, 'OpenAI GPT Image'],
+	[/^rhart-image-(g|g-3|g-4|x|x-official)\//, 'xAI Grok Imagine'],
+	[/^rhart-image-(n-|v1)/, 'Google Nano Banana'],
+	[/^rhart-image\/f-dev/, 'FLUX'],
+	[/^seedream/, 'ByteDance Seedream'],
+	[/^(seedance|bytedance\/seedance|rhart-video\/sparkvideo|cinematic-video-generator)/, 'ByteDance Seedance'],
+	[/^bytedance\/dreamactor/, 'ByteDance DreamActor'],
+	[/^topazlabs\//, 'Topaz Labs'],
+	[/^youchuan\//, 'Midjourney (Youchuan)'],
+	[/^kling/, 'Kling'],
+	[/^rhart-text-g-/, 'Google Gemini'],
+	[/^rhart-text-qwen/, 'Alibaba Qwen'],
+	[/^rhart-video-s/, 'OpenAI Sora'],
+	[/^rhart-video-g/, 'xAI Grok Imagine'],
+	[/^rhart-video-r\//, 'Runway'],
+	[/^rhart-video-v3\.1/, 'Google Veo'],
+	[/^rhart-video\/ltx/, 'Lightricks LTX'],
+	[/^rhart-video\/video-/, 'RunningHub'],
+	[/^pixverse/, 'PixVerse'],
+	[/^skyreels/, 'SkyReels'],
+	[/^vidu\//, 'Vidu'],
+];
+
+function deriveProvider(model) {
+	for (const [re, provider] of PROVIDER_RULES) if (re.test(model.endpoint)) return provider;
+	// Fallback: the registry category without its "RunningHub/" prefix.
+	return String(model.category || '').replace(/^RunningHub\//, '').trim();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Task category
+// ---------------------------------------------------------------------------------------------
+
+function requiredMedia(model, type) {
+	return model.params.some((p) => p.type === type && p.required === true);
+}
+
+function deriveCategory(model, outputType) {
+	const ep = model.endpoint.toLowerCase();
+	const has = (re) => re.test(ep);
+	switch (outputType) {
+		case '3d':
+			if (has(/text-to-3d/)) return 'text-to-3d';
+			if (has(/image-to-3d/)) return 'image-to-3d';
+			return requiredMedia(model, 'IMAGE') ? 'image-to-3d' : 'text-to-3d';
+		case 'image':
+			if (has(/image-to-world/)) return 'image-to-3d';
+			if (has(/text-to-image/)) return 'text-to-image';
+			if (has(/image-to-image|edit|upscale|enhance/)) return 'image-to-image';
+			return requiredMedia(model, 'IMAGE') ? 'image-to-image' : 'text-to-image';
+		case 'audio':
+			if (has(/voice-clone/) || requiredMedia(model, 'AUDIO')) return 'audio-to-audio';
+			return 'text-to-audio';
+		case 'text':
+			if (has(/text-to-world/)) return 'text-to-3d';
+			if (has(/image-to-text/)) return 'image-to-text';
+			if (has(/video-to-text/)) return 'video-to-text';
+			if (has(/text-to-text|\/chat$/)) return 'text-to-text';
+			if (has(/\/tts$/)) return 'text-to-audio';
+			if (has(/extend/)) return 'video-to-video';
+			return 'utility';
+		case 'video':
+			if (has(/video-to-world/)) return 'video-to-3d';
+			if (has(/upload-character/)) return 'utility';
+			if (has(/text-to-video|\/t2v/)) return 'text-to-video';
+			if (has(/image-to-video|\/i2v|start-end|start-to-end|image-audio-to-video|transition|effects/)) {
+				return 'image-to-video';
+			}
+			if (has(/video-to-video|video-edit|edit-video|extend|extension|restyling|upscale|fps|lip-sync|motion-control|dreamactor/)) {
+				return 'video-to-video';
+			}
+			if (has(/reference-to-video|refrence-to-video|multimodal|omni-reference/)) return 'image-to-video';
+			if (requiredMedia(model, 'VIDEO')) return 'video-to-video';
+			if (requiredMedia(model, 'IMAGE')) return 'image-to-video';
+			return 'text-to-video';
+		default:
+			return undefined;
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// Display name
+// ---------------------------------------------------------------------------------------------
+
+const WORD_CASE = {
+	'3d': '3D',
+	ai: 'AI',
+	cgi: 'CGI',
+	cv: 'CV',
+	dop: 'DoP',
+	fps: 'FPS',
+	gpt: 'GPT',
+	hd: 'HD',
+	hypir: 'HYPIR',
+	lora: 'LoRA',
+	ltx: 'LTX',
+	minimax: 'MiniMax',
+	pixverse: 'PixVerse',
+	rh: 'RH',
+	skyreels: 'SkyReels',
+	tts: 'TTS',
+	hitem3d: 'HiTem3D',
+	hunyuan3d: 'Hunyuan3D',
+	happyhorse: 'HappyHorse',
+	topazlabs: 'Topaz Labs',
+	'sd2.0': 'SD2.0',
+	to: 'to',
+	i2v: 'Image to Video',
+	t2v: 'Text to Video',
+	refrence: 'Reference',
+	asyn: 'Async',
+};
+
+/** Rewrites applied to the lower-cased registry name_en before prettifying (vendor prefixes are in `provider`). */
+const NAME_REWRITES = [
+	[/^(alibaba|google|xai)\//, ''],
+	[/^runwayml\//, 'runway-'],
+	[/^higgsfield\//, 'higgsfield-'],
+	[/^minimax\//, 'minimax-'],
+	[/^grok-imagine-(image|video)\//, 'grok-imagine/'],
+	[/^nano-banana2-gemini31flash\//, 'nano-banana-2/'],
+	[/^gpt-image-2\.0\//, 'gpt-image-2/'],
+	[/^rhart-text-g-25-/, 'gemini-2.5-'],
+	[/^rhart-text-g-3-/, 'gemini-3-'],
+	[/^rhart-text-qwen-/, 'qwen-'],
+	[/^(hitem3d(?:-portrait)?)-v(\d)(\d)\//, '$1-v$2.$3/'],
+	[/^kling-lip-sync\/lip-sync-video$/, 'kling-lip-sync/video'],
+	[/^grok-3-image-to-image$/, 'grok-3-image/image-to-image'],
+];
+
+function prettyWord(word) {
+	const lower = word.toLowerCase();
+	if (WORD_CASE[lower] !== undefined) return WORD_CASE[lower];
+	if (/^v\d/.test(lower)) return lower; // v2.6, v3.1
+	if (/^[oq]\d$/.test(lower)) return lower.toUpperCase(); // Kling O1 / O3, Vidu Q2 / Q3
+	if (/^\d+[kb]$/.test(lower)) return lower.toUpperCase(); // 4K, 19B
+	if (/^\d/.test(lower)) return lower; // 2.0, 02
+	const m = /^([a-z]{3,})(\d+(?:\.\d+)?)$/.exec(lower); // veo3.1, meshy6, niji6, seedance2.0
+	if (m) return `${prettyWord(m[1])} ${m[2]}`;
+	return lower.charAt(0).toUpperCase() + lower.slice(1);
+}
+
+/** Splits "kling-v2.6-pro-text-to-video" into model part and task part. */
+const TASK_SPLIT = /(?<!multi|^image)-(?=(?:multi-)?(?:text|image|video|audio|start-end|start|reference|refrence|image-audio|video-ref)-to-|i2v|t2v)/;
+
+function prettySegment(segment) {
+	return segment
+		.replace(TASK_SPLIT, '/')
+		.split('/')
+		.map((part) => part.split('-').filter(Boolean).map(prettyWord).join(' '))
+		.filter(Boolean)
+		.join(' · ');
+}
+
+function cleanName(model) {
+	let raw = String(model.name_en || model.endpoint).trim();
+	raw = raw.replace(/-?\[deprecated\].*$/i, '').replace(/-deprecated$/i, '');
+	raw = raw.toLowerCase().replace(/[\s_]+/g, '-');
+	let channel = '';
+	const channelPatterns = [
+		[/[-/]channel-low-price$/, 'Low-Price Channel'],
+		[/[-/]official-stable$/, 'Official'],
+		[/-official$/, 'Official'],
+	];
+	for (const [re, label] of channelPatterns) {
+		if (re.test(raw)) {
+			raw = raw.replace(re, '');
+			channel = label;
+			break;
+		}
+	}
+	let trial = false;
+	if (/-trial$/.test(raw)) {
+		raw = raw.replace(/-trial$/, '');
+		trial = true;
+	}
+	for (const [re, replacement] of NAME_REWRITES) raw = raw.replace(re, replacement);
+	let name = raw.split('/').filter(Boolean).map(prettySegment).join(' · ').replace(/^F Dev\b/, 'F-Dev');
+	const notes = [];
+	if (channel) notes.push(channel);
+	if (trial) notes.push('Trial');
+	if (notes.length) name += ` (${notes.join(', ')})`;
+	return name;
+}
+
+function isDeprecated(model) {
+	return /deprecated|已下架/i.test(`${model.endpoint} ${model.name_en} ${model.display_name || ''}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Params
+// ---------------------------------------------------------------------------------------------
+
+const HAN = /[\u3400-\u9fff]/;
+
+function parseAccept(raw) {
+	if (raw === undefined || raw === null || raw === '') return undefined;
+	let list = raw;
+	if (typeof raw === 'string') {
+		try {
+			list = JSON.parse(raw);
+		} catch (e) {
+			list = raw.split(/[,\s]+/);
+		}
+	}
+	if (!Array.isArray(list)) return undefined;
+	const out = [];
+	for (const item of list) {
+		const v = String(item).trim().toUpperCase().replace(/^\./, '');
+		if (v && !out.includes(v)) out.push(v);
+	}
+	return out.length ? out : undefined;
+}
+
+function isMultiple(p) {
+	if (!MEDIA_TYPES.includes(p.type)) return false;
+	// HM-RunningHub node_factory: array when key ends in "Urls", key is "videos", or multipleInputs
+	// (maxInputNum <= 1 with multipleInputs means "unspecified", not 1).
+	return /Urls$/.test(p.fieldKey) || p.fieldKey === 'videos' || p.multipleInputs === true;
+}
+
+function finiteNumber(v) {
+	return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+function convertParam(p) {
+	const out = {
+		key: p.fieldKey,
+		type: p.type,
+		required: p.required === true,
+		multiple: isMultiple(p),
+	};
+	const t = p.type;
+	const dv = p.defaultValue;
+	if (t === 'LIST') {
+		const options = [];
+		for (const o of p.options || []) {
+			const value = String(o.value);
+			if (value === LIST_OMIT_SENTINEL) continue;
+			const en = typeof o.descriptionEn === 'string' ? o.descriptionEn.trim() : '';
+			options.push({ value, name: en || value });
+		}
+		out.options = options;
+		if (dv !== undefined && dv !== null && String(dv) !== LIST_OMIT_SENTINEL) out.default = String(dv);
+	} else if (t === 'BOOLEAN') {
+		if (typeof dv === 'boolean') out.default = dv;
+		else if (typeof dv === 'string' && /^(true|false)$/i.test(dv)) out.default = dv.toLowerCase() === 'true';
+	} else if (t === 'INT' || t === 'FLOAT') {
+		const n = typeof dv === 'string' && dv.trim() !== '' ? Number(dv) : dv;
+		if (finiteNumber(n) !== undefined) out.default = t === 'INT' ? Math.round(n) : n;
+		for (const k of ['min', 'max', 'step']) if (finiteNumber(p[k]) !== undefined) out[k] = p[k];
+	} else if (t === 'STRING') {
+		// Registry defaults of STRING params are sample content (prompts, ids): never sent as a
+		// default (ref. §10.2), but short ASCII samples make useful placeholders ("Wise_Woman").
+		if (typeof dv === 'string') {
+			const s = dv.trim();
+			if (s && s.length <= 40 && /^[\x20-\x7e]+$/.test(s) && !/^(https?|data):/i.test(s)) out.placeholder = s;
+		}
+	}
+	if (t === 'STRING' && finiteNumber(p.maxLength) !== undefined) out.maxLength = p.maxLength;
+	// maxInputNum caps arrays; with multipleInputs it is only meaningful above 1 (HM uses a default count
+	// otherwise), while a plural key without multipleInputs (e.g. grok imageUrls, max 1) takes exactly that many.
+	if (out.multiple && finiteNumber(p.maxInputNum) !== undefined && p.maxInputNum >= 1) {
+		if (p.multipleInputs !== true || p.maxInputNum > 1) out.maxItems = p.maxInputNum;
+	}
+	if (MEDIA_TYPES.includes(t)) {
+		if (finiteNumber(p.maxSize) !== undefined) out.maxSize = p.maxSize;
+		const accept = parseAccept(p.accept);
+		if (accept) out.accept = accept;
+	}
+	const description = typeof p.description === 'string' ? p.description.trim() : '';
+	const descriptionEn = typeof p.descriptionEn === 'string' ? p.descriptionEn.trim() : '';
+	const desc = descriptionEn || description;
+	if (desc && desc !== p.fieldKey && desc !== p.label) out.description = desc;
+	// Chinese labels (Suno) carry meaning the description may lack.
+	if (!out.description && typeof p.label === 'string' && p.label !== p.fieldKey && HAN.test(p.label)) {
+		out.description = p.label.trim();
+	}
+	return out;
+}
+
+function outputTypeOf(model) {
+	const t = String(model.output_type || '').toLowerCase();
+	if (t === 'string' || t === 'text') return 'text';
+	return t;
+}
+
+function convertModel(model) {
+	const outputType = outputTypeOf(model);
+	const entry = {
+		endpoint: String(model.endpoint).trim(),
+		name: '',
+		provider: deriveProvider(model),
+		category: deriveCategory(model, outputType),
+		outputType,
+		deprecated: isDeprecated(model),
+	};
+	entry.name = cleanName(model) + (entry.deprecated ? ' (Deprecated)' : '');
+	const docName = String(model.name_en || '').trim();
+	if (docName && docName !== entry.endpoint) entry.docName = docName;
+	entry.params = (model.params || []).map(convertParam);
+	return entry;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation
+// ---------------------------------------------------------------------------------------------
+
+function validateRegistry(registry) {
+	const problems = [];
+	if (!registry || typeof registry !== 'object' || !Array.isArray(registry.models)) {
+		return ['registry has no "models" array'];
+	}
+	if (typeof registry.version !== 'string' || !registry.version) problems.push('registry has no "version" string');
+	if (typeof registry.model_count === 'number' && registry.model_count !== registry.models.length) {
+		problems.push(`registry model_count ${registry.model_count} != models.length ${registry.models.length}`);
+	}
+	registry.models.forEach((m, i) => {
+		const where = `models[${i}]${m && m.endpoint ? ` (${m.endpoint})` : ''}`;
+		if (!m || typeof m !== 'object') return problems.push(`${where}: not an object`);
+		if (typeof m.endpoint !== 'string' || !m.endpoint.trim()) problems.push(`${where}: missing endpoint`);
+		if (!Array.isArray(m.params)) problems.push(`${where}: params is not an array`);
+		else {
+			m.params.forEach((p, j) => {
+				if (!p || typeof p.fieldKey !== 'string' || !p.fieldKey) problems.push(`${where}: params[${j}] has no fieldKey`);
+				if (!p || !PARAM_TYPES.includes(p.type)) {
+					problems.push(`${where}: params[${j}] (${p && p.fieldKey}) has unknown type ${JSON.stringify(p && p.type)}`);
+				}
+			});
+		}
+	});
+	return problems;
+}
+
+function validateCatalogue(entries) {
+	const problems = [];
+	const seen = new Set();
+	const names = new Map();
+	for (const e of entries) {
+		const where = e.endpoint || '(no endpoint)';
+		if (!e.endpoint || /\s/.test(e.endpoint)) problems.push(`${where}: missing or invalid endpoint path`);
+		if (seen.has(e.endpoint)) problems.push(`${where}: duplicate endpoint`);
+		seen.add(e.endpoint);
+		if (!e.name) problems.push(`${where}: missing display name`);
+		else if (names.has(e.name)) problems.push(`${where}: display name "${e.name}" also used by ${names.get(e.name)}`);
+		names.set(e.name, e.endpoint);
+		if (!e.provider) problems.push(`${where}: missing provider`);
+		if (!CATEGORIES.includes(e.category)) problems.push(`${where}: no task category (got ${JSON.stringify(e.category)})`);
+		if (!OUTPUT_TYPES.includes(e.outputType)) problems.push(`${where}: unknown output type ${JSON.stringify(e.outputType)}`);
+		const keys = new Set();
+		for (const p of e.params) {
+			if (!p.key) problems.push(`${where}: a param has no key`);
+			if (keys.has(p.key)) problems.push(`${where}: duplicate param key "${p.key}"`);
+			keys.add(p.key);
+			if (!PARAM_TYPES.includes(p.type)) problems.push(`${where}: param "${p.key}" has unknown type ${JSON.stringify(p.type)}`);
+			if (p.type === 'LIST' && p.default !== undefined && p.options.length && !p.options.some((o) => o.value === p.default)) {
+				problems.push(`${where}: param "${p.key}" default ${JSON.stringify(p.default)} is not one of its options`);
+			}
+		}
+	}
+	return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering
+// ---------------------------------------------------------------------------------------------
+
+function render(registry, entries) {
+	const counts = {};
+	for (const e of entries) counts[e.category] = (counts[e.category] || 0) + 1;
+	const lines = [];
+	lines.push('/* eslint-disable */');
+	lines.push('// GENERATED FILE — DO NOT EDIT. Regenerate with `npm run catalogue` (scripts/build-model-catalogue.js).');
+	lines.push('//');
+	lines.push(`// Source: RunningHub model registry model-registry.public.json, version ${registry.version}, ${entries.length} models,`);
+	lines.push('// published by RunningHub in HM-RunningHub/ComfyUI_RH_OpenAPI (developer-kit/model-registry.public.json)');
+	lines.push('// under the Apache License 2.0. Derived data: names, providers and task categories are computed;');
+	lines.push('// see NOTICE.');
+	lines.push('');
+	lines.push("import type { CatalogueEntry } from './types';");
+	lines.push('');
+	lines.push(`export const MODEL_REGISTRY_VERSION = ${JSON.stringify(registry.version)};`);
+	lines.push('');
+	lines.push('export const MODEL_ENTRIES: readonly CatalogueEntry[] = [');
+	for (const e of entries) lines.push(`\t${JSON.stringify(e)},`);
+	lines.push('];');
+	lines.push('');
+	return lines.join('\n');
+}
+
+function build(registry) {
+	const problems = validateRegistry(registry);
+	if (problems.length) return { problems };
+	const entries = registry.models.map(convertModel).sort((a, b) => (a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0));
+	const catProblems = validateCatalogue(entries);
+	if (catProblems.length) return { problems: catProblems };
+	return { entries, text: render(registry, entries) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// CLI
+// ---------------------------------------------------------------------------------------------
+
+function parseArgs(argv) {
+	const args = { check: false, out: DEFAULT_OUT, registry: undefined };
+	for (let i = 0; i < argv.length; i++) {
+		const a = argv[i];
+		if (a === '--check') args.check = true;
+		else if (a === '--out') args.out = path.resolve(argv[++i]);
+		else if (a === '--help' || a === '-h') args.help = true;
+		else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
+		else args.registry = path.resolve(a);
+	}
+	return args;
+}
+
+function resolveRegistryPath(explicit) {
+	if (explicit) return explicit;
+	if (process.env.RH_MODEL_REGISTRY) return path.resolve(process.env.RH_MODEL_REGISTRY);
+	return DEFAULT_REGISTRY_CANDIDATES.find((p) => fs.existsSync(p)) || DEFAULT_REGISTRY_CANDIDATES[0];
+}
+
+function main() {
+	let args;
+	try {
+		args = parseArgs(process.argv.slice(2));
+	} catch (e) {
+		console.error(`build-model-catalogue: ${e.message}`);
+		return 2;
+	}
+	if (args.help) {
+		console.log('Usage: node scripts/build-model-catalogue.js [registry.json] [--check] [--out file]');
+		return 0;
+	}
+	const registryPath = resolveRegistryPath(args.registry);
+	let registry;
+	try {
+		registry = JSON.parse(fs.readFileSync(registryPath, 'utf8'));
+	} catch (e) {
+		console.error(`build-model-catalogue: cannot read registry ${registryPath}: ${e.message}`);
+		console.error('Pass the path as an argument or set RH_MODEL_REGISTRY.');
+		return 2;
+	}
+	const result = build(registry);
+	if (result.problems) {
+		console.error(`build-model-catalogue: registry ${registryPath} failed validation:`);
+		for (const p of result.problems) console.error(`  - ${p}`);
+		return 1;
+	}
+	const rel = path.relative(process.cwd(), args.out) || args.out;
+	if (args.check) {
+		let current = null;
+		try {
+			current = fs.readFileSync(args.out, 'utf8');
+		} catch (e) {
+			current = null;
+		}
+		if (current !== result.text) {
+			console.error(`build-model-catalogue: ${rel} is ${current === null ? 'missing' : 'out of date'}; run \`npm run catalogue\` and commit the result.`);
+			return 1;
+		}
+		console.log(`build-model-catalogue: ${rel} is up to date (${result.entries.length} models, ${registry.version}).`);
+		return 0;
+	}
+	fs.mkdirSync(path.dirname(args.out), { recursive: true });
+	fs.writeFileSync(args.out, result.text);
+	console.log(`build-model-catalogue: wrote ${rel} (${result.entries.length} models, ${registry.version}, ${Buffer.byteLength(result.text)} bytes).`);
+	return 0;
+}
+
+if (require.main === module) process.exitCode = main();
+
+module.exports = { build, convertModel, convertParam, deriveCategory, deriveProvider, cleanName, CATEGORIES, PARAM_TYPES, OUTPUT_TYPES };
