@@ -82,6 +82,8 @@ export interface RunningHubErrorDetails {
 	taskId?: string;
 	/** Extra context, e.g. which endpoint or which output. */
 	context?: string;
+	/** Headline to use instead of the code's own, e.g. a task failure naming the failing node. */
+	summary?: string;
 }
 
 /**
@@ -91,12 +93,12 @@ export interface RunningHubErrorDetails {
 export function runningHubApiError(node: INode, details: RunningHubErrorDetails, apiKey?: string): NodeApiError {
 	const known = details.code !== undefined ? RUNNINGHUB_CODES[details.code] : undefined;
 	const codeLabel = details.code !== undefined ? `${details.code}${known ? ` ${known.name}` : ''}` : undefined;
-	const parts: string[] = [];
-	if (known) parts.push(known.hint.split('. ')[0].replace(/\.$/, ''));
-	else if (details.apiMessage) parts.push(details.apiMessage);
-	else if (details.httpCode) parts.push(`RunningHub answered with HTTP ${details.httpCode}`);
-	else parts.push('RunningHub request failed');
-	let message = parts[0];
+	let message: string;
+	if (details.summary) message = details.summary;
+	else if (known) message = known.hint.split('. ')[0].replace(/\.$/, '');
+	else if (details.apiMessage) message = details.apiMessage;
+	else if (details.httpCode) message = `RunningHub answered with HTTP ${details.httpCode}`;
+	else message = 'RunningHub request failed';
 	if (codeLabel) message += ` (code ${codeLabel})`;
 	if (details.taskId) message += ` [task ${details.taskId}]`;
 
