@@ -1,0 +1,162 @@
+/** v2 routes: Bearer auth only, flat task objects for task endpoints, `{code, message|msg, data}` otherwise. */
+
+import { createAppTask, createModelTask, createWorkflowTask, type CreateResult } from '../tasks';
+import { extensionOf, mediaTypeOf } from '../outputs';
+import { ok, sha256Hex, v2Error } from '../util';
+import { body, taskIdOf, v2Auth, type RouteContext, type RouteDef } from './common';
+
+/** Submit answer: the v2 task object as shown in the docs (no failedReason/usage on submit). */
+function submitAnswer(result: CreateResult, ctx: RouteContext): ReturnType<typeof ok> {
+	if ('error' in result) return ok(v2Error(String(result.error.code), result.error.msg));
+	const task = result.task;
+	const view = ctx.sim.engine.v2Object(task, false);
+	return ok({
+		taskId: task.taskId,
+		status: view.status,
+		errorCode: view.errorCode,
+		errorMessage: view.errorMessage,
+		results: view.results,
+		clientId: task.clientId,
+		promptTips: task.promptTips,
+	});
+}
+
+export const v2Routes: RouteDef[] = [
+	{
+		name: 'v2.runWorkflow',
+		method: 'POST',
+		pattern: /^\/openapi\/v2\/run\/workflow\/([^/]+)$/,
+		family: 'v2task',
+		counts: 'create',
+		handler(ctx) {
+			const auth = v2Auth(ctx, 'task');
+			if ('response' in auth) return auth.response;
+			return submitAnswer(createWorkflowTask(ctx.sim, auth.key, ctx.params[0], body(ctx), 'v2'), ctx);
+		},
+	},
+	{
+		name: 'v2.runAiApp',
+		method: 'POST',
+		pattern: /^\/openapi\/v2\/run\/ai-app\/([^/]+)$/,
+		family: 'v2task',
+		counts: 'create',
+		handler(ctx) {
+			const auth = v2Auth(ctx, 'task');
+			if ('response' in auth) return auth.response;
+			return submitAnswer(createAppTask(ctx.sim, auth.key, ctx.params[0], body(ctx), 'v2'), ctx);
+		},
+	},
+	{
+		name: 'v2.query',
+		method: 'POST',
+		pattern: /^\/openapi\/v2\/query$/,
+		family: 'v2task',
+		counts: 'status',
+		handler(ctx) {
+			const auth = v2Auth(ctx, 'task');
+			if ('response' in auth) return auth.response;
+			const id = taskIdOf(ctx);
+			if (id === undefined) return ok(v2Error('1007', 'Invalid parameters, please check your input: taskId is required'));
+			const task = ctx.sim.engine.tasks.get(id);
+			if (!task || task.apiKey !== auth.key) return ok(v2Error('1004', 'Task not found, please check the task ID (任务不存在，请检查任务ID)'));
+			return ok(ctx.sim.engine.v2Object(task, true));
+		},
+	},
+	{
+		name: 'v2.upload',
+		method: 'POST',
+		pattern: /^\/openapi\/v2\/media\/upload\/binary$/,
+		family: 'v2upload',
+		upload: true,
+		handler(ctx) {
+			const auth = v2Auth(ctx, 'upload');
+			if ('response' in auth) return auth.response;
+			const tooLarge = { code: 1008, message: 'File size limit exceeded', data: null };
+			if (ctx.bodyTooLarge) return ok(tooLarge);
+			if (!ctx.parts) return ok({ code: 1007, message: ctx.multipartError ?? 'request must be multipart/form-data', data: null });
+			const file = ctx.parts.find((p) => p.name === 'file');
+			if (!file) return ok({ code: 1007, message: 'Required part "file" is not present', data: null });
+			if (file.data.length > ctx.sim.options.maxUploadBytes) return ok(tooLarge);
+			const ext = extensionOf(file.filename, file.contentType);
+			const fileName = `openapi/${sha256Hex(file.data)}.${ext}`;
+			const downloadPath = ctx.sim.storeUpload(fileName, ext, file.data);
+			const start = Math.floor(Date.now() / 1000);
+			const signed = new URLSearchParams({
+				'q-sign-algorithm': 'sha1',
+				'q-ak': 'AKIDsimulator0000000000000000000000',
+				'q-sign-time': `${start};${start + 86400}`,
+				'q-key-time': `${start};${start + 86400}`,
+				'q-header-list': 'host',
+				'q-url-param-list': '',
+				'q-signature': sha256Hex(fileName + start).slice(0, 40),
+			});
+			return ok({
+				code: 0,
+				message: 'success',
+				data: {
+					type: mediaTypeOf(ext),
+					download_url: `${ctx.sim.publicBaseUrl}${downloadPath}?${signed.toString()}`,
+					fileName,
+					size: String(file.data.length),
+				},
+			});
+		},
+	},
+	{
+		name: 'v2.queueStatus',
+		method: 'GET',
+		pattern: /^\/openapi\/v2\/queue\/status$/,
+		family: 'v2util',
+		handler(ctx) {
+			const auth = v2Auth(ctx, 'util');
+			if ('response' in auth) return auth.response;
+			const { queued, running } = ctx.sim.engine.activeCounts(auth.key);
+			return ok({
+				code: 0,
+				msg: 'success',
+				data: {
+					apiKeyType: auth.info.apiType,
+					concurrentLimit: ctx.sim.concurrencyOf(auth.key),
+					runningCount: String(running),
+					queuedCount: String(queued),
+					totalCurrentTasks: String(running + queued),
+				},
+				errorMessages: null,
+			});
+		},
+	},
+	{
+		name: 'v2.pricePreview',
+		method: 'POST',
+		pattern: /^\/openapi\/v2\/price-preview\/(.+)$/,
+		family: 'v2util',
+		handler(ctx) {
+			const auth = v2Auth(ctx, 'task');
+			if ('response' in auth) return auth.response;
+			if (auth.info.apiType !== 'SHARED') return ok(v2Error('1014'));
+			const endpoint = ctx.params[0];
+			const price = /video/.test(endpoint) ? '1.20' : /3d/.test(endpoint) ? '0.80' : '0.20';
+			return ok({
+				code: 0,
+				msg: 'success',
+				data: { endpoint, priceText: `¥${price}`, estimatedPrice: price, currency: auth.info.currency ?? 'CNY' },
+				errorMessages: null,
+			});
+		},
+	},
+	{
+		// Anything else under /openapi/v2/ is a Standard Model API endpoint. Must stay last.
+		name: 'v2.model',
+		method: 'POST',
+		// Reserved utility paths are excluded so that e.g. POST /queue/status answers 1009 instead of being a "model".
+		pattern: /^\/openapi\/v2\/(?!(?:queue|media|run|price-preview)\/|query$)(.+)$/,
+		family: 'v2task',
+		counts: 'create',
+		handler(ctx) {
+			const auth = v2Auth(ctx, 'task');
+			if ('response' in auth) return auth.response;
+			if (ctx.jsonError) return ok(v2Error('1007', 'Invalid parameters, please check your input: body is not valid JSON'));
+			return submitAnswer(createModelTask(ctx.sim, auth.key, ctx.params[0], body(ctx)), ctx);
+		},
+	},
+];
