@@ -6,8 +6,9 @@
  * would have (credential store, run data, additional data) are built here.
  */
 import 'reflect-metadata';
-import { BinaryDataConfig, BinaryDataService, ExecuteContext, LoadOptionsContext, WebhookContext } from 'n8n-core';
+import { BinaryDataConfig, BinaryDataService, ExecuteContext, LoadOptionsContext, WebhookContext, WorkflowExecute, prepareBinaryData } from 'n8n-core';
 import type {
+	IBinaryData,
 	ICredentialDataDecryptedObject,
 	ICredentialsHelper,
 	IDataObject,
@@ -19,6 +20,7 @@ import type {
 	INodeTypes,
 	IRunExecutionData,
 	IWebhookData,
+	IWebhookResponseData,
 	IWorkflowExecuteAdditionalData,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
@@ -29,6 +31,7 @@ import * as path from 'path';
 
 import { RunningHubApi } from '../../credentials/RunningHubApi.credentials';
 import { RunningHub } from '../../nodes/RunningHub/RunningHub.node';
+import { RunningHubTrigger } from '../../nodes/RunningHubTrigger/RunningHubTrigger.node';
 
 export interface TestCredentials {
 	apiKey: string;
@@ -99,6 +102,15 @@ export async function useBinaryMode(mode: 'default' | 'filesystem' = 'default'):
 	return mode;
 }
 
+/**
+ * Stores bytes as n8n would for an input item in the current binary mode (in the item as base64,
+ * or on disk with only a reference in the item). Call useBinaryMode() first.
+ */
+export async function prepareBinary(data: Buffer, fileName: string, mimeType?: string): Promise<IBinaryData> {
+	await useBinaryMode(binaryModeReady as 'default' | 'filesystem' | undefined);
+	return await prepareBinaryData(data, 'exec-1', 'wf-test', fileName, mimeType);
+}
+
 const nodeTypeInstances: Record<string, INodeType> = {};
 
 export function registerNodeType(name: string, nodeType: INodeType): void {
@@ -106,6 +118,7 @@ export function registerNodeType(name: string, nodeType: INodeType): void {
 }
 
 registerNodeType('n8n-nodes-runninghub.runningHub', new RunningHub());
+registerNodeType('n8n-nodes-runninghub.runningHubTrigger', new RunningHubTrigger());
 
 const nodeTypes: INodeTypes = {
 	getByName: (type: string) => nodeTypeInstances[type],
@@ -190,6 +203,7 @@ export interface NodeRunResult {
 	waitTill?: Date;
 	context: ExecuteContext;
 	runExecutionData: IRunExecutionData;
+	options: NodeRunOptions;
 }
 
 /** Executes the node once, as n8n would for one run of a workflow. */
@@ -217,7 +231,13 @@ export async function runNode(options: NodeRunOptions): Promise<NodeRunResult> {
 	const nodeType = nodeTypes.getByNameAndVersion(node.type, 1) as INodeType;
 	if (!nodeType.execute) throw new Error(`${node.type} has no execute()`);
 	const output = (await nodeType.execute.call(context)) as INodeExecutionData[][];
-	return { output, waitTill: runExecutionData.waitTill, context, runExecutionData };
+	if (runExecutionData.waitTill) {
+		// As WorkflowExecute does for a node that put the execution to wait: its entry goes back on
+		// the stack (and is saved), to be resumed by a waiting webhook or the wait tracker.
+		runExecutionData.executionData!.nodeExecutionStack.unshift(executeData);
+		runExecutionData.resultData.lastNodeExecuted = node.name;
+	}
+	return { output, waitTill: runExecutionData.waitTill, context, runExecutionData, options };
 }
 
 /** Shortcut: the JSON of the first output. */
@@ -321,4 +341,40 @@ export async function callWebhook(options: WebhookCallOptions) {
 	if (!nodeType.webhook) throw new Error(`${node.type} has no webhook()`);
 	const result = await nodeType.webhook.call(context);
 	return { result, response, staticData: workflow.staticData };
+}
+
+/**
+ * Resumes an execution that `runNode` left waiting, as n8n 2.41 does, and returns what the waiting
+ * node then outputs (or throws its error). `webhookResult` is what the node's webhook() returned for
+ * a call to the resume URL (waiting-webhooks.ts + webhook-helpers.ts `prepareExecutionData`);
+ * 'waitLimit' is the wait tracker resuming it when `waitTill` passed (`handleWaitingState`). The
+ * node itself is then run by n8n-core's real `WorkflowExecute.runNode`.
+ * Returns `{ resumed: false }` when the webhook answer leaves the execution waiting.
+ */
+export async function resumeWaitingNode(
+	run: NodeRunResult,
+	via: { webhookResult: IWebhookResponseData } | 'waitLimit',
+): Promise<{ resumed: false } | { resumed: true; output: INodeExecutionData[][] | undefined }> {
+	const runExecutionData = run.runExecutionData;
+	const entry = runExecutionData.executionData?.nodeExecutionStack[0];
+	if (!runExecutionData.waitTill || !entry) throw new Error('The execution is not waiting');
+	if (via === 'waitLimit') {
+		runExecutionData.waitTill = undefined;
+		if (!entry.metadata?.resumeError) entry.node.disabled = true;
+	} else {
+		if (via.webhookResult.workflowData === undefined) return { resumed: false };
+		entry.node.disabled = true;
+		runExecutionData.waitTill = undefined;
+		entry.data.main = via.webhookResult.workflowData;
+		entry.metadata = { ...entry.metadata, forwardAllOutputs: true };
+	}
+	runExecutionData.executionData!.nodeExecutionStack.shift();
+	const node = entry.node;
+	const workflow = buildWorkflow(node, run.options.staticData);
+	const additionalData = buildAdditionalData(run.options);
+	const engine = new WorkflowExecute(additionalData, run.options.mode ?? 'manual', runExecutionData);
+	const response = (await engine.runNode(workflow, entry, runExecutionData, 0, additionalData, run.options.mode ?? 'manual')) as {
+		data?: INodeExecutionData[][];
+	};
+	return { resumed: true, output: response.data };
 }

@@ -34,7 +34,9 @@ export interface ApiRequest {
 	method?: IHttpRequestMethods;
 	/** Path below the site, e.g. `/task/openapi/create`. */
 	path: string;
-	body?: IDataObject | FormData;
+	/** A Buffer is sent as is (e.g. a prepared multipart body); give its Content-Type in `headers`. */
+	body?: IDataObject | FormData | Buffer;
+	headers?: IDataObject;
 	qs?: IDataObject;
 	/**
 	 * A call that creates a task (and bills it). It is retried only when RunningHub's answer proves
@@ -46,6 +48,8 @@ export interface ApiRequest {
 	taskId?: string;
 	timeoutMs?: number;
 	retry?: Partial<RetryPolicy>;
+	/** A clean-up call (cancelling the task) that must still go out after the execution was stopped. */
+	ignoreCancel?: boolean;
 }
 
 /** v1 envelope `{code, msg, data}`; v2 utility envelope `{code, message, data}`. */
@@ -121,19 +125,38 @@ function cancelSignalOf(context: RunningHubContext): AbortSignal | undefined {
 	return typeof withSignal.getExecutionCancelSignal === 'function' ? withSignal.getExecutionCancelSignal() : undefined;
 }
 
+/** n8n-core wraps the HTTP client's error; the network code sits on it or on its cause. */
+function networkSignature(error: unknown): string {
+	const outer = error as { code?: unknown; httpCode?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown } };
+	return [outer?.code, outer?.httpCode, outer?.cause?.code, outer?.cause?.message, outer?.message].filter((part) => typeof part === 'string').join(' ');
+}
+
 function isConnectionError(error: unknown): boolean {
-	const text = `${(error as { code?: string })?.code ?? ''} ${(error as Error)?.message ?? ''}`;
-	return /ECONNRESET|ECONNREFUSED|ETIMEDOUT|ECONNABORTED|EPIPE|EAI_AGAIN|socket hang up|timeout|network|aborted/i.test(text);
+	return /ECONNRESET|ECONNREFUSED|ETIMEDOUT|ECONNABORTED|EPIPE|EAI_AGAIN|socket hang up|timeout|network|aborted/i.test(networkSignature(error));
 }
 
 /** Nothing reached the server, so even a create call may be sent again. */
 function provesNotSent(error: unknown): boolean {
-	const text = `${(error as { code?: string })?.code ?? ''} ${(error as Error)?.message ?? ''}`;
-	return /ECONNREFUSED|EAI_AGAIN|ENOTFOUND/i.test(text);
+	return /ECONNREFUSED|EAI_AGAIN|ENOTFOUND/i.test(networkSignature(error));
 }
 
-async function send(context: RunningHubContext, options: IHttpRequestOptions): Promise<RawResponse> {
-	const response = (await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, {
+/**
+ * n8n-core ties every authenticated request of an execute context to the execution's cancel signal
+ * (when the context has getExecutionCancelSignal). A clean-up call made because the execution was
+ * stopped must not be aborted by that same signal, so it is sent through a view of the context
+ * without that method.
+ */
+function withoutCancelSignal(context: RunningHubContext): RunningHubContext {
+	const hidden = 'getExecutionCancelSignal';
+	return new Proxy(context, {
+		has: (target, key) => key !== hidden && key in target,
+		get: (target, key, receiver) => (key === hidden ? undefined : Reflect.get(target, key, receiver)),
+	});
+}
+
+async function send(context: RunningHubContext, options: IHttpRequestOptions, ignoreCancel = false): Promise<RawResponse> {
+	const caller = ignoreCancel ? withoutCancelSignal(context) : context;
+	const response = (await context.helpers.httpRequestWithAuthentication.call(caller, CREDENTIAL_TYPE, {
 		...options,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
@@ -160,7 +183,7 @@ async function requestWithRetry(
 	const apiKey = credentials.apiKey;
 	const baseURL = baseUrlOf(credentials, node);
 	const policy: RetryPolicy = { ...RETRY_DEFAULTS, ...request.retry };
-	const signal = cancelSignalOf(context);
+	const signal = request.ignoreCancel ? undefined : cancelSignalOf(context);
 	const started = Date.now();
 	const method = request.method ?? 'POST';
 
@@ -171,19 +194,23 @@ async function requestWithRetry(
 		if (signal?.aborted) throw new NodeOperationError(node, cancelledMessage(request));
 		let outcome: Attempt;
 		try {
-			const body = request.body instanceof FormData ? request.body : request.body ? { ...request.body } : method === 'GET' ? undefined : {};
+			const body = request.body instanceof FormData ? copyForm(request.body) : Buffer.isBuffer(request.body) ? request.body : request.body ? { ...request.body } : method === 'GET' ? undefined : {};
 			const response = await send(context, {
 				method,
 				baseURL,
 				url: request.path,
 				body,
 				qs: request.qs,
-				headers: body instanceof FormData || body === undefined ? {} : { 'Content-Type': 'application/json' },
+				headers: {
+					...(body instanceof FormData || Buffer.isBuffer(body) || body === undefined ? {} : { 'Content-Type': 'application/json' }),
+					...request.headers,
+				},
 				timeout: request.timeoutMs ?? 60_000,
-			});
+			}, request.ignoreCancel);
 			outcome = interpretResponse(response, request, interpret);
 		} catch (error) {
-			if (error instanceof CancelledError) throw new NodeOperationError(node, cancelledMessage(request));
+			// n8n-core aborts in-flight requests when the execution is stopped: report the stop, not "canceled".
+			if (error instanceof CancelledError || signal?.aborted) throw new NodeOperationError(node, cancelledMessage(request));
 			const message = redactText(String((error as Error)?.message ?? error), apiKey);
 			if (!isConnectionError(error)) {
 				outcome = { kind: 'fail', details: { apiMessage: message, context: `Request to ${request.path} failed.` } };
@@ -217,6 +244,19 @@ async function requestWithRetry(
 			throw new NodeOperationError(node, cancelledMessage(request));
 		}
 	}
+}
+
+/**
+ * The credential appends `apiKey` to a FormData body, so each attempt sends a fresh copy (else a
+ * retry would carry the key twice). File entries are shared, not copied.
+ */
+function copyForm(form: FormData): FormData {
+	const copy = new FormData();
+	for (const [name, value] of form.entries()) {
+		if (typeof value === 'string') copy.append(name, value);
+		else copy.append(name, value, value.name);
+	}
+	return copy;
 }
 
 function cancelledMessage(request: ApiRequest): string {

@@ -37,6 +37,7 @@ export class CancelledError extends Error {
 export async function cancellableSleep(ms: number, signal?: AbortSignal): Promise<void> {
 	if (signal?.aborted) throw new CancelledError();
 	if (ms <= 0) return;
-	await sleep(ms, signal);
+	// n8n's sleep rejects with the abort reason (a DOMException); callers expect CancelledError.
+	await sleep(ms, signal).catch(() => undefined);
 	if (signal?.aborted) throw new CancelledError();
 }

@@ -1,0 +1,33 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import * as upload from './upload.operation';
+import * as uploadLora from './uploadLora.operation';
+
+export { upload, uploadLora };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['file'] } },
+		options: [
+			{
+				name: 'Upload',
+				value: 'upload',
+				description: 'Upload an image, video, audio or ZIP file to use in workflow, AI app and model runs',
+				action: 'Upload a file',
+			},
+			{
+				name: 'Upload LoRA',
+				value: 'uploadLora',
+				description: 'Upload a LoRA (.safetensors) for RHLoraLoader nodes',
+				action: 'Upload a lora',
+			},
+		],
+		default: 'upload',
+	},
+	...upload.description,
+	...uploadLora.description,
+];

@@ -1,0 +1,77 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import type { LegacyFileType, UploadTarget } from '../../helpers/upload';
+import { uploadBinaryProperty } from '../../helpers/upload';
+
+const show = { resource: ['file'], operation: ['upload'] };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Input Binary Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		required: true,
+		default: 'data',
+		placeholder: 'data',
+		hint: 'The name of the input binary field containing the file to upload (30 MB at most)',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Upload Endpoint',
+		name: 'target',
+		type: 'options',
+		options: [
+			{
+				name: 'Media (V2)',
+				value: 'media',
+				description: 'Returns a file name for ComfyUI loader nodes and a download URL (valid about a day) for model inputs',
+			},
+			{
+				name: 'Legacy',
+				value: 'legacy',
+				description: 'The older upload endpoint; returns only a file name for ComfyUI loader nodes',
+			},
+		],
+		default: 'media',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'File Type',
+		name: 'fileType',
+		type: 'options',
+		options: [
+			{ name: 'Audio', value: 'audio' },
+			{ name: 'Image', value: 'image' },
+			{ name: 'Input (Any)', value: 'input' },
+			{ name: 'Video', value: 'video' },
+			{ name: 'ZIP Archive', value: 'zip' },
+		],
+		default: 'input',
+		description: 'The kind of file, sent as the fileType field of the legacy endpoint',
+		displayOptions: { show: { ...show, target: ['legacy'] } },
+	},
+];
+
+/**
+ * Outputs JSON only, as n8n's upload operations do: the file is now on RunningHub, and later nodes
+ * can still reach the input binary through the item link if they need it.
+ */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const propertyName = this.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string;
+	const target = this.getNodeParameter('target', itemIndex, 'media') as UploadTarget;
+	const legacyFileType = target === 'legacy' ? (this.getNodeParameter('fileType', itemIndex, 'input') as LegacyFileType) : undefined;
+	const uploaded = await uploadBinaryProperty(this, itemIndex, propertyName, { target, legacyFileType });
+	return [
+		{
+			json: {
+				fileName: uploaded.fileName,
+				downloadUrl: uploaded.downloadUrl,
+				type: uploaded.type,
+				size: uploaded.size,
+				mimeType: uploaded.mimeType,
+				originalFileName: uploaded.originalFileName,
+				target: uploaded.target,
+			},
+		},
+	];
+}
