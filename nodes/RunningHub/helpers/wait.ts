@@ -57,15 +57,16 @@ export function taskFailedError(context: IExecuteFunctions | { getNode: IExecute
 	const summary = failure ? failureSummary(failure) : `status ${result.status}`;
 	return runningHubApiError(context.getNode(), {
 		code: failure?.errorCode ?? undefined,
-		apiMessage: `Task ${result.status === 'FAILED' ? 'failed' : `ended with status ${result.status}`}: ${summary}`,
+		summary: `Task ${result.status === 'FAILED' ? 'failed' : `ended with status ${result.status}`}: ${summary}`,
+		apiMessage: failure?.errorMessage ?? undefined,
 		taskId: result.taskId,
 		context: failure?.traceback?.length ? `Traceback (last lines): ${failure.traceback.slice(-3).join(' ').slice(0, 1500)}` : undefined,
 	});
 }
 
-async function cancelQuietly(context: IExecuteFunctions, taskId: string): Promise<boolean> {
+export async function cancelQuietly(context: IExecuteFunctions, taskId: string): Promise<boolean> {
 	try {
-		await apiRequestV1.call(context, { path: '/task/openapi/cancel', body: { taskId }, taskId, retry: { maxAttempts: 2 } });
+		await apiRequestV1.call(context, { path: '/task/openapi/cancel', body: { taskId }, taskId, retry: { maxAttempts: 2 }, ignoreCancel: true });
 		return true;
 	} catch {
 		return false;
@@ -113,7 +114,13 @@ export async function waitForTask(
 			throw new NodeOperationError(context.getNode(), error as Error);
 		}
 		if (signal?.aborted) return await stop('cancelled');
-		const task = await apiRequestV2Task.call(context, { path: '/openapi/v2/query', body: { taskId }, taskId });
+		// A stop during the query itself aborts it; that must still cancel the remote task.
+		const task = await apiRequestV2Task
+			.call(context, { path: '/openapi/v2/query', body: { taskId }, taskId })
+			.catch(async (error: unknown) => {
+				if (signal?.aborted) await stop('cancelled');
+				return Promise.reject(error);
+			});
 		if (TERMINAL_STATUSES.includes(task.status) || (task.errorCode ?? '') !== '') result = resultFromV2Task(task);
 	}
 	if (result.status !== 'SUCCESS') throw taskFailedError(context, result);

@@ -1,0 +1,75 @@
+import type { FieldType, ILoadOptionsFunctions, ResourceMapperField, ResourceMapperFields } from 'n8n-workflow';
+
+import type { CatalogueParam } from '../catalogue';
+import { findModel, paramDisplayName } from '../catalogue';
+import { BINARY_PREFIX } from '../helpers/nodeInfo';
+
+function fieldType(param: CatalogueParam): FieldType {
+	switch (param.type) {
+		case 'LIST':
+			return param.options?.length ? 'options' : 'string';
+		case 'BOOLEAN':
+			return 'boolean';
+		case 'INT':
+		case 'FLOAT':
+			return 'number';
+		default:
+			return 'string';
+	}
+}
+
+/** Hints in the label, since mapper fields have no description: bounds, and how media is given. */
+function fieldLabel(param: CatalogueParam): string {
+	const label = paramDisplayName(param.key);
+	if (param.type === 'INT' || param.type === 'FLOAT') {
+		if (param.min !== undefined && param.max !== undefined) return `${label} (${param.min}–${param.max})`;
+		if (param.min !== undefined) return `${label} (≥ ${param.min})`;
+		if (param.max !== undefined) return `${label} (≤ ${param.max})`;
+		return label;
+	}
+	if (param.type === 'IMAGE' || param.type === 'VIDEO' || param.type === 'AUDIO') {
+		if (!param.multiple) return `${label} (URL or ${BINARY_PREFIX}property)`;
+		const max = param.maxItems !== undefined ? `, max ${param.maxItems}` : '';
+		return `${label} (URLs or ${BINARY_PREFIX}property, comma-separated${max})`;
+	}
+	return label;
+}
+
+export function modelParameterField(param: CatalogueParam): ResourceMapperField {
+	const field: ResourceMapperField = {
+		id: param.key,
+		displayName: fieldLabel(param),
+		required: param.required,
+		defaultMatch: false,
+		canBeUsedToMatch: false,
+		display: true,
+		type: fieldType(param),
+	};
+	if (field.type === 'options') field.options = (param.options ?? []).map((option) => ({ name: option.name, value: option.value }));
+	if (param.default !== undefined) field.defaultValue = param.default;
+	return field;
+}
+
+function endpointOf(context: ILoadOptionsFunctions): string {
+	const locator = (context.getCurrentNodeParameter('modelEndpoint') ?? context.getNodeParameter('modelEndpoint', '')) as { value?: unknown } | string;
+	return String((typeof locator === 'object' && locator !== null ? locator.value : locator) ?? '').trim();
+}
+
+/** Model › Generate: the chosen model's parameters from the catalogue, required first; none for unknown endpoints. */
+export async function getModelParameters(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
+	const endpoint = endpointOf(this);
+	const entry = endpoint ? findModel(endpoint) : undefined;
+	if (!entry) {
+		return {
+			fields: [],
+			emptyFieldsNotice: endpoint
+				? `The model "${endpoint}" is not in the built-in list, so its parameters are unknown: enter them in Additional Parameters (JSON).`
+				: 'Choose a model first.',
+		};
+	}
+	if (!entry.params.length) {
+		return { fields: [], emptyFieldsNotice: `RunningHub publishes no parameter list for "${entry.endpoint}": enter its parameters in Additional Parameters (JSON).` };
+	}
+	const ordered = [...entry.params.filter((p) => p.required), ...entry.params.filter((p) => !p.required)];
+	return { fields: ordered.map(modelParameterField) };
+}
