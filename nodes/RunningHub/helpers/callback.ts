@@ -1,0 +1,204 @@
+import type {
+	IDataObject,
+	IExecuteData,
+	IExecuteFunctions,
+	INodeExecutionData,
+	IRunExecutionData,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { callbackBody, isMalformed, parseTaskEndEvent } from './callbackEvent';
+import type { OutputOptions } from './output';
+import { DEFAULT_OUTPUT_OPTIONS, taskResultToItem } from './output';
+import type { RunSettings, SubmitTask } from './run';
+import { taskFailedError } from './wait';
+
+/*
+ * "Wait for Callback" mode: the task is created with the execution's resume URL as its webhookUrl,
+ * the execution is put to wait (no worker is held), and RunningHub's TASK_END POST resumes it
+ * through the node's restart webhook. What n8n does around this (2.41, see n8n-conventions §6.2):
+ * - the webhook's output replaces the waiting node's output; execute() is not run again;
+ * - a webhook() answer without workflowData leaves the execution waiting (foreign/bad calls);
+ * - a webhook() that throws only answers 500 and leaves the execution waiting;
+ * - when the wait limit passes, n8n resumes with the node disabled, so its input items would flow
+ *   on as if nothing happened — unless the waiting entry carries `metadata.resumeError`, which the
+ *   engine then throws as the node's error (honouring "On Error" settings).
+ * So a failure is delivered by putting it in `resumeError`, and the wait-limit error is armed there
+ * before pausing and removed when the awaited callback arrives.
+ */
+
+/** Execution custom data keys (letters/digits/underscore only; also searchable in the executions list). */
+const TASK_KEY = 'runningHubTaskId';
+const OUTPUT_KEY = 'runningHubOutput';
+const NOT_SUBMITTED = 'not-submitted';
+
+/**
+ * The run data of the execution the context belongs to. n8n does not expose it to nodes, but
+ * every execution context holds it; the waiting entry's metadata is only reachable this way
+ * from webhook().
+ */
+function runDataOf(context: IExecuteFunctions | IWebhookFunctions): IRunExecutionData | undefined {
+	const candidate = (context as unknown as { runExecutionData?: IRunExecutionData | null }).runExecutionData;
+	return candidate && typeof candidate === 'object' ? candidate : undefined;
+}
+
+/** The stack entry of the waiting node, as webhook() sees it (the waiting node is first on the stack). */
+function waitingEntry(context: IWebhookFunctions): IExecuteData | undefined {
+	const entry = runDataOf(context)?.executionData?.nodeExecutionStack?.[0];
+	return entry && entry.node?.name === context.getNode().name ? entry : undefined;
+}
+
+function setResumeError(entry: IExecuteData, error: NodeApiError | NodeOperationError | undefined): void {
+	const metadata = { ...(entry.metadata ?? {}) };
+	if (error) metadata.resumeError = error;
+	else delete metadata.resumeError;
+	entry.metadata = metadata;
+}
+
+function encodeOutputOptions(options: OutputOptions): string {
+	return JSON.stringify({ d: options.downloadOutputs ? 1 : 0, a: options.allowPartialResults ? 1 : 0, p: options.binaryPropertyPrefix.slice(0, 100) });
+}
+
+function decodeOutputOptions(value: unknown): OutputOptions {
+	try {
+		const parsed = JSON.parse(String(value)) as { d?: number; a?: number; p?: string };
+		return {
+			downloadOutputs: parsed.d === 1,
+			allowPartialResults: parsed.a === 1,
+			binaryPropertyPrefix: parsed.p || DEFAULT_OUTPUT_OPTIONS.binaryPropertyPrefix,
+		};
+	} catch {
+		return { ...DEFAULT_OUTPUT_OPTIONS };
+	}
+}
+
+function formatDuration(seconds: number): string {
+	if (seconds % 3600 === 0) return `${seconds / 3600} h`;
+	if (seconds % 60 === 0) return `${seconds / 60} min`;
+	return `${seconds} s`;
+}
+
+/**
+ * Wait Mode "Wait for Callback": creates the task with the resume URL as its webhook and pauses the
+ * execution until RunningHub calls back or Timeout (Seconds) passes. One task per execution.
+ */
+export async function submitAndPause(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	submit: SubmitTask,
+	settings: RunSettings,
+): Promise<INodeExecutionData[]> {
+	const node = context.getNode();
+	const itemCount = context.getInputData().length;
+	if (itemCount > 1) {
+		throw new NodeOperationError(
+			node,
+			`Wait Mode "Wait for Callback" takes one item per execution, but this node received ${itemCount} items`,
+			{
+				itemIndex,
+				description:
+					'An execution can only pause for one task. Put a "Loop Over Items" (Split in Batches) node with Batch Size 1 before this node, choose Wait Mode "Wait for Completion", or submit with "Return Task ID" and a Webhook URL pointing at a RunningHub Trigger workflow.',
+			},
+		);
+	}
+	if (typeof context.isToolExecution === 'function' && context.isToolExecution()) {
+		throw new NodeOperationError(node, 'Wait Mode "Wait for Callback" cannot be used when the node runs as an AI tool', {
+			itemIndex,
+			description: 'An agent cannot pause for a callback. Choose Wait Mode "Wait for Completion".',
+		});
+	}
+	if (settings.webhookUrl) {
+		throw new NodeOperationError(node, 'The Webhook URL option cannot be used with Wait Mode "Wait for Callback"', {
+			itemIndex,
+			description: 'In this mode RunningHub calls this execution back itself. Remove the Webhook URL option, or choose Wait Mode "Return Task ID" to send the event to a RunningHub Trigger.',
+		});
+	}
+	const resumeUrl = String(context.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex) ?? '');
+	if (!/^https?:\/\//i.test(resumeUrl)) {
+		throw new NodeOperationError(node, `This execution has no resume URL RunningHub could call ("${resumeUrl}")`, {
+			itemIndex,
+			description: 'Set n8n\'s WEBHOOK_URL to an address RunningHub can reach, or choose Wait Mode "Wait for Completion".',
+		});
+	}
+
+	// Custom data holds at most 10 keys per execution; prove ours fit before paying for a task
+	// whose callback could then not be recognised.
+	context.customData.set(TASK_KEY, NOT_SUBMITTED);
+	const entry = context.getExecuteData();
+	if (context.customData.get(TASK_KEY) !== NOT_SUBMITTED || !runDataOf(context) || !entry) {
+		throw new NodeOperationError(node, 'This execution cannot record the task to wait for (its custom data is full)', {
+			itemIndex,
+			description: 'Earlier nodes already set 10 execution custom data entries. Remove one, or choose Wait Mode "Wait for Completion".',
+		});
+	}
+
+	const task = await submit({ webhookUrl: resumeUrl });
+	const limitSeconds = settings.wait.timeoutSeconds;
+	const waitTill = new Date(Date.now() + limitSeconds * 1000);
+	context.customData.set(TASK_KEY, task.taskId);
+	context.customData.set(OUTPUT_KEY, encodeOutputOptions(settings.output));
+	setResumeError(
+		entry,
+		new NodeOperationError(node, `RunningHub did not call back within ${formatDuration(limitSeconds)} [task ${task.taskId}]`, {
+			itemIndex,
+			description: `The task may still be running, or its callback could not reach n8n (WEBHOOK_URL must be reachable from the internet). Get its result with Task › Get Outputs using task ID ${task.taskId}, or raise Timeout (Seconds) for long jobs.`,
+		}),
+	);
+	await context.putExecutionToWait(waitTill);
+	return [
+		{
+			json: { taskId: task.taskId, status: 'WAITING_FOR_CALLBACK', waitTill: waitTill.toISOString(), ...(task.json ?? {}) },
+		},
+	];
+}
+
+function respond(context: IWebhookFunctions, statusCode: number, body: IDataObject): IWebhookResponseData {
+	const res = context.getResponseObject();
+	res.status(statusCode).json(body);
+	return { noWebhookResponse: true };
+}
+
+function asNodeError(context: IWebhookFunctions, error: unknown): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(context.getNode(), error as Error);
+}
+
+/**
+ * The node's webhook(): RunningHub's TASK_END POST to the resume URL. Only the awaited task's
+ * callback resumes the execution; anything else is answered and the execution keeps waiting.
+ */
+export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const awaited = this.customData.get(TASK_KEY);
+	const entry = waitingEntry(this);
+	if (!awaited || awaited === NOT_SUBMITTED || !entry) {
+		return { webhookResponse: { received: true, ignored: 'This execution is not waiting for a RunningHub task.' } };
+	}
+
+	const event = parseTaskEndEvent(callbackBody(this.getBodyData(), this.getRequestObject().rawBody));
+	if (isMalformed(event)) return respond(this, 400, { error: event.malformed });
+	if (event.taskId !== awaited) {
+		return { webhookResponse: { received: true, ignored: `Task ${event.taskId} is not the task this execution waits for.` } };
+	}
+	if (!event.terminal) {
+		return { webhookResponse: { received: true, ignored: `Task ${event.taskId} has not ended yet (${event.result.status}).` } };
+	}
+
+	const result = event.result;
+	const outputOptions = decodeOutputOptions(this.customData.get(OUTPUT_KEY));
+	let item: INodeExecutionData = { json: { ...result } };
+	let failure: NodeApiError | NodeOperationError | undefined;
+	if (result.status !== 'SUCCESS') {
+		failure = taskFailedError(this, result);
+	} else {
+		try {
+			item = await taskResultToItem(this, result, outputOptions);
+		} catch (error) {
+			failure = asNodeError(this, error);
+		}
+	}
+	// The engine throws resumeError in place of the node when the execution resumes.
+	setResumeError(entry, failure);
+	return { workflowData: [[{ ...item, pairedItem: { item: 0 } }]] };
+}
