@@ -1,8 +1,18 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { properties } from './actions/properties';
 import { router } from './actions/router';
+import { resumeFromCallback } from './helpers/callback';
+import { callbackWebhooks } from './helpers/callback.description';
+import { listSearch, loadOptions, resourceMapping } from './methods';
 
 export class RunningHub implements INodeType {
 	description: INodeTypeDescription = {
@@ -18,10 +28,19 @@ export class RunningHub implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'runningHubApi', required: true }],
+		webhooks: callbackWebhooks,
+		waitingNodeTooltip: 'Waiting for RunningHub to report that the task has ended',
 		properties,
 	};
 
+	methods = { listSearch, loadOptions, resourceMapping };
+
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);
+	}
+
+	/** RunningHub's TASK_END callback to a paused execution (Wait Mode "Wait for Callback"). */
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await resumeFromCallback.call(this);
 	}
 }

@@ -1,10 +1,18 @@
 import * as account from './account';
+import * as aiApp from './aiApp';
+import * as file from './file';
+import * as model from './model';
 import * as task from './task';
+import * as workflow from './workflow';
 import type { ResourceOperations } from './types';
 
 /** Every resource's operations, by parameter value. Resources register here and in versionDescription.ts. */
 export const operationsByResource: Record<string, ResourceOperations> = {
 	account: { get: account.get },
+	aiApp: { run: aiApp.run },
+	workflow: { run: workflow.run, getJson: workflow.getJson },
+	file: { upload: file.upload, uploadLora: file.uploadLora },
+	model: { generate: model.generate, pricePreview: model.pricePreview },
 	task: {
 		getStatus: task.getStatus,
 		getOutputs: task.getOutputs,

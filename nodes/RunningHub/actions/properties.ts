@@ -1,7 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import * as account from './account';
+import * as aiApp from './aiApp';
+import * as file from './file';
+import * as model from './model';
 import * as task from './task';
+import * as workflow from './workflow';
 
 /** The node's parameters: the resource picker, then each resource's operations and fields. */
 export const properties: INodeProperties[] = [
@@ -12,10 +16,18 @@ export const properties: INodeProperties[] = [
 		noDataExpression: true,
 		options: [
 			{ name: 'Account', value: 'account' },
+			{ name: 'AI App', value: 'aiApp' },
+			{ name: 'File', value: 'file' },
+			{ name: 'Model', value: 'model' },
 			{ name: 'Task', value: 'task' },
+			{ name: 'Workflow', value: 'workflow' },
 		],
 		default: 'task',
 	},
 	...account.description,
+	...aiApp.description,
+	...file.description,
+	...model.description,
 	...task.description,
+	...workflow.description,
 ];
