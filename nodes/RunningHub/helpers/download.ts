@@ -1,8 +1,9 @@
-import type { IBinaryKeyData, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
+import type { IBinaryKeyData, IExecuteFunctions, IHttpRequestOptions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { TaskOutput } from './taskResult';
 import { extensionOfUrl } from './taskResult';
+import { RETRY_DEFAULTS, TIMEOUT_DEFAULTS, backoffDelay, cancellableSleep } from '../transport';
 
 const MIME_BY_EXTENSION: Record<string, string> = {
 	png: 'image/png',
@@ -55,6 +56,51 @@ export interface DownloadResult {
 	failures: Array<{ index: number; fileUrl: string; error: string }>;
 }
 
+export interface FileHostResponse {
+	statusCode: number;
+	body: unknown;
+	headers: Record<string, string>;
+}
+
+export type FileHostOutcome = { response: FileHostResponse } | { reason: string } | { cancelled: true };
+
+/**
+ * One request to RunningHub's file storage (result download, LoRA PUT), never with a RunningHub
+ * credential. The work behind it is already paid for, so a transient failure (HTTP 5xx/429, a lost
+ * connection, a timeout) is retried like an API read. Any other answer is returned as is; the
+ * caller decides what a 4xx means.
+ */
+export async function fileHostRequest(context: IExecuteFunctions | IWebhookFunctions, options: IHttpRequestOptions): Promise<FileHostOutcome> {
+	const withSignal = context as Partial<IExecuteFunctions>;
+	const signal = typeof withSignal.getExecutionCancelSignal === 'function' ? withSignal.getExecutionCancelSignal() : undefined;
+	const started = Date.now();
+	for (let attempt = 1; ; attempt++) {
+		let reason: string;
+		try {
+			const response = (await context.helpers.httpRequest({
+				...options,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				abortSignal: signal,
+			})) as FileHostResponse;
+			if (response.statusCode < 500 && response.statusCode !== 429) return { response };
+			reason = `HTTP ${response.statusCode}`;
+		} catch (error) {
+			if (signal?.aborted) return { cancelled: true };
+			reason = (error as Error)?.message || 'unknown error';
+		}
+		const delay = backoffDelay(attempt, RETRY_DEFAULTS);
+		if (attempt >= RETRY_DEFAULTS.maxAttempts || Date.now() - started + delay > RETRY_DEFAULTS.maxTotalMs) {
+			return { reason: attempt > 1 ? `${reason} (after ${attempt} attempts)` : reason };
+		}
+		try {
+			await cancellableSleep(delay, signal);
+		} catch {
+			return { cancelled: true };
+		}
+	}
+}
+
 /**
  * Downloads the result files into binary properties. RunningHub result URLs are public, signed
  * and short-lived (24 h), so they are fetched without any RunningHub credential.
@@ -71,27 +117,32 @@ export async function downloadOutputs(
 	for (const output of outputs) {
 		if (!output.fileUrl) continue;
 		const propertyName = `${options.prefix}${index}`;
-		try {
-			const response = (await context.helpers.httpRequest({
-				method: 'GET',
-				url: output.fileUrl,
-				encoding: 'arraybuffer',
-				returnFullResponse: true,
-				timeout: options.timeoutMs ?? 300_000,
-			})) as { body: Buffer | ArrayBuffer; headers: Record<string, string> };
-			const buffer = Buffer.isBuffer(response.body) ? response.body : Buffer.from(response.body);
+		const fetched = await fileHostRequest(context, {
+			method: 'GET',
+			url: output.fileUrl,
+			encoding: 'arraybuffer',
+			timeout: options.timeoutMs ?? TIMEOUT_DEFAULTS.fileTransferMs,
+		});
+		if ('cancelled' in fetched) {
+			throw new NodeOperationError(context.getNode(), `The execution was stopped while downloading output ${index} [task ${taskId}]`, {
+				description: `The task itself finished; get its files later with Task › Get Outputs (task ID ${taskId}).`,
+			});
+		}
+		if ('response' in fetched && fetched.response.statusCode < 400) {
+			const { response } = fetched;
+			const body = response.body as Buffer | ArrayBuffer;
+			const buffer = Buffer.isBuffer(body) ? body : Buffer.from(body);
 			const extension = output.fileType ?? extensionOfUrl(output.fileUrl);
 			const mimeType = mimeTypeFor(extension, response.headers?.['content-type']);
 			const fileName = fileNameOf(output.fileUrl, index, extension);
 			binary[propertyName] = await context.helpers.prepareBinaryData(buffer, fileName, mimeType);
 			output.binaryProperty = propertyName;
-		} catch (error) {
-			const status = (error as { httpCode?: string; response?: { status?: number } }).httpCode ?? (error as { response?: { status?: number } }).response?.status;
-			const reason = status ? `HTTP ${status}` : ((error as Error).message ?? 'unknown error');
+		} else {
+			const reason = 'reason' in fetched ? fetched.reason : `HTTP ${fetched.response.statusCode}`;
 			if (!options.allowPartial) {
 				throw new NodeOperationError(
 					context.getNode(),
-					`Could not download output ${index} (node ${output.nodeId ?? '?'}, ${output.fileUrl.split('?')[0]}) of task ${taskId}: ${reason}`,
+					`Could not download output ${index} (node ${output.nodeId ?? '?'}, ${output.fileUrl.split('?')[0]}): ${reason} [task ${taskId}]`,
 					{
 						description:
 							'RunningHub result links expire after 24 hours. Turn on "Allow Partial Results" to keep the other outputs and the JSON, or turn off "Download Outputs" to get only the links.',

@@ -1,7 +1,7 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { apiRequestV1, apiRequestV2 } from '../transport';
+import { TIMEOUT_DEFAULTS, apiRequestV1, apiRequestV2 } from '../transport';
 
 /** `media`: POST /openapi/v2/media/upload/binary (Bearer). `legacy`: POST /task/openapi/upload (apiKey form field). */
 export type UploadTarget = 'media' | 'legacy';
@@ -235,7 +235,7 @@ export async function uploadBinaryProperty(
 		});
 	if (knownSize === 0) throw emptyError();
 	const base = { mimeType, originalFileName: binary.fileName ?? null, target };
-	const timeoutMs = 300_000;
+	const timeoutMs = TIMEOUT_DEFAULTS.fileTransferMs;
 
 	if (target === 'media') {
 		// The credential adds only a Bearer header here, so the body can be prepared by hand.

@@ -29,7 +29,10 @@ export function validateRange(
 	itemIndex: number,
 ): number {
 	if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-		throw new NodeOperationError(context.getNode(), `${fieldName} must be between ${min} and ${max}, got ${String(value)}`, { itemIndex });
+		throw new NodeOperationError(context.getNode(), `${fieldName} must be between ${min} and ${max}, got ${String(value)}`, {
+			itemIndex,
+			description: `Set ${fieldName} to a value from ${min} to ${max} in the node's options (an expression there must give a number).`,
+		});
 	}
 	return value;
 }

@@ -1,5 +1,5 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { V2TaskObject } from '../transport';
 import { CancelledError, apiRequestV1, apiRequestV2Task, cancellableSleep, runningHubApiError } from '../transport';
@@ -51,10 +51,25 @@ export const waitOptionFields: INodeProperties[] = [
 	},
 ];
 
+/** How RunningHub reports a task cancelled while it ran (ComfyUI's interrupt), or a CANCEL status. */
+function wasCancelled(result: TaskResult): boolean {
+	return ['CANCEL', 'CANCELLED'].includes(result.status) || result.failure?.exceptionType === 'InterruptProcessingException';
+}
+
 /** The error a failed task becomes, naming the failing node, exception and task. */
 export function taskFailedError(context: IExecuteFunctions | { getNode: IExecuteFunctions['getNode'] }, result: TaskResult) {
 	const failure = result.failure;
 	const summary = failure ? failureSummary(failure) : `status ${result.status}`;
+	if (wasCancelled(result)) {
+		return runningHubApiError(context.getNode(), {
+			code: failure?.errorCode ?? undefined,
+			summary: `Task was cancelled on RunningHub before it finished (${summary})`,
+			apiMessage: failure?.errorMessage ?? undefined,
+			taskId: result.taskId,
+			context:
+				'It was cancelled on the RunningHub site, by another tool or workflow, or by an earlier timeout or stop; it has no outputs. Run the node again to start a new task.',
+		});
+	}
 	return runningHubApiError(context.getNode(), {
 		code: failure?.errorCode ?? undefined,
 		summary: `Task ${result.status === 'FAILED' ? 'failed' : `ended with status ${result.status}`}: ${summary}`,
@@ -62,6 +77,23 @@ export function taskFailedError(context: IExecuteFunctions | { getNode: IExecute
 		taskId: result.taskId,
 		context: failure?.traceback?.length ? `Traceback (last lines): ${failure.traceback.slice(-3).join(' ').slice(0, 1500)}` : undefined,
 	});
+}
+
+/**
+ * A status poll that failed for good (after its retries) says nothing about the task itself, which
+ * is paid for and may well finish: the error tells how to fetch its result later.
+ */
+function pollFailedError(context: IExecuteFunctions, taskId: string, error: unknown): NodeApiError | NodeOperationError {
+	const hint = `The task may still be running on RunningHub: get its result later with Task › Get Outputs (task ID ${taskId}).`;
+	if (error instanceof NodeApiError) {
+		return new NodeApiError(context.getNode(), (error.errorResponse ?? {}) as JsonObject, {
+			message: error.message,
+			description: [error.description, hint].filter(Boolean).join(' '),
+			httpCode: error.httpCode ?? undefined,
+		});
+	}
+	const message = (error as Error)?.message ?? String(error);
+	return new NodeOperationError(context.getNode(), message.includes(taskId) ? message : `${message} [task ${taskId}]`, { description: hint });
 }
 
 export async function cancelQuietly(context: IExecuteFunctions, taskId: string): Promise<boolean> {
@@ -119,7 +151,7 @@ export async function waitForTask(
 			.call(context, { path: '/openapi/v2/query', body: { taskId }, taskId })
 			.catch(async (error: unknown) => {
 				if (signal?.aborted) await stop('cancelled');
-				return Promise.reject(error);
+				throw pollFailedError(context, taskId, error);
 			});
 		if (TERMINAL_STATUSES.includes(task.status) || (task.errorCode ?? '') !== '') result = resultFromV2Task(task);
 	}

@@ -14,7 +14,7 @@ import type { ErrorClass } from './errors';
 import { RUNNINGHUB_CODES, classifyCode, redactText, runningHubApiError } from './errors';
 import { parseJsonLossless } from './json';
 import type { RetryPolicy } from './retry';
-import { CancelledError, RETRY_DEFAULTS, backoffDelay, cancellableSleep } from './retry';
+import { CancelledError, RETRY_DEFAULTS, TIMEOUT_DEFAULTS, backoffDelay, cancellableSleep } from './retry';
 
 export * from './errors';
 export * from './json';
@@ -135,6 +135,10 @@ function isConnectionError(error: unknown): boolean {
 	return /ECONNRESET|ECONNREFUSED|ETIMEDOUT|ECONNABORTED|EPIPE|EAI_AGAIN|socket hang up|timeout|network|aborted/i.test(networkSignature(error));
 }
 
+function isTimeout(error: unknown): boolean {
+	return /ETIMEDOUT|ECONNABORTED|timeout/i.test(networkSignature(error));
+}
+
 /** Nothing reached the server, so even a create call may be sent again. */
 function provesNotSent(error: unknown): boolean {
 	return /ECONNREFUSED|EAI_AGAIN|ENOTFOUND/i.test(networkSignature(error));
@@ -180,7 +184,8 @@ async function requestWithRetry(
 	const node = context.getNode();
 	const credentials = await getCredentials.call(context);
 	assertApiKeyLooksValid(credentials, node);
-	const apiKey = credentials.apiKey;
+	// The credential sends the key trimmed, so that is the text to redact (a pasted key often ends in a newline).
+	const apiKey = String(credentials.apiKey).trim();
 	const baseURL = baseUrlOf(credentials, node);
 	const policy: RetryPolicy = { ...RETRY_DEFAULTS, ...request.retry };
 	const signal = request.ignoreCancel ? undefined : cancelSignalOf(context);
@@ -205,13 +210,24 @@ async function requestWithRetry(
 					...(body instanceof FormData || Buffer.isBuffer(body) || body === undefined ? {} : { 'Content-Type': 'application/json' }),
 					...request.headers,
 				},
-				timeout: request.timeoutMs ?? 60_000,
+				timeout: request.timeoutMs ?? TIMEOUT_DEFAULTS.requestMs,
 			}, request.ignoreCancel);
 			outcome = interpretResponse(response, request, interpret);
 		} catch (error) {
 			// n8n-core aborts in-flight requests when the execution is stopped: report the stop, not "canceled".
-			if (error instanceof CancelledError || signal?.aborted) throw new NodeOperationError(node, cancelledMessage(request));
-			const message = redactText(String((error as Error)?.message ?? error), apiKey);
+			if (error instanceof CancelledError || signal?.aborted) {
+				if (!request.createsTask) throw new NodeOperationError(node, cancelledMessage(request));
+				// The request had left: RunningHub may have created (and will bill) the task.
+				throw new NodeOperationError(
+					node,
+					`The execution was stopped while creating a task (${request.path}). RunningHub may have created it anyway: check the task list on the RunningHub site before running again.`,
+				);
+			}
+			const timeoutMs = request.timeoutMs ?? TIMEOUT_DEFAULTS.requestMs;
+			// n8n-core words a timeout as "the connection was aborted"; say what happened instead.
+			const message = isTimeout(error)
+				? `RunningHub did not answer within ${timeoutMs / 1000} s`
+				: redactText(String((error as Error)?.message ?? error), apiKey);
 			if (!isConnectionError(error)) {
 				outcome = { kind: 'fail', details: { apiMessage: message, context: `Request to ${request.path} failed.` } };
 			} else if (request.createsTask && !provesNotSent(error)) {

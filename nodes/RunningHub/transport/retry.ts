@@ -20,6 +20,17 @@ export const RETRY_DEFAULTS: RetryPolicy = {
 	maxTotalMs: 180_000,
 };
 
+/**
+ * Per-request timeouts. A timed-out read is retried; a timed-out create is not (the task may
+ * exist). Tests shorten them through this object, like RETRY_DEFAULTS.
+ */
+export const TIMEOUT_DEFAULTS = {
+	/** One API call (JSON in, JSON out). */
+	requestMs: 60_000,
+	/** Sending or fetching a file (uploads up to 30 MB, result downloads, LoRA PUT takes twice this). */
+	fileTransferMs: 300_000,
+};
+
 /** Exponential backoff with "full jitter": spreads retries of many parallel items apart. */
 export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
 	const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));

@@ -2,8 +2,9 @@ import { createHash } from 'crypto';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { fileHostRequest } from '../../helpers/download';
 import { getBinaryMetadataOf } from '../../helpers/upload';
-import { apiRequestV1 } from '../../transport';
+import { TIMEOUT_DEFAULTS, apiRequestV1 } from '../../transport';
 
 const show = { resource: ['file'], operation: ['uploadLora'] };
 
@@ -89,26 +90,25 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const url = typeof answer.url === 'string' ? answer.url.trim() : '';
 	if (url) {
 		// A presigned storage URL: it must not receive the RunningHub key, so the plain helper is used.
-		let response: { statusCode: number; body: unknown };
-		try {
-			response = (await this.helpers.httpRequest({
-				method: 'PUT',
-				url,
-				body: bytes,
-				headers: { 'Content-Type': 'application/octet-stream' },
-				returnFullResponse: true,
-				ignoreHttpStatusErrors: true,
-				encoding: 'text',
-				json: false,
-				timeout: 600_000,
-				abortSignal: this.getExecutionCancelSignal(),
-			})) as { statusCode: number; body: unknown };
-		} catch (error) {
-			throw new NodeOperationError(this.getNode(), `Sending LoRA "${loraName}" to RunningHub's storage failed: ${(error as Error).message}`, {
+		const sent = await fileHostRequest(this, {
+			method: 'PUT',
+			url,
+			body: bytes,
+			headers: { 'Content-Type': 'application/octet-stream' },
+			encoding: 'text',
+			json: false,
+			timeout: TIMEOUT_DEFAULTS.fileTransferMs * 2,
+		});
+		if ('cancelled' in sent) {
+			throw new NodeOperationError(this.getNode(), `The execution was stopped while sending LoRA "${loraName}" to RunningHub's storage`, { itemIndex });
+		}
+		if ('reason' in sent) {
+			throw new NodeOperationError(this.getNode(), `Sending LoRA "${loraName}" to RunningHub's storage failed: ${sent.reason}`, {
 				itemIndex,
 				description: 'The upload link is valid for about an hour; run the node again to get a new one.',
 			});
 		}
+		const response = sent.response;
 		if (response.statusCode < 200 || response.statusCode >= 300) {
 			const detail = typeof response.body === 'string' ? response.body.slice(0, 200) : '';
 			throw new NodeOperationError(

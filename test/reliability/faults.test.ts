@@ -1,0 +1,480 @@
+/**
+ * Fault injection against the simulator, through n8n-core's real execution context:
+ * - every route the node calls survives transient faults (HTTP 5xx/429, connection reset, an answer
+ *   slower than the request timeout, transient RunningHub codes): reads are retried and succeed;
+ * - task-creating routes never submit twice: a create is retried only when the answer proves no task
+ *   was created, otherwise the item fails saying the task may exist (sim.stats.tasksCreated proves it);
+ * - waits are bounded, and stopping the execution ends retries at once;
+ * - task outcomes: failed, cancelled remotely, result files that cannot be downloaded.
+ */
+import axios from 'axios';
+import { createHash, randomBytes } from 'crypto';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import { RETRY_DEFAULTS, TIMEOUT_DEFAULTS } from '../../nodes/RunningHub/transport';
+import type { NodeRunResult } from '../harness/n8n';
+import { prepareBinary, useBinaryMode } from '../harness/n8n';
+import type { FaultSpec, RunningHubSimulator } from '../simulator';
+import { SIM_KEY_NORMAL, SIM_KEY_SHARED, WEBAPP_ID_PORTRAIT, WORKFLOW_ID_TXT2IMG, makePng, startSimulator } from '../simulator';
+import { FAST_RETRY, aiAppRun, failureOf, locator, modelRun, requestsTo, run, useFastBudgets, workflowRun } from './support';
+
+let sim: RunningHubSimulator;
+let restoreBudgets: () => void;
+
+beforeAll(async () => {
+	await useBinaryMode('default');
+	sim = await startSimulator({ queuedMs: 10, runningMs: 40 });
+	restoreBudgets = useFastBudgets();
+});
+
+afterAll(async () => {
+	restoreBudgets();
+	await sim.stop();
+});
+
+beforeEach(() => {
+	sim.reset();
+	Object.assign(RETRY_DEFAULTS, FAST_RETRY);
+});
+
+type Fault = Omit<FaultSpec, 'route'>;
+
+/** Longer than the shortened request timeout, so the node gives up on the answer. */
+const SLOW: Fault = { kind: 'slow', delayMs: 1500 };
+
+const HTTP_AND_NETWORK: Array<[string, Fault]> = [
+	['HTTP 500', { kind: 'http', status: 500 }],
+	['HTTP 502', { kind: 'http', status: 502 }],
+	['HTTP 503', { kind: 'http', status: 503 }],
+	['HTTP 429', { kind: 'http', status: 429 }],
+	['connection reset', { kind: 'reset' }],
+	['answer slower than the request timeout', SLOW],
+];
+
+const TRANSIENT_CODES: Array<[string, Fault]> = ['415', '421', '1003', '1005', '1010', '1011'].map((code) => [`code ${code}`, { kind: 'code', code }]);
+
+async function fileItem(data: Buffer, fileName: string, mimeType: string): Promise<INodeExecutionData> {
+	return { json: {}, binary: { data: await prepareBinary(data, fileName, mimeType) } };
+}
+
+async function createTaskDirectly(): Promise<string> {
+	const response = await axios.post(`${sim.baseUrl}/task/openapi/create`, { apiKey: SIM_KEY_NORMAL, workflowId: WORKFLOW_ID_TXT2IMG });
+	return String(response.data.data.taskId);
+}
+
+interface ReadRoute {
+	name: string;
+	/** Fault route (path or prefix). */
+	route: string;
+	/** Route name in sim.requests. */
+	simRoute: string;
+	files?: boolean;
+	/** Polled routes see more requests than the retries alone. */
+	polled?: boolean;
+	drive: () => Promise<NodeRunResult>;
+	check: (output: INodeExecutionData[]) => void;
+}
+
+const READ_ROUTES: ReadRoute[] = [
+	{
+		name: 'status poll (v2 query) while waiting for a workflow run',
+		route: '/openapi/v2/query',
+		simRoute: 'v2.query',
+		polled: true,
+		drive: async () => await run(sim, workflowRun(WORKFLOW_ID_TXT2IMG, {}, { downloadOutputs: false })),
+		check: (output) => expect(output[0].json.status).toBe('SUCCESS'),
+	},
+	{
+		name: 'workflow JSON (Workflow › Get JSON)',
+		route: '/api/openapi/getJsonApiFormat',
+		simRoute: 'v1.getJsonApiFormat',
+		drive: async () => await run(sim, { resource: 'workflow', operation: 'getJson', workflowId: locator(WORKFLOW_ID_TXT2IMG) }),
+		check: (output) => expect((output[0].json.workflow as IDataObject)['3']).toMatchObject({ class_type: 'KSampler' }),
+	},
+	{
+		name: 'AI app template (read before an AI app run)',
+		route: '/api/webapp/apiCallDemo',
+		simRoute: 'v1.apiCallDemo',
+		drive: async () =>
+			await run(
+				sim,
+				aiAppRun(WEBAPP_ID_PORTRAIT, { inputMode: 'nodeInfoListJson', nodeInfoListJson: '[{"nodeId":"6","fieldName":"text","fieldValue":"fox"}]' }, { downloadOutputs: false }),
+			),
+		check: (output) => expect(output[0].json.status).toBe('SUCCESS'),
+	},
+	{
+		name: 'account status (Account › Get)',
+		route: '/uc/openapi/accountStatus',
+		simRoute: 'v1.accountStatus',
+		drive: async () => await run(sim, { resource: 'account', operation: 'get' }),
+		check: (output) => expect(output[0].json.apiType).toBe('NORMAL'),
+	},
+	{
+		name: 'media upload (File › Upload, v2)',
+		route: '/openapi/v2/media/upload/binary',
+		simRoute: 'v2.upload',
+		drive: async () =>
+			await run(sim, { resource: 'file', operation: 'upload', binaryPropertyName: 'data', target: 'media' }, { items: [await fileItem(makePng('up'), 'up.png', 'image/png')] }),
+		check: (output) => expect(String(output[0].json.fileName)).toMatch(/^openapi\/[0-9a-f]{64}\.png$/),
+	},
+	{
+		name: 'legacy upload (File › Upload, legacy)',
+		route: '/task/openapi/upload',
+		simRoute: 'v1.upload',
+		drive: async () =>
+			await run(sim, { resource: 'file', operation: 'upload', binaryPropertyName: 'data', target: 'legacy' }, { items: [await fileItem(makePng('old'), 'old.png', 'image/png')] }),
+		check: (output) => expect(String(output[0].json.fileName)).toMatch(/^api\/[0-9a-f]+\.png$/),
+	},
+	{
+		name: 'LoRA upload URL (File › Upload LoRA)',
+		route: '/api/openapi/getLoraUploadUrl',
+		simRoute: 'v1.getLoraUploadUrl',
+		drive: async () =>
+			await run(sim, { resource: 'file', operation: 'uploadLora', binaryPropertyName: 'data' }, { items: [await fileItem(randomBytes(2048), 'style.safetensors', 'application/octet-stream')] }),
+		check: (output) => expect(output[0].json).toMatchObject({ loraName: 'style', uploaded: true }),
+	},
+	{
+		name: 'price preview (Model › Price Preview)',
+		route: '/openapi/v2/price-preview/rhart-image-v1/text-to-image',
+		simRoute: 'v2.pricePreview',
+		drive: async () =>
+			await run(sim, { ...modelRun('rhart-image-v1/text-to-image', { prompt: 'x', aspectRatio: '1:1' }), operation: 'pricePreview' }, { apiKey: SIM_KEY_SHARED }),
+		check: (output) => expect(output[0].json.estimatedPrice).toBeDefined(),
+	},
+	{
+		name: 'cancel (Task › Cancel)',
+		route: '/task/openapi/cancel',
+		simRoute: 'v1.cancel',
+		drive: async () => {
+			sim.setDurations({ queuedMs: 5000, runningMs: 5000 });
+			const taskId = await createTaskDirectly();
+			return await run(sim, { resource: 'task', operation: 'cancel', taskId });
+		},
+		check: (output) => {
+			expect(output[0].json.cancelled).toBe(true);
+			expect(sim.stats.tasksCancelled).toBe(1);
+		},
+	},
+	{
+		name: 'result download (files)',
+		route: '/files/*',
+		simRoute: 'files.get',
+		files: true,
+		drive: async () => await run(sim, workflowRun(WORKFLOW_ID_TXT2IMG)),
+		check: (output) => expect(Buffer.from(output[0].binary!.data_0.data, 'base64').subarray(1, 4).toString()).toBe('PNG'),
+	},
+	{
+		name: 'LoRA presigned PUT (storage)',
+		route: '/lora-upload/*',
+		simRoute: 'files.loraPut',
+		files: true,
+		drive: async () =>
+			await run(sim, { resource: 'file', operation: 'uploadLora', binaryPropertyName: 'data' }, { items: [await fileItem(randomBytes(4096), 'put.safetensors', 'application/octet-stream')] }),
+		check: (output) => {
+			expect(output[0].json).toMatchObject({ loraName: 'put', uploaded: true });
+			expect(sim.loraUploads.get(String(output[0].json.md5))).toMatchObject({ uploaded: true });
+		},
+	},
+];
+
+const READ_CASES = READ_ROUTES.flatMap((route) =>
+	[...HTTP_AND_NETWORK, ...(route.files ? [] : TRANSIENT_CODES)].map(([label, fault]) => ({ ...route, label, fault })),
+);
+
+describe('reads: transient faults are retried, then succeed', () => {
+	it.each(READ_CASES)('$name survives $label', async ({ route, simRoute, polled, fault, drive, check }) => {
+		sim.injectFault({ route, times: 2, ...fault });
+		const { output } = await drive();
+		check(output[0]);
+		expect(sim.stats.faultsInjected).toBe(2);
+		if (polled) expect(requestsTo(sim, simRoute)).toBeGreaterThanOrEqual(3);
+		else expect(requestsTo(sim, simRoute)).toBe(3);
+		expect(sim.stats.tasksCreated).toBeLessThanOrEqual(1);
+	});
+});
+
+interface CreateRoute {
+	name: string;
+	route: string;
+	simRoute: string;
+	drive: () => Promise<NodeRunResult>;
+}
+
+const CREATE_ROUTES: CreateRoute[] = [
+	{
+		name: 'Workflow › Run',
+		route: '/task/openapi/create',
+		simRoute: 'v1.create',
+		drive: async () => await run(sim, workflowRun(WORKFLOW_ID_TXT2IMG, {}, { downloadOutputs: false })),
+	},
+	{
+		name: 'AI App › Run',
+		route: '/task/openapi/ai-app/run',
+		simRoute: 'v1.aiAppRun',
+		drive: async () =>
+			await run(
+				sim,
+				aiAppRun(WEBAPP_ID_PORTRAIT, { inputMode: 'nodeInfoListJson', nodeInfoListJson: '[{"nodeId":"6","fieldName":"text","fieldValue":"fox"}]' }, { downloadOutputs: false }),
+			),
+	},
+	{
+		name: 'Model › Generate',
+		route: '/openapi/v2/rhart-image-v1/text-to-image',
+		simRoute: 'v2.model',
+		drive: async () => await run(sim, modelRun('rhart-image-v1/text-to-image', { prompt: 'fox', aspectRatio: '1:1' }, {}, { downloadOutputs: false }), { apiKey: SIM_KEY_SHARED }),
+	},
+];
+
+/** Answers that prove RunningHub refused the task: safe to send again. */
+const PROVEN_NOT_CREATED: Array<[string, Fault]> = [...TRANSIENT_CODES, ['HTTP 429', { kind: 'http', status: 429 }], ['HTTP 503', { kind: 'http', status: 503 }]];
+
+/** Answers that leave it open whether the task exists: never sent again. */
+const MAYBE_CREATED: Array<[string, Fault]> = [
+	['HTTP 500', { kind: 'http', status: 500 }],
+	['HTTP 502', { kind: 'http', status: 502 }],
+	['HTTP 504', { kind: 'http', status: 504 }],
+	['connection reset', { kind: 'reset' }],
+];
+
+describe('creates: never double-submit', () => {
+	it.each(CREATE_ROUTES.flatMap((route) => PROVEN_NOT_CREATED.map(([label, fault]) => ({ ...route, label, fault }))))(
+		'$name retries $label (no task was created) and creates exactly one task',
+		async ({ route, simRoute, fault, drive }) => {
+			sim.injectFault({ route, times: 2, ...fault });
+			const { output } = await drive();
+			expect(output[0][0].json.status).toBe('SUCCESS');
+			expect(requestsTo(sim, simRoute)).toBe(3);
+			expect(sim.stats.createRequests).toBe(3);
+			expect(sim.stats.tasksCreated).toBe(1);
+		},
+	);
+
+	it.each(
+		CREATE_ROUTES.flatMap((route) =>
+			[...MAYBE_CREATED.map(([label, fault]) => [label, { ...fault, afterTaskCreated: true }] as [string, Fault]), ['answer slower than the request timeout', SLOW] as [string, Fault]].map(
+				([label, fault]) => ({ ...route, label, fault }),
+			),
+		),
+	)('$name: $label after the task was created fails without sending again, saying the task may exist', async ({ route, simRoute, fault, drive }) => {
+		sim.injectFault({ route, times: -1, ...fault });
+		const { text } = await failureOf(drive());
+		expect(text).toMatch(/may have created (the task|it) anyway.*not sent again.*check the task list/i);
+		expect(requestsTo(sim, simRoute)).toBe(1);
+		// The task exists on RunningHub (the slow answer creates it once its delay is over): one, never two.
+		await sim.waitFor(() => sim.stats.tasksCreated === 1, 3000, 'the task to be created');
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		expect(sim.stats.tasksCreated).toBe(1);
+		expect(sim.stats.createRequests).toBe(1);
+		expect(sim.stats.statusRequests).toBe(0);
+	});
+
+	it.each(CREATE_ROUTES.flatMap((route) => MAYBE_CREATED.map(([label, fault]) => ({ ...route, label, fault }))))(
+		'$name: $label before the task was created is not sent again either (the node cannot tell)',
+		async ({ route, fault, drive }) => {
+			sim.injectFault({ route, times: -1, ...fault });
+			const { text } = await failureOf(drive());
+			expect(text).toMatch(/may have created/);
+			expect(sim.stats.createRequests).toBe(1);
+			expect(sim.stats.tasksCreated).toBe(0);
+		},
+	);
+
+	it('a connection refused (nothing reached RunningHub) is retried even for a create', async () => {
+		// A port nobody listens on: the request never left, so sending it again is safe.
+		const closed = await startSimulator();
+		const url = closed.baseUrl;
+		await closed.stop();
+		const { text } = await failureOf(
+			run({ baseUrl: url } as RunningHubSimulator, workflowRun(WORKFLOW_ID_TXT2IMG, {}, { downloadOutputs: false })),
+		);
+		expect(text).toMatch(/refused the connection/);
+		expect(text).toMatch(/Gave up after \d+ attempts/);
+		expect(text).not.toMatch(/may have created/);
+	});
+});
+
+describe('bounded waits', () => {
+	it('a status route down for good ends the item within the retry budget, naming the task and how to get its result', async () => {
+		sim.injectFault({ route: '/openapi/v2/query', kind: 'http', status: 503, times: -1 });
+		const started = Date.now();
+		const { text } = await failureOf(run(sim, workflowRun(WORKFLOW_ID_TXT2IMG)));
+		const elapsed = Date.now() - started;
+		const taskId = [...sim.tasks.keys()][0];
+		expect(text).toContain(`[task ${taskId}]`);
+		expect(text).toMatch(/Gave up after 4 attempts/);
+		expect(text).toMatch(/Task › Get Outputs/);
+		expect(requestsTo(sim, 'v2.query')).toBe(4);
+		expect(elapsed).toBeLessThan(FAST_RETRY.maxTotalMs + 1000);
+		expect(sim.stats.tasksCreated).toBe(1);
+	});
+
+	it('answers that never come are abandoned after the retries, each bounded by the request timeout', async () => {
+		sim.injectFault({ route: '/uc/openapi/accountStatus', ...SLOW, times: -1 });
+		const started = Date.now();
+		const { text } = await failureOf(run(sim, { resource: 'account', operation: 'get' }));
+		const elapsed = Date.now() - started;
+		expect(text).toMatch(/RunningHub did not answer within 0\.25 s/);
+		expect(text).toMatch(/Gave up after 4 attempts/);
+		expect(elapsed).toBeLessThan(FAST_RETRY.maxAttempts * TIMEOUT_DEFAULTS.requestMs + FAST_RETRY.maxTotalMs);
+	});
+
+	it('a queue that stays full (421) ends the item after the create budget, with no task and the reason', async () => {
+		Object.assign(RETRY_DEFAULTS, { maxTotalMs: 200 });
+		sim.injectFault({ route: '/task/openapi/create', kind: 'code', code: 421, times: -1 });
+		const started = Date.now();
+		const { text } = await failureOf(run(sim, workflowRun(WORKFLOW_ID_TXT2IMG)));
+		expect(text).toMatch(/code 421 TASK_QUEUE_MAXED/);
+		expect(text).toMatch(/Gave up after \d+ attempts/);
+		expect(Date.now() - started).toBeLessThan(200 * 10 + 1000);
+		expect(sim.stats.createRequests).toBeGreaterThan(3);
+		expect(sim.stats.tasksCreated).toBe(0);
+	});
+
+	it('a download that keeps failing ends after the retry budget and names the output and task', async () => {
+		sim.injectFault({ route: '/files/*', kind: 'http', status: 502, times: -1 });
+		const { text } = await failureOf(run(sim, workflowRun(WORKFLOW_ID_TXT2IMG)));
+		const taskId = [...sim.tasks.keys()][0];
+		expect(text).toMatch(new RegExp(`Could not download output 0 \\(node 9, .*\\.png\\): HTTP 502 \\(after 4 attempts\\) \\[task ${taskId}\\]`));
+		expect(requestsTo(sim, 'files.get')).toBe(4);
+	});
+});
+
+describe('stopping the execution ends retries at once', () => {
+	const slowBackoff = () => Object.assign(RETRY_DEFAULTS, { baseDelayMs: 10_000, maxDelayMs: 10_000, maxTotalMs: 120_000 });
+
+	async function stopAfter(parameters: IDataObject, ready: () => boolean, options: { apiKey?: string; items?: INodeExecutionData[] } = {}) {
+		const controller = new AbortController();
+		const started = Date.now();
+		const running = run(sim, parameters, { ...options, abortSignal: controller.signal });
+		await sim.waitFor(ready, 5000, 'the fault to be hit');
+		controller.abort();
+		const failure = await failureOf(running);
+		return { ...failure, elapsed: Date.now() - started };
+	}
+
+	it('during the backoff of a refused create: no task, no further create', async () => {
+		slowBackoff();
+		sim.injectFault({ route: '/task/openapi/create', kind: 'code', code: 421, times: -1 });
+		const { text, elapsed } = await stopAfter(workflowRun(WORKFLOW_ID_TXT2IMG), () => sim.stats.createRequests === 1);
+		expect(text).toMatch(/execution was stopped while calling RunningHub \(\/task\/openapi\/create\)/);
+		expect(elapsed).toBeLessThan(2000);
+		expect(sim.stats.createRequests).toBe(1);
+		expect(sim.stats.tasksCreated).toBe(0);
+	});
+
+	it('during a create still in flight: says the task may exist', async () => {
+		sim.injectFault({ route: '/task/openapi/create', kind: 'slow', delayMs: 300 });
+		Object.assign(TIMEOUT_DEFAULTS, { requestMs: 5000 });
+		try {
+			const { text, elapsed } = await stopAfter(workflowRun(WORKFLOW_ID_TXT2IMG), () => sim.stats.createRequests === 1);
+			expect(elapsed).toBeLessThan(1000);
+			expect(text).toMatch(/execution was stopped while creating a task.*may have created it anyway/i);
+			await sim.waitFor(() => sim.stats.tasksCreated === 1, 3000, 'the slow create to finish');
+			expect(sim.stats.createRequests).toBe(1);
+		} finally {
+			Object.assign(TIMEOUT_DEFAULTS, { requestMs: 250 });
+		}
+	});
+
+	it('during the backoff of a failing status poll: the task is cancelled on RunningHub', async () => {
+		slowBackoff();
+		sim.setDurations({ queuedMs: 2000, runningMs: 5000 });
+		sim.injectFault({ route: '/openapi/v2/query', kind: 'http', status: 503, times: -1 });
+		const { text, elapsed } = await stopAfter(workflowRun(WORKFLOW_ID_TXT2IMG), () => requestsTo(sim, 'v2.query') === 1);
+		expect(text).toMatch(/was still running when the execution was stopped\. It was cancelled on RunningHub/);
+		expect(elapsed).toBeLessThan(2000);
+		expect(requestsTo(sim, 'v2.query')).toBe(1);
+		expect(sim.stats.tasksCancelled).toBe(1);
+	});
+
+	it('during the backoff of a failing download', async () => {
+		slowBackoff();
+		sim.injectFault({ route: '/files/*', kind: 'http', status: 503, times: -1 });
+		const { text, elapsed } = await stopAfter(workflowRun(WORKFLOW_ID_TXT2IMG), () => requestsTo(sim, 'files.get') === 1);
+		expect(text).toMatch(/execution was stopped while downloading output 0 \[task \d{19}\].*Task › Get Outputs/);
+		expect(elapsed).toBeLessThan(2000);
+		expect(requestsTo(sim, 'files.get')).toBe(1);
+	});
+
+	it('during the backoff of a failing upload: the task is never created', async () => {
+		slowBackoff();
+		sim.injectFault({ route: '/openapi/v2/media/upload/binary', kind: 'http', status: 502, times: -1 });
+		const items = [{ json: {}, binary: { photo: await prepareBinary(makePng('p'), 'p.png', 'image/png') } }];
+		const parameters = workflowRun('1904136902449209347', { nodeInfoListJson: '[{"nodeId":"10","fieldName":"image","fieldValue":"binary:photo"}]' });
+		const { text, elapsed } = await stopAfter(parameters, () => requestsTo(sim, 'v2.upload') === 1, { items });
+		expect(text).toMatch(/execution was stopped while calling RunningHub \(\/openapi\/v2\/media\/upload\/binary\)/);
+		expect(elapsed).toBeLessThan(2000);
+		expect(sim.stats.createRequests).toBe(0);
+	});
+});
+
+describe('task outcomes', () => {
+	it('a FAILED task fails the item with the failing node, exception and task ID', async () => {
+		sim.nextTaskOutcome({ result: 'fail', nodeId: '3', exceptionType: 'torch.OutOfMemoryError', exceptionMessage: 'CUDA out of memory' });
+		const { text } = await failureOf(run(sim, workflowRun(WORKFLOW_ID_TXT2IMG)));
+		const taskId = [...sim.tasks.keys()][0];
+		expect(text).toMatch(new RegExp(`Task failed: node #3 .*torch\\.OutOfMemoryError: CUDA out of memory.*\\[task ${taskId}\\]`));
+	});
+
+	it('a FAILED task in a batch with Continue On Fail becomes an error item carrying its task ID', async () => {
+		sim.nextTaskOutcome('fail');
+		const { output } = await run(sim, workflowRun(WORKFLOW_ID_TXT2IMG, {}, { downloadOutputs: false }), { continueOnFail: true, items: [{ json: {} }, { json: {} }] });
+		const [first, second] = output[0];
+		const failed = first.json.error ? first : second;
+		const succeeded = first.json.error ? second : first;
+		expect(String(failed.json.error)).toMatch(/^Task failed: /);
+		expect(failed.json.taskId).toMatch(/^\d{19}$/);
+		expect(sim.taskStatus(String(failed.json.taskId))).toBe('FAILED');
+		expect(succeeded.json.status).toBe('SUCCESS');
+	});
+
+	it('a task cancelled on RunningHub (by someone else) fails the item with a clear message', async () => {
+		sim.setDurations({ queuedMs: 50, runningMs: 5000 });
+		const running = run(sim, workflowRun(WORKFLOW_ID_TXT2IMG));
+		await sim.waitFor(() => sim.stats.statusRequests >= 1, 5000, 'polling to start');
+		const taskId = [...sim.tasks.keys()][0];
+		const cancel = await axios.post(`${sim.baseUrl}/task/openapi/cancel`, { apiKey: SIM_KEY_NORMAL, taskId });
+		expect(cancel.data.code).toBe(0);
+		const { text, error } = await failureOf(running);
+		expect(error.message).toMatch(new RegExp(`^Task was cancelled on RunningHub before it finished.*\\[task ${taskId}\\]`));
+		expect(text).toMatch(/InterruptProcessingException/);
+		expect(text).toMatch(/cancelled on the RunningHub site, by another tool or workflow/);
+		expect(sim.stats.cancelRequests).toBe(1);
+	});
+
+	it('a result link that 404s fails the item naming the output and the task', async () => {
+		sim.injectFault({ route: '/files/*', kind: 'http', status: 404 });
+		const { error } = await failureOf(run(sim, workflowRun(WORKFLOW_ID_TXT2IMG)));
+		const taskId = [...sim.tasks.keys()][0];
+		expect(error.message).toMatch(new RegExp(`^Could not download output 0 \\(node 9, http://127\\.0\\.0\\.1:\\d+/files/.+\\.png\\): HTTP 404 \\[task ${taskId}\\]$`));
+		expect(error.description).toMatch(/Allow Partial Results/);
+		// 404 is final: not retried.
+		expect(requestsTo(sim, 'files.get')).toBe(1);
+	});
+
+	it('with Allow Partial Results, a 404 result keeps the JSON outputs and lists downloadFailures', async () => {
+		sim.injectFault({ route: '/files/*', kind: 'http', status: 404 });
+		const { output } = await run(sim, workflowRun(WORKFLOW_ID_TXT2IMG, {}, { allowPartialResults: true }));
+		const item = output[0][0];
+		expect(item.json.status).toBe('SUCCESS');
+		const outputs = item.json.outputs as IDataObject[];
+		expect(outputs).toHaveLength(1);
+		expect(outputs[0]).toMatchObject({ nodeId: '9', fileType: 'png', downloadError: 'HTTP 404' });
+		expect(item.json.downloadFailures).toEqual([{ index: 0, fileUrl: outputs[0].fileUrl, error: 'HTTP 404' }]);
+		expect(item.binary).toBeUndefined();
+	});
+
+	it('with Allow Partial Results, only the failing one of several outputs is missing', async () => {
+		// Two SaveImage outputs (batch_size 2): the first download fails for good, the second arrives.
+		sim.injectFault({ route: '/files/*', kind: 'http', status: 403 });
+		const { output } = await run(
+			sim,
+			workflowRun(WORKFLOW_ID_TXT2IMG, { nodeInfoListJson: '[{"nodeId":"5","fieldName":"batch_size","fieldValue":2}]' }, { allowPartialResults: true }),
+		);
+		const item = output[0][0];
+		expect((item.json.downloadFailures as IDataObject[]).map((failure) => failure.index)).toEqual([0]);
+		expect(Object.keys(item.binary ?? {})).toEqual(['data_1']);
+		const hash = createHash('sha256').update(Buffer.from(item.binary!.data_1.data, 'base64')).digest('hex');
+		expect(hash).toHaveLength(64);
+	});
+});
