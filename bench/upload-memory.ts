@@ -24,7 +24,7 @@ import { SIM_KEY_NORMAL } from '../test/simulator/keys';
 // Node tries ".json" before ts-node's ".ts", so "RunningHub.node" would resolve to the codex file
 // RunningHub.node.json; jest does not have this problem. Put ".json" last before loading the node.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const extensions = require.extensions;
+const extensions = require.extensions as Record<string, NodeJS.RequireExtensions[string] | undefined>;
 const jsonLoader = extensions['.json'];
 delete extensions['.json'];
 extensions['.json'] = jsonLoader;

@@ -53,7 +53,7 @@ class TestCredentialsHelper implements Partial<ICredentialsHelper> {
 		return [];
 	}
 
-	async isCredentialUsableByNode(): Promise<boolean> {
+	isCredentialUsableByNode(): boolean {
 		return true;
 	}
 

@@ -65,7 +65,7 @@ describe('Account › Get', () => {
 	it('explains a wrong key without showing it', async () => {
 		const run = runNode({ parameters: { resource: 'account', operation: 'get' }, credentials: credentials(SIM_KEY_INVALID) });
 		await expect(run).rejects.toThrow(/key is wrong or disabled \(code 802 APIKEY_UNAUTHORIZED\)/);
-		const error = await run.catch((e: Error) => e);
+		const error = (await run.catch((e: Error) => e)) as Error;
 		expect(JSON.stringify({ ...error, message: error.message })).not.toContain(SIM_KEY_INVALID);
 	});
 

@@ -1,0 +1,159 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * `npm start`: a real n8n (2.41) with this package installed, the demo workflows imported, and the
+ * RunningHub simulator behind a ready-made credential (or the real RunningHub when
+ * RUNNINGHUB_API_KEY is set). Runs until Ctrl-C, then stops everything it started.
+ *
+ * Environment:
+ *   RUNNINGHUB_API_KEY   use the real RunningHub with this key instead of the simulator
+ *   RUNNINGHUB_SITE      https://www.runninghub.ai (default) | https://www.runninghub.cn | another base URL
+ *   PORT                 n8n port on 127.0.0.1 (default 5678)
+ *   RH_SIM_PORT          simulator port (default 5700, or the next free one)
+ *   RH_N8N_CACHE         where Node 24, n8n and the n8n state live (default ~/.cache/n8n-runninghub)
+ *   WEBHOOK_URL          public base URL of n8n, if RunningHub must reach it (e.g. a tunnel)
+ *   RH_N8N_EMAIL / RH_N8N_PASSWORD   owner login (default demo@example.com / RunningHub1)
+ *   RH_RESET=1           start from an empty n8n state (deletes <cache>/start-home)
+ *   RH_REIMPORT_EXAMPLES=1  re-import all demo workflows (overwrites your edits of them)
+ *   RH_SKIP_BUILD=1      do not run `npm run build` first
+ */
+const fs = require('fs');
+const path = require('path');
+const rt = require('./lib/runtime');
+
+const log = rt.log;
+
+async function main() {
+	const t0 = Date.now();
+	let shuttingDown = false;
+	rt.installSignalHandlers(() => {
+		shuttingDown = true;
+	});
+
+	const port = Number(process.env.PORT || 5678);
+	const email = process.env.RH_N8N_EMAIL || 'demo@example.com';
+	const password = process.env.RH_N8N_PASSWORD || 'RunningHub1';
+	const home = path.join(rt.CACHE, 'start-home');
+	const logDir = path.join(rt.CACHE, 'start-logs');
+	const realMode = !!process.env.RUNNINGHUB_API_KEY;
+
+	if (!(await rt.isPortFree(port))) {
+		throw new Error(`port ${port} on 127.0.0.1 is in use (another n8n?). Stop it or run with PORT=<other port>.`);
+	}
+
+	// 1. build + runtime
+	await rt.buildPackage();
+	await rt.ensureRuntime();
+
+	// 2. state folder
+	if (process.env.RH_RESET === '1') {
+		log(`RH_RESET=1: deleting ${home}`);
+		fs.rmSync(home, { recursive: true, force: true });
+	}
+	fs.mkdirSync(home, { recursive: true });
+	fs.mkdirSync(logDir, { recursive: true });
+
+	const brokerPort = (await rt.findFreePorts(port === 5678 ? 5679 : port + 1, 1))[0];
+	const n8n = new rt.N8nInstance({
+		userFolder: home,
+		port,
+		brokerPort,
+		encryptionKey: 'n8n-nodes-runninghub-local-dev',
+		webhookUrl: process.env.WEBHOOK_URL,
+		logDir,
+	});
+
+	// 3. simulator (unless the real RunningHub is used)
+	let sim = null;
+	let simKey = null;
+	if (realMode) {
+		log(`RUNNINGHUB_API_KEY is set: using the real RunningHub (${process.env.RUNNINGHUB_SITE || 'https://www.runninghub.ai'}), no simulator`);
+	} else {
+		const simPort = (await rt.findFreePorts(Number(process.env.RH_SIM_PORT || 5700), 1))[0];
+		sim = await rt.startSimulator({ port: simPort, logFile: path.join(logDir, 'simulator.log') });
+		const keys = rt.simulatorKeys();
+		simKey = keys.SIM_KEY_SHARED || Object.values(keys)[0];
+		if (!simKey) throw new Error('no SIM_KEY_* found in test/simulator/keys.ts');
+		log(`simulator on ${sim.url} (log ${path.join(logDir, 'simulator.log')})`);
+	}
+
+	// 4. package, credential, demo workflows
+	const packed = await rt.packPackage();
+	await rt.installPackage(home, packed);
+	log(`installed ${packed.name}@${packed.version} (${packed.files} files) into ${home}/.n8n/nodes`);
+
+	const cred = rt.credentialFor({ simulatorUrl: sim && sim.url, simulatorKey: simKey });
+	await n8n.importCredentials([cred]);
+	log(`credential "${cred.name}" (${cred.id}) -> ${cred.data.site === 'custom' ? cred.data.customBaseUrl : cred.data.site}`);
+
+	const stateFile = path.join(home, 'imported-examples.json');
+	let imported = {};
+	try {
+		imported = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
+	} catch {
+		/* first run */
+	}
+	const examples = rt.listWorkflows();
+	const toImport = examples.filter(
+		(w) => process.env.RH_REIMPORT_EXAMPLES === '1' || imported[w.id] !== rt.sha1(JSON.stringify(w.json)),
+	);
+	if (toImport.length) {
+		await n8n.importWorkflows(toImport.map((w) => w.file));
+		for (const w of toImport) {
+			if (w.active) await n8n.publishWorkflow(w.id);
+			imported[w.id] = rt.sha1(JSON.stringify(w.json));
+		}
+		fs.writeFileSync(stateFile, JSON.stringify(imported, null, 2));
+		log(`imported ${toImport.length} demo workflow(s): ${toImport.map((w) => w.name).join('; ')}`);
+	} else if (examples.length) {
+		log(`${examples.length} demo workflows already imported (unchanged; RH_REIMPORT_EXAMPLES=1 to overwrite)`);
+	}
+
+	// 5. n8n
+	log(`starting n8n on ${n8n.baseUrl} (log ${path.join(logDir, 'n8n.log')})`);
+	const readyMs = await n8n.start();
+	log(`n8n ready after ${Math.round(readyMs / 1000)} s`);
+	let loginOk = true;
+	try {
+		await n8n.ensureOwnerAndLogin({ email, password });
+	} catch (e) {
+		loginOk = false;
+		log(`could not log in as ${email} (${e.message.split('\n')[0]}); the owner of ${home} has another password (RH_RESET=1 starts over)`);
+	}
+
+	const line = '─'.repeat(72);
+	console.log(`\n${line}`);
+	console.log(`  n8n ${rt.N8N_VERSION} with ${packed.name}@${packed.version} is running (ready in ${rt.elapsed(t0)})\n`);
+	console.log(`  Editor:    http://127.0.0.1:${port}/`);
+	if (loginOk) {
+		console.log(`  Email:     ${email}`);
+		console.log(`  Password:  ${password}`);
+	}
+	console.log(`  Workflows: ${examples.map((w) => w.name).join('\n             ') || '(none in examples/)'}`);
+	console.log(`  Credential: "${cred.name}" -> ${realMode ? cred.data.site === 'custom' ? cred.data.customBaseUrl : cred.data.site : `simulator ${sim.url}`}`);
+	console.log(`  Webhooks:  ${n8n.webhookUrl}${realMode && !process.env.WEBHOOK_URL ? '  (not reachable by RunningHub: set WEBHOOK_URL to a public URL for callbacks)' : ''}`);
+	console.log(`  Logs:      ${logDir}`);
+	console.log(`\n  Press Ctrl-C to stop.`);
+	console.log(`${line}\n`);
+
+	// 6. keep running; if n8n or the simulator dies, stop the rest
+	await new Promise((resolve) => {
+		const watch = (child, name) =>
+			child &&
+			child.on('exit', (code, signal) => {
+				if (shuttingDown) return;
+				log(`${name} exited (code ${code}, signal ${signal}); last log lines:\n${rt.tailFile(child.logFile, 20)}`);
+				resolve();
+			});
+		watch(n8n.server, 'n8n');
+		watch(sim, 'simulator');
+	});
+	await rt.cleanupAll();
+	process.exit(1);
+}
+
+main().catch(async (e) => {
+	console.error(`\nnpm start failed: ${e.message}`);
+	await rt.cleanupAll();
+	process.exit(1);
+});

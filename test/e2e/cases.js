@@ -1,0 +1,310 @@
+'use strict';
+/**
+ * What the end-to-end run (scripts/e2e.js) expects: per demo workflow assertions on
+ * `n8n execute --rawOutput` run data, the server-side cases (RunningHub Trigger on its production
+ * webhook URL, wait-for-callback through /webhook-waiting/), and the editor's data.
+ */
+const fs = require('fs');
+const path = require('path');
+
+const REPO = path.resolve(__dirname, '..', '..');
+const PACKAGE = require(path.join(REPO, 'package.json')).name;
+const ACTION_TYPE = `${PACKAGE}.runningHub`;
+const TRIGGER_TYPE = `${PACKAGE}.runningHubTrigger`;
+
+const OWNER = { email: 'e2e@example.com', password: 'RunningHub1e2e', firstName: 'E2E', lastName: 'Runner' };
+
+/**
+ * Simulator timing for the e2e run: tasks take ~1.5 s, long enough for an execution in callback
+ * mode to be saved as `waiting` before the callback arrives, short enough to keep the run quick.
+ */
+const SIMULATOR_ARGS = ['--queued-ms', '300', '--running-ms', '1200'];
+
+/** Workflow ids that `n8n execute` must not run (need a server, e.g. waitMode "callback"). */
+const NOT_FOR_CLI = [];
+
+const TASK_ID = /^\d{19}$/;
+
+// ------------------------------------------------------------------------------ run data helpers
+function lastRun(runData, nodeName) {
+	const runs = runData[nodeName];
+	if (!runs || !runs.length) throw new Error(`node "${nodeName}" did not run (ran: ${Object.keys(runData).join(', ')})`);
+	const r = runs[runs.length - 1];
+	if (r.error) throw new Error(`node "${nodeName}" failed: ${r.error.message} ${r.error.description || ''}`);
+	return r;
+}
+
+function outputItems(runData, nodeName, output = 0) {
+	const r = lastRun(runData, nodeName);
+	const main = (r.data && r.data.main) || [];
+	return main[output] || [];
+}
+
+/** Every `taskId` value anywhere in a JSON value. */
+function collectTaskIds(value, out = []) {
+	if (Array.isArray(value)) value.forEach((v) => collectTaskIds(v, out));
+	else if (value && typeof value === 'object') {
+		for (const [k, v] of Object.entries(value)) {
+			if (k === 'taskId' && (typeof v === 'string' || typeof v === 'number')) out.push(v);
+			else collectTaskIds(v, out);
+		}
+	}
+	return out;
+}
+
+function assertTaskIds(items, where) {
+	const ids = items.flatMap((it) => collectTaskIds(it.json));
+	for (const id of ids) {
+		if (typeof id !== 'string' || !TASK_ID.test(id)) {
+			throw new Error(`${where}: taskId ${JSON.stringify(id)} is not a 19-digit string`);
+		}
+	}
+	return ids;
+}
+
+function binaries(items) {
+	return items.flatMap((it) => Object.entries(it.binary || {}).map(([prop, b]) => ({ prop, ...b })));
+}
+
+// ----------------------------------------------------------------------- per-workflow expectations
+/**
+ * Expectations for the demo workflows, by workflow id. `node`: the node whose output is checked
+ * (default: the last RunningHub node that ran); `status`: expected json.status; `mime`: a regexp
+ * every downloaded file must match (and at least one file must exist); `taskId`: a taskId must be present.
+ */
+const EXPECT = {
+	rhDemoTxt2Img001: { taskId: true, status: 'SUCCESS', mime: /^image\//, outputs: true },
+	rhDemoImg2Video1: { taskId: true, status: 'SUCCESS', mime: /^video\//, outputs: true, uploaded: true },
+	rhDemoAiApp00001: { taskId: true, status: 'SUCCESS', mime: /^image\//, outputs: true },
+	rhDemoModelGen01: { taskId: true, status: 'SUCCESS', mime: /^image\//, outputs: true },
+};
+
+/** Assertions on the run data of a demo workflow run with `n8n execute`. */
+function assertWorkflowRun(workflow, runData) {
+	const rhNodes = workflow.json.nodes.filter((n) => n.type === ACTION_TYPE && !n.disabled).map((n) => n.name);
+	if (!rhNodes.length) throw new Error('workflow has no RunningHub node');
+	for (const name of rhNodes) lastRun(runData, name); // all ran, none failed
+	const exp = EXPECT[workflow.id] || {};
+	const nodeName = exp.node || [...rhNodes].reverse().find((n) => runData[n]);
+	const items = outputItems(runData, nodeName);
+	if (!items.length) throw new Error(`"${nodeName}" returned no items`);
+	const ids = assertTaskIds(items, nodeName);
+	if (exp.taskId && !ids.length) throw new Error(`"${nodeName}" output has no taskId: ${JSON.stringify(items[0].json).slice(0, 400)}`);
+	const j = items[0].json;
+	if (exp.status && j.status !== exp.status) throw new Error(`"${nodeName}" status ${j.status}, expected ${exp.status}`);
+	if (exp.outputs && !(Array.isArray(j.outputs) && j.outputs.length)) {
+		throw new Error(`"${nodeName}" has no outputs: ${JSON.stringify(j).slice(0, 400)}`);
+	}
+	if (exp.mime) {
+		const files = binaries(items);
+		if (!files.length) throw new Error(`"${nodeName}" returned no binary data`);
+		for (const f of files) {
+			if (!exp.mime.test(f.mimeType || '')) throw new Error(`binary ${f.prop} has MIME type ${f.mimeType}, expected ${exp.mime}`);
+		}
+	}
+	if (exp.uploaded) {
+		// an earlier RunningHub node uploaded a file and handed its name on
+		const up = rhNodes.map((n) => outputItems(runData, n)).flat().map((it) => it.json);
+		if (!up.some((x) => typeof x.fileName === 'string' && x.fileName.length)) {
+			throw new Error(`no RunningHub node output a fileName from an upload (${JSON.stringify(up.map((x) => Object.keys(x)))})`);
+		}
+	}
+}
+
+// ----------------------------------------------------------------------------- node descriptions
+function loadDescription(kind) {
+	const file =
+		kind === 'trigger'
+			? path.join(REPO, 'dist', 'nodes', 'RunningHubTrigger', 'RunningHubTrigger.node.js')
+			: path.join(REPO, 'dist', 'nodes', 'RunningHub', 'RunningHub.node.js');
+	const mod = require(file);
+	const Cls = Object.values(mod).find((v) => typeof v === 'function');
+	return new Cls().description;
+}
+
+/** Resources of the action node, from its built description: [{ value, label }]. */
+function resources() {
+	const d = loadDescription('action');
+	const p = d.properties.find((x) => x.name === 'resource');
+	return p.options.map((o) => ({ value: o.value, label: o.name }));
+}
+
+const RESOURCE_NODE_PREFIX = 'Resource: ';
+const ALL_RESOURCES_WORKFLOW = 'rhE2eAllResource';
+
+/** A workflow with one RunningHub node per resource (default operation), for the editor checks. */
+function allResourcesWorkflow() {
+	const nodes = [
+		{ id: 'allres-manual', name: 'Manual', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+	];
+	resources().forEach((r, i) => {
+		nodes.push({
+			id: `allres-${r.value}`,
+			name: `${RESOURCE_NODE_PREFIX}${r.label}`,
+			type: ACTION_TYPE,
+			typeVersion: 1,
+			position: [260 + (i % 3) * 260, Math.floor(i / 3) * 200],
+			parameters: { resource: r.value },
+			credentials: { runningHubApi: { id: 'rhDemoCredential1', name: 'RunningHub account' } },
+		});
+	});
+	return {
+		id: ALL_RESOURCES_WORKFLOW,
+		name: 'e2e: one RunningHub node per resource',
+		active: false,
+		nodes,
+		connections: {},
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+// ----------------------------------------------------------------------------------- server cases
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Poll the public API until `workflowId` has a finished execution; returns it (with data). */
+async function waitForExecution(n8n, workflowId, { timeoutMs = 60000, since = 0, wantStatus = 'success' } = {}) {
+	const started = Date.now();
+	let last = null;
+	while (Date.now() - started < timeoutMs) {
+		const r = await n8n.publicApi('GET', `/executions?workflowId=${workflowId}&includeData=true&limit=20`);
+		const list = (r.data || []).filter((e) => Number(e.id) > since);
+		last = list;
+		const done = list.find((e) => ['success', 'error', 'crashed', 'canceled'].includes(e.status));
+		if (done) {
+			if (done.status !== wantStatus) {
+				const err = done.data && done.data.resultData && done.data.resultData.error;
+				throw new Error(`execution ${done.id} ended "${done.status}": ${err ? err.message : ''}`);
+			}
+			return done;
+		}
+		await sleep(1000);
+	}
+	throw new Error(`no finished execution of ${workflowId} within ${timeoutMs} ms (saw ${JSON.stringify((last || []).map((e) => ({ id: e.id, status: e.status })))})`);
+}
+
+async function simState(ctx) {
+	const r = await fetch(`${ctx.sim.url}/__sim/state`);
+	return r.json();
+}
+
+function findWorkflow(ctx, pred, what) {
+	const w = ctx.workflows.find(pred);
+	if (!w) throw new Error(`no ${what} workflow in examples/`);
+	return w;
+}
+
+/** Server-side cases run after `n8n start` (see scripts/e2e.js). */
+function serverCases() {
+	return [
+		{
+			name: 'RunningHub Trigger: the simulator calls the production webhook URL, a workflow runs',
+			async run({ ctx, n8n }) {
+				const w = findWorkflow(ctx, (x) => x.active && x.json.nodes.some((n) => n.type === TRIGGER_TYPE), 'active RunningHub Trigger');
+				const trig = w.json.nodes.find((n) => n.type === TRIGGER_TYPE);
+				const hook = loadDescription('trigger').webhooks[0];
+				const hookPath = hook.isFullPath ? hook.path : `${trig.webhookId}/${hook.path}`;
+				const token = trig.parameters && trig.parameters.token;
+				const url = `${n8n.webhookUrl}webhook/${hookPath}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+				// a task created straight on the simulator's API, with the trigger's URL as webhookUrl
+				const created = await createSimTask(ctx, url);
+				const exec = await waitForExecution(n8n, w.id, { timeoutMs: 60000 });
+				const items = outputItems(exec.data.resultData.runData, trig.name);
+				if (!items.length) throw new Error('trigger produced no items');
+				const ids = assertTaskIds(items, trig.name);
+				if (!ids.includes(created.taskId)) throw new Error(`trigger output lacks taskId ${created.taskId}: ${JSON.stringify(items[0].json).slice(0, 400)}`);
+				const st = await simState(ctx);
+				const deliveries = (st.webhookDeliveries || st.deliveries || []).filter((d) => d.url === url);
+				if (deliveries.length && !deliveries.some((d) => d.status === 200)) {
+					throw new Error(`simulator deliveries to ${url}: ${JSON.stringify(deliveries.map((d) => d.status))}`);
+				}
+			},
+		},
+		{
+			name: 'wait-for-callback: execution waits, the simulator calls /webhook-waiting/, it resumes',
+			async run({ ctx, n8n }) {
+				const w = findWorkflow(
+					ctx,
+					(x) => x.active && x.json.nodes.some((n) => n.type === ACTION_TYPE && n.parameters && n.parameters.waitMode === 'callback'),
+					'active wait-for-callback',
+				);
+				const hookNode = w.json.nodes.find((n) => n.type === 'n8n-nodes-base.webhook');
+				const rh = w.json.nodes.find((n) => n.type === ACTION_TYPE && n.parameters.waitMode === 'callback');
+				const res = await fetch(`${n8n.webhookUrl}webhook/${hookNode.parameters.path}`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ prompt: 'a lighthouse in a storm, from the e2e test' }),
+				});
+				if (res.status >= 400) throw new Error(`webhook answered ${res.status} ${await res.text()}`);
+				// first it is waiting …
+				let waiting = null;
+				for (let i = 0; i < 30 && !waiting; i++) {
+					const r = await n8n.publicApi('GET', `/executions?workflowId=${w.id}&status=waiting`);
+					waiting = (r.data || [])[0];
+					if (!waiting) {
+						const done = await n8n.publicApi('GET', `/executions?workflowId=${w.id}`);
+						if ((done.data || []).some((e) => e.status !== 'waiting' && e.status !== 'running' && e.status !== 'new')) break;
+						await sleep(200);
+					}
+				}
+				// … then the callback resumes it
+				const exec = await waitForExecution(n8n, w.id, { timeoutMs: 60000 });
+				const items = outputItems(exec.data.resultData.runData, rh.name);
+				const ids = assertTaskIds(items, rh.name);
+				if (!ids.length) throw new Error(`no taskId in the resumed output: ${JSON.stringify(items[0] && items[0].json).slice(0, 400)}`);
+				if (items[0].json.status !== 'SUCCESS') throw new Error(`status ${items[0].json.status}`);
+				const files = binaries(items);
+				if (!files.length || !/^image\//.test(files[0].mimeType)) throw new Error(`expected an image, got ${JSON.stringify(files.map((f) => f.mimeType))}`);
+				const st = await simState(ctx);
+				const deliveries = (st.webhookDeliveries || st.deliveries || []).filter((d) => /\/webhook-waiting\//.test(d.url));
+				if (!deliveries.some((d) => d.status === 200)) {
+					throw new Error(`no successful delivery to /webhook-waiting/ (${JSON.stringify(deliveries.map((d) => [d.url, d.status]))})`);
+				}
+				if (!waiting) throw new Error('the execution was never seen in status "waiting" before it resumed');
+				if (String(waiting.id) !== String(exec.id)) throw new Error(`waiting execution ${waiting.id} is not the one that finished (${exec.id})`);
+			},
+		},
+	];
+}
+
+/** Create a txt2img task directly on the simulator (v1 API) with a webhookUrl. */
+async function createSimTask(ctx, webhookUrl) {
+	const r = await fetch(`${ctx.sim.url}/task/openapi/create`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', Host: 'www.runninghub.ai' },
+		body: JSON.stringify({ apiKey: ctx.simKey, workflowId: '1851826914200891393', webhookUrl }),
+	});
+	const text = await r.text();
+	let json;
+	try {
+		json = JSON.parse(text);
+	} catch {
+		throw new Error(`simulator create answered ${r.status} ${text.slice(0, 200)}`);
+	}
+	const taskId = json.data && String(json.data.taskId);
+	if (json.code !== 0 || !TASK_ID.test(taskId || '')) throw new Error(`simulator create answered ${text.slice(0, 300)}`);
+	// the numericIds quirk: taskId may be a JSON number; take it from the text to keep all 19 digits
+	const m = text.match(/"taskId"\s*:\s*"?(\d{19})"?/);
+	return { taskId: m ? m[1] : taskId };
+}
+
+module.exports = {
+	OWNER,
+	SIMULATOR_ARGS,
+	NOT_FOR_CLI,
+	EXPECT,
+	ACTION_TYPE,
+	TRIGGER_TYPE,
+	assertWorkflowRun,
+	serverCases,
+	resources,
+	allResourcesWorkflow,
+	ALL_RESOURCES_WORKFLOW,
+	RESOURCE_NODE_PREFIX,
+	EDITOR_RUN_WORKFLOW: { id: 'rhDemoTxt2Img001', node: 'Generate image' },
+	get RESOURCES() {
+		return resources();
+	},
+	outputItems,
+	waitForExecution,
+	fs,
+};
