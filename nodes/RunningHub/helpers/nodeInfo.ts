@@ -400,3 +400,11 @@ export async function oncePerExecution<T>(context: object, key: string, load: ()
 	}
 	return await pending;
 }
+
+/** The inputs to change of a run, from whichever input mode the user chose (mapper or JSON). */
+export function readOverrides(context: IExecuteFunctions, itemIndex: number): NodeInfo[] {
+	const inputMode = context.getNodeParameter('inputMode', itemIndex, 'mapper') as string;
+	return inputMode === 'nodeInfoListJson'
+		? nodeInfoFromJson(context.getNode(), context.getNodeParameter('nodeInfoListJson', itemIndex, '[]'), itemIndex)
+		: nodeInfoFromMapper(context.getNode(), context.getNodeParameter('inputs', itemIndex, null) as ResourceMapperValue | null, itemIndex);
+}

@@ -144,6 +144,16 @@ export const maxConcurrentTasksField: INodeProperties = {
 		'How many input items run on RunningHub at the same time. A personal account runs 2 tasks at once, an enterprise account up to 50; items over the limit wait their turn.',
 };
 
+/** Where RunningHub posts TASK_END; read by readRunSettings for every kind of run. */
+export const webhookUrlOptionField: INodeProperties = {
+	displayName: 'Webhook URL',
+	name: 'webhookUrl',
+	type: 'string',
+	default: '',
+	placeholder: 'https://example.com/webhook/runninghub',
+	description: 'RunningHub posts the TASK_END event here when the task ends, e.g. the Production URL of a RunningHub Trigger node',
+};
+
 /** Options of workflow and AI app tasks (the v1 create endpoints). */
 export const taskSubmitOptionFields: INodeProperties[] = [
 	{
@@ -164,14 +174,7 @@ export const taskSubmitOptionFields: INodeProperties[] = [
 		default: false,
 		description: 'Whether to queue the task when all dedicated machines are busy instead of failing (enterprise-exclusive keys only)',
 	},
-	{
-		displayName: 'Webhook URL',
-		name: 'webhookUrl',
-		type: 'string',
-		default: '',
-		placeholder: 'https://example.com/webhook/runninghub',
-		description: 'RunningHub posts the TASK_END event here when the task ends, e.g. the Production URL of a RunningHub Trigger node',
-	},
+	webhookUrlOptionField,
 	{
 		displayName: 'Retain Seconds',
 		name: 'retainSeconds',

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { SubmittedTask } from '../../helpers/run';
-import { maxConcurrentTasks, maxConcurrentTasksField, readRunSettings, runTask, submitRetryPolicy, waitModeProperty, waitingOptionFields } from '../../helpers/run';
+import { maxConcurrentTasks, maxConcurrentTasksField, readRunSettings, runTask, submitRetryPolicy, waitModeProperty, waitingOptionFields, webhookUrlOptionField } from '../../helpers/run';
 import { apiRequestV2Task } from '../../transport';
 import { buildModelBody, getModelEndpoint, modelEndpointField, modelParameterFields } from './common';
 
@@ -22,14 +22,7 @@ export const description: INodeProperties[] = [
 		options: [
 			...waitingOptionFields,
 			maxConcurrentTasksField,
-			{
-				displayName: 'Webhook URL',
-				name: 'webhookUrl',
-				type: 'string',
-				default: '',
-				placeholder: 'https://example.com/webhook/runninghub',
-				description: 'RunningHub posts the result here when the task ends, e.g. the Production URL of a RunningHub Trigger node',
-			},
+			webhookUrlOptionField,
 		],
 	},
 ];

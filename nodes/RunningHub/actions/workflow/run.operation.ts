@@ -1,34 +1,24 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, ResourceMapperValue } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { ComfyWorkflow, NodeInfo } from '../../helpers/nodeInfo';
+import type { ComfyWorkflow } from '../../helpers/nodeInfo';
 import {
 	BINARY_HINT,
 	asComfyWorkflow,
 	assertOverridesExist,
 	fetchWorkflowJson,
 	linkedInputs,
-	nodeInfoFromJson,
-	nodeInfoFromMapper,
 	oncePerExecution,
+	readOverrides,
 	resolveBinaryValues,
 	resolveBinaryValuesInWorkflow,
 	workflowInputs,
 } from '../../helpers/nodeInfo';
-import {
-	maxConcurrentTasks,
-	maxConcurrentTasksField,
-	readRunSettings,
-	runTask,
-	submitV1Task,
-	taskSubmitBody,
-	taskSubmitOptionFields,
-	waitModeProperty,
-	waitingOptionFields,
-} from '../../helpers/run';
+import { maxConcurrentTasks, readRunSettings, runTask, submitV1Task, taskSubmitBody, waitModeProperty } from '../../helpers/run';
 import { uploadBinaryProperty } from '../../helpers/upload';
 import { parseJsonLossless } from '../../transport';
 import { getRunningHubId, idLocatorProperty } from '../common/locator';
+import { runInputProperties, runOptionsProperty } from '../common/runInputs.description';
 
 const show = { resource: ['workflow'], operation: ['run'] };
 
@@ -42,50 +32,16 @@ const addMetadataField: INodeProperties = {
 
 export const description: INodeProperties[] = [
 	idLocatorProperty('workflow', 'workflowId', { show }),
-	{
-		displayName: 'Inputs',
-		name: 'inputMode',
-		type: 'options',
-		noDataExpression: true,
-		options: [
-			{ name: 'Pick Inputs to Change', value: 'mapper', description: 'Choose inputs of the workflow\'s nodes and set new values' },
-			{ name: 'Node Info List (JSON)', value: 'nodeInfoListJson', description: 'Give the changes as a JSON array, e.g. from an expression' },
+	...runInputProperties(show, {
+		noun: 'workflow',
+		locator: 'workflowId',
+		resourceMapperMethod: 'getWorkflowInputs',
+		mapperHint: '',
+		jsonDescription: 'Array of {nodeId, fieldName, fieldValue}: the node ID (top right of the node), the input name and the new value.',
+		extraModes: [
 			{ name: 'Whole Workflow (JSON)', value: 'workflowJson', description: 'Send a complete API-format workflow that replaces the saved one' },
 		],
-		default: 'mapper',
-		displayOptions: { show },
-	},
-	{
-		displayName: 'Inputs to Change',
-		name: 'inputs',
-		type: 'resourceMapper',
-		noDataExpression: true,
-		default: { mappingMode: 'defineBelow', value: null },
-		required: true,
-		typeOptions: {
-			loadOptionsDependsOn: ['workflowId.value'],
-			resourceMapper: {
-				resourceMapperMethod: 'getWorkflowInputs',
-				mode: 'add',
-				valuesLabel: 'Inputs to Change',
-				fieldWords: { singular: 'input', plural: 'inputs' },
-				addAllFields: false,
-				supportAutoMap: false,
-				noFieldsError: 'This workflow has no inputs that can be changed',
-			},
-		},
-		displayOptions: { show: { ...show, inputMode: ['mapper'] } },
-		hint: `Add only the inputs to change; the others keep the workflow's values. ${BINARY_HINT}.`,
-	},
-	{
-		displayName: 'Node Info List (JSON)',
-		name: 'nodeInfoListJson',
-		type: 'json',
-		default: '[]',
-		placeholder: '[{"nodeId": "6", "fieldName": "text", "fieldValue": "a red fox"}]',
-		description: `Array of {nodeId, fieldName, fieldValue}: the node ID (top right of the node), the input name and the new value. ${BINARY_HINT}.`,
-		displayOptions: { show: { ...show, inputMode: ['nodeInfoListJson'] } },
-	},
+	}),
 	{
 		displayName: 'Workflow JSON',
 		name: 'workflowJson',
@@ -96,20 +52,7 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { ...show, inputMode: ['workflowJson'] } },
 	},
 	waitModeProperty(show),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show },
-		options: [
-			addMetadataField,
-			...taskSubmitOptionFields,
-			maxConcurrentTasksField,
-			...waitingOptionFields,
-		].sort((a, b) => a.displayName.localeCompare(b.displayName)),
-	},
+	runOptionsProperty(show, [addMetadataField]),
 ];
 
 export function maxConcurrency(this: IExecuteFunctions): number {
@@ -156,10 +99,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		// The user's own text is sent when nothing changed, so long seeds keep their exact digits.
 		body.workflow = !resolved.changed && text !== undefined ? text : JSON.stringify(resolved.workflow);
 	} else {
-		const overrides: NodeInfo[] =
-			inputMode === 'nodeInfoListJson'
-				? nodeInfoFromJson(this.getNode(), this.getNodeParameter('nodeInfoListJson', itemIndex, '[]'), itemIndex)
-				: nodeInfoFromMapper(this.getNode(), this.getNodeParameter('inputs', itemIndex, null) as ResourceMapperValue | null, itemIndex);
+		const overrides = readOverrides(this, itemIndex);
 		if (overrides.length) {
 			const workflow = await oncePerExecution(this, `workflow:${workflowId}`, async () => await fetchWorkflowJson(this, workflowId));
 			assertOverridesExist(this, overrides, workflowInputs(workflow), itemIndex, `workflow ${workflowId}`, linkedInputs(workflow));

@@ -1,0 +1,89 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { BINARY_HINT } from '../../helpers/nodeInfo';
+import { maxConcurrentTasksField, taskSubmitOptionFields, waitingOptionFields } from '../../helpers/run';
+
+type Show = { resource: string[]; operation: string[] };
+
+/** What Workflow › Run and AI App › Run call the thing whose inputs are changed. */
+interface RunTarget {
+	/** "workflow" or "AI app", as it reads in sentences. */
+	noun: string;
+	/** Resource locator parameter the inputs depend on. */
+	locator: string;
+	resourceMapperMethod: string;
+	/** Hint under the mapper, after the shared first sentence. */
+	mapperHint: string;
+	/** Description of the Node Info List (JSON) field. */
+	jsonDescription: string;
+	/** Input modes beyond the two every run target has. */
+	extraModes?: Array<{ name: string; value: string; description: string }>;
+}
+
+/**
+ * The input parameters a run shares, whatever it runs: choose inputs to change from a loaded
+ * list, or give them as nodeInfoList JSON for expressions.
+ */
+export function runInputProperties(show: Show, target: RunTarget): INodeProperties[] {
+	return [
+		{
+			displayName: 'Inputs',
+			name: 'inputMode',
+			type: 'options',
+			noDataExpression: true,
+			options: [
+				{ name: 'Pick Inputs to Change', value: 'mapper', description: `Choose inputs of the ${target.noun} and set new values` },
+				{ name: 'Node Info List (JSON)', value: 'nodeInfoListJson', description: 'Give the changes as a JSON array, e.g. from an expression' },
+				...(target.extraModes ?? []),
+			],
+			default: 'mapper',
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Inputs to Change',
+			name: 'inputs',
+			type: 'resourceMapper',
+			noDataExpression: true,
+			default: { mappingMode: 'defineBelow', value: null },
+			required: true,
+			typeOptions: {
+				loadOptionsDependsOn: [`${target.locator}.value`],
+				resourceMapper: {
+					resourceMapperMethod: target.resourceMapperMethod,
+					mode: 'add',
+					valuesLabel: 'Inputs to Change',
+					fieldWords: { singular: 'input', plural: 'inputs' },
+					addAllFields: false,
+					supportAutoMap: false,
+					noFieldsError: `This ${target.noun} has no inputs that can be changed`,
+				},
+			},
+			displayOptions: { show: { ...show, inputMode: ['mapper'] } },
+			hint: `Add only the inputs to change; the others keep the ${target.noun}'s values. ${target.mapperHint}${BINARY_HINT}.`,
+		},
+		{
+			displayName: 'Node Info List (JSON)',
+			name: 'nodeInfoListJson',
+			type: 'json',
+			default: '[]',
+			placeholder: '[{"nodeId": "6", "fieldName": "text", "fieldValue": "a red fox"}]',
+			description: [target.jsonDescription, `${BINARY_HINT}.`].join(' '),
+			displayOptions: { show: { ...show, inputMode: ['nodeInfoListJson'] } },
+		},
+	];
+}
+
+/** The Options collection of a run: submit options, concurrency, waiting and outputs, sorted by name. */
+export function runOptionsProperty(show: Show, extraFields: INodeProperties[] = []): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show },
+		options: [...extraFields, ...taskSubmitOptionFields, maxConcurrentTasksField, ...waitingOptionFields].sort((a, b) =>
+			a.displayName.localeCompare(b.displayName),
+		),
+	};
+}
