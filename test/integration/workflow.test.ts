@@ -394,7 +394,6 @@ describe('Batches', () => {
 		sim.setDurations({ queuedMs: 10, runningMs: 100 });
 		const fields = await loadFields(WORKFLOW_ID_TXT2IMG, SIM_KEY_SHARED);
 		const items = Array.from({ length: 20 }, (_, index) => ({ json: { prompt: `item ${index}`, seed: 1000 + index } }));
-		const started = Date.now();
 		const { output } = await runWorkflow(
 			runParameters(
 				WORKFLOW_ID_TXT2IMG,
@@ -404,7 +403,6 @@ describe('Batches', () => {
 			items,
 			{ apiKey: SIM_KEY_SHARED },
 		);
-		const elapsed = Date.now() - started;
 		expect(output[0]).toHaveLength(20);
 		output[0].forEach((item, index) => {
 			expect(item.pairedItem).toEqual({ item: index });
@@ -419,10 +417,8 @@ describe('Batches', () => {
 		// Never more than 5 tasks alive at once.
 		const tasks = [...sim.tasks.values()];
 		const maxAlive = Math.max(...tasks.map((task) => tasks.filter((other) => other.createdAt <= task.createdAt && (other.endedAt ?? Infinity) > task.createdAt).length));
-		expect(maxAlive).toBeLessThanOrEqual(5);
-		expect(maxAlive).toBeGreaterThan(1);
-		// 4 rounds of ~110 ms plus polling, far from 20 sequential runs.
-		expect(elapsed).toBeLessThan(20 * 110);
+		// The batch really runs 5 at a time (speed itself is measured by bench/batch.ts, not here).
+		expect(maxAlive).toBe(5);
 	});
 
 	it('with Continue On Fail, a failing item does not lose the others', async () => {
