@@ -5,48 +5,32 @@
  * handed to the node's webhook() through n8n-core's WebhookContext. The resume itself runs n8n-core's
  * WorkflowExecute.runNode on the waiting entry, as n8n does.
  */
-import * as http from 'http';
-import type { AddressInfo } from 'net';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { NodeRunResult } from '../harness/n8n';
+import type { ReceivedCall, WebhookReceiver } from '../harness/receiver';
+import { startReceiver } from '../harness/receiver';
 import { callWebhook, resumeWaitingNode, runNode, simulatorCredentials, useBinaryMode } from '../harness/n8n';
 import type { RunningHubSimulator } from '../simulator';
 import { WORKFLOW_ID_TXT2IMG, startSimulator } from '../simulator';
 import { SIM_KEY_NORMAL } from '../simulator/keys';
 
-interface Captured {
-	path: string;
-	query: IDataObject;
-	body: IDataObject;
-	raw: string;
-}
-
 let sim: RunningHubSimulator;
-let receiver: http.Server;
+let receiver: WebhookReceiver;
 let receiverBase: string;
-const captured: Captured[] = [];
+let captured: ReceivedCall[];
 
 beforeAll(async () => {
 	await useBinaryMode('default');
 	sim = await startSimulator({ queuedMs: 20, runningMs: 60, webhookRetryDelaysMs: [] });
-	receiver = http.createServer((req, res) => {
-		let raw = '';
-		req.on('data', (chunk) => (raw += chunk));
-		req.on('end', () => {
-			const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-			captured.push({ path: url.pathname, query: Object.fromEntries(url.searchParams), body: JSON.parse(raw) as IDataObject, raw });
-			res.setHeader('content-type', 'application/json');
-			res.end('{"message":"Webhook call received"}');
-		});
-	});
-	await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-	receiverBase = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhook-waiting`;
+	receiver = await startReceiver();
+	captured = receiver.received;
+	receiverBase = `${receiver.origin}/webhook-waiting`;
 });
 
 afterAll(async () => {
 	await sim.stop();
-	await new Promise<void>((resolve) => receiver.close(() => resolve()));
+	await receiver.close();
 });
 
 beforeEach(() => {
@@ -80,12 +64,12 @@ function createBodies(): IDataObject[] {
 }
 
 /** The simulator's real TASK_END delivery for a task, as received at the resume URL. */
-async function deliveryFor(taskId: string): Promise<Captured> {
+async function deliveryFor(taskId: string): Promise<ReceivedCall> {
 	await sim.waitFor(() => captured.some((c) => c.body.taskId === taskId), 5000, `TASK_END of ${taskId}`);
 	return captured.find((c) => c.body.taskId === taskId)!;
 }
 
-async function callResumeUrl(run: NodeRunResult, delivery: Pick<Captured, 'body' | 'query'>) {
+async function callResumeUrl(run: NodeRunResult, delivery: Pick<ReceivedCall, 'body' | 'query'>) {
 	return await callWebhook({
 		...run.options,
 		body: delivery.body,

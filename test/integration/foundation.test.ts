@@ -3,11 +3,11 @@
  * with the node running inside n8n-core's execution context.
  */
 import axios from 'axios';
-import * as http from 'http';
-import type { AddressInfo } from 'net';
 
 import { RETRY_DEFAULTS } from '../../nodes/RunningHub/transport';
 import { runNode, simulatorCredentials } from '../harness/n8n';
+import type { ReceivedCall, WebhookReceiver } from '../harness/receiver';
+import { startReceiver } from '../harness/receiver';
 import type { RunningHubSimulator } from '../simulator';
 import { SIM_KEY_FREE, SIM_KEY_INVALID, SIM_KEY_NORMAL, WORKFLOW_ID_TXT2IMG, startSimulator } from '../simulator';
 
@@ -156,29 +156,22 @@ describe('Task operations', () => {
 	});
 
 	describe('webhook events', () => {
-		let receiver: http.Server;
+		let receiver: WebhookReceiver;
 		let receiverUrl: string;
-		const received: Array<{ url: string; body: string }> = [];
+		let received: ReceivedCall[];
 
 		beforeAll(async () => {
-			receiver = http.createServer((req, res) => {
-				let body = '';
-				req.on('data', (chunk) => (body += chunk));
-				req.on('end', () => {
-					received.push({ url: req.url ?? '', body });
-					res.end('ok');
-				});
-			});
-			await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-			receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+			receiver = await startReceiver('ok');
+			received = receiver.received;
+			receiverUrl = receiver.origin;
 		});
 
-		afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
+		afterAll(async () => await receiver.close());
 
 		it('Get Webhook Event returns the delivery record with eventData parsed', async () => {
 			const taskId = await createTask({ webhookUrl: `${receiverUrl}/first` });
 			await untilEnded(taskId);
-			await sim.waitFor(() => received.some((r) => r.body.includes(taskId)), 5000, 'webhook delivery');
+			await sim.waitFor(() => received.some((r) => r.raw.includes(taskId)), 5000, 'webhook delivery');
 			await sim.webhooksIdle();
 			const { output } = await runTask('getWebhookEvent', { taskId });
 			const json = output[0][0].json as Record<string, unknown>;
@@ -191,11 +184,11 @@ describe('Task operations', () => {
 		it('Resend Webhook Event delivers again, to another URL when given', async () => {
 			const taskId = await createTask({ webhookUrl: `${receiverUrl}/first` });
 			await untilEnded(taskId);
-			await sim.waitFor(() => received.some((r) => r.url === '/first' && r.body.includes(taskId)), 5000, 'first delivery');
+			await sim.waitFor(() => received.some((r) => r.path === '/first' && r.raw.includes(taskId)), 5000, 'first delivery');
 			await sim.webhooksIdle();
 			const { output } = await runTask('resendWebhookEvent', { taskId, webhookUrl: `${receiverUrl}/again` });
 			expect(output[0][0].json).toMatchObject({ taskId, resent: true, webhookUrl: `${receiverUrl}/again` });
-			await sim.waitFor(() => received.some((r) => r.url === '/again' && r.body.includes(taskId)), 5000, 'resent delivery');
+			await sim.waitFor(() => received.some((r) => r.path === '/again' && r.raw.includes(taskId)), 5000, 'resent delivery');
 		});
 
 		it('Resend Webhook Event rejects a URL that is not http(s)', async () => {

@@ -4,12 +4,12 @@
  * TASK_END delivery is then handed to the trigger's webhook() through n8n-core's WebhookContext.
  * Verification queries the simulator's v2 API with the credential.
  */
-import * as http from 'http';
-import type { AddressInfo } from 'net';
 import type { IDataObject } from 'n8n-workflow';
 
 import type { WebhookCallOptions } from '../harness/n8n';
 import { callWebhook, runNode, simulatorCredentials, useBinaryMode } from '../harness/n8n';
+import type { ReceivedCall, WebhookReceiver } from '../harness/receiver';
+import { startReceiver } from '../harness/receiver';
 import type { RunningHubSimulator } from '../simulator';
 import { WORKFLOW_ID_TXT2IMG, startSimulator } from '../simulator';
 import { SIM_KEY_NORMAL } from '../simulator/keys';
@@ -17,35 +17,22 @@ import { SIM_KEY_NORMAL } from '../simulator/keys';
 const TOKEN = 'a-long-random-secret-0123456789';
 const TRIGGER = 'n8n-nodes-runninghub.runningHubTrigger';
 
-interface Captured {
-	query: IDataObject;
-	body: IDataObject;
-}
-
 let sim: RunningHubSimulator;
-let receiver: http.Server;
+let receiver: WebhookReceiver;
 let receiverUrl: string;
-const captured: Captured[] = [];
+let captured: ReceivedCall[];
 
 beforeAll(async () => {
 	await useBinaryMode('default');
 	sim = await startSimulator({ queuedMs: 20, runningMs: 60, webhookRetryDelaysMs: [] });
-	receiver = http.createServer((req, res) => {
-		let raw = '';
-		req.on('data', (chunk) => (raw += chunk));
-		req.on('end', () => {
-			const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-			captured.push({ query: Object.fromEntries(url.searchParams), body: JSON.parse(raw) as IDataObject });
-			res.end('{}');
-		});
-	});
-	await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-	receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhook/3f1c0c1e/runninghub?token=${TOKEN}`;
+	receiver = await startReceiver('{}');
+	captured = receiver.received;
+	receiverUrl = `${receiver.origin}/webhook/3f1c0c1e/runninghub?token=${TOKEN}`;
 });
 
 afterAll(async () => {
 	await sim.stop();
-	await new Promise<void>((resolve) => receiver.close(() => resolve()));
+	await receiver.close();
 });
 
 beforeEach(() => {
@@ -54,7 +41,7 @@ beforeEach(() => {
 });
 
 /** Runs a workflow task whose TASK_END goes to the trigger URL; returns the real delivery. */
-async function deliveredEvent(): Promise<Captured & { taskId: string }> {
+async function deliveredEvent(): Promise<ReceivedCall & { taskId: string }> {
 	const run = await runNode({
 		parameters: {
 			resource: 'workflow',
