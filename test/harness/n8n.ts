@@ -197,6 +197,21 @@ function buildAdditionalData(options: NodeRunOptions): IWorkflowExecuteAdditiona
 	} as unknown as IWorkflowExecuteAdditionalData;
 }
 
+/**
+ * The resourceMapper parameter value n8n stores once the user has added some fields and set their
+ * values; `fields` (from the node's resourceMapping method) become the schema, unused ones removed.
+ */
+export function resourceMapperValue(values: IDataObject, fields: Array<{ id: string }> = []): IDataObject {
+	return {
+		mappingMode: 'defineBelow',
+		value: values,
+		matchingColumns: [],
+		schema: fields.map((field) => ({ ...field, removed: !(field.id in values) })),
+		attemptToConvertTypes: false,
+		convertFieldsToString: false,
+	};
+}
+
 export interface NodeRunResult {
 	output: INodeExecutionData[][];
 	/** Set when the node put the execution to wait (callback wait mode). */

@@ -5,7 +5,7 @@
 import type { IDataObject, ResourceMapperField, ResourceMapperFields } from 'n8n-workflow';
 
 import { RETRY_DEFAULTS } from '../../nodes/RunningHub/transport';
-import { callNodeMethod, prepareBinary, runNode, simulatorCredentials, useBinaryMode } from '../harness/n8n';
+import { callNodeMethod, prepareBinary, resourceMapperValue, runNode, simulatorCredentials, useBinaryMode } from '../harness/n8n';
 import type { RunningHubSimulator } from '../simulator';
 import { SIM_KEY_NORMAL, WEBAPP_ID_PORTRAIT, WEBAPP_ID_TEXT_TO_VIDEO, makePng, startSimulator } from '../simulator';
 
@@ -36,16 +36,7 @@ async function loadFields(webappId: IDataObject): Promise<ResourceMapperField[]>
 	return result.fields;
 }
 
-function mapperValue(fields: ResourceMapperField[], values: IDataObject) {
-	return {
-		mappingMode: 'defineBelow',
-		value: values,
-		matchingColumns: [],
-		schema: fields.map((field) => ({ ...field, removed: !(field.id in values) })),
-		attemptToConvertTypes: false,
-		convertFieldsToString: false,
-	};
-}
+const mapperValue = (fields: ResourceMapperField[], values: IDataObject) => resourceMapperValue(values, fields);
 
 function runParameters(webappId: string, extra: IDataObject = {}, options: IDataObject = {}): IDataObject {
 	return {

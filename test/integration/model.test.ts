@@ -6,7 +6,7 @@
 import { createHash } from 'crypto';
 import type { IDataObject, INodeExecutionData, INodeListSearchResult, INodeParameters, ResourceMapperFields } from 'n8n-workflow';
 
-import { callNodeMethod, prepareBinary, runNode, simulatorCredentials, useBinaryMode } from '../harness/n8n';
+import { callNodeMethod, prepareBinary, resourceMapperValue, runNode, simulatorCredentials, useBinaryMode } from '../harness/n8n';
 import type { RecordedRequest, RunningHubSimulator } from '../simulator';
 import { makePng, startSimulator } from '../simulator';
 import { SIM_KEY_NORMAL, SIM_KEY_SHARED } from '../simulator/keys';
@@ -24,9 +24,7 @@ afterAll(async () => {
 
 beforeEach(() => sim.reset());
 
-function mapper(value: IDataObject): IDataObject {
-	return { mappingMode: 'defineBelow', value, matchingColumns: [], schema: [], attemptToConvertTypes: false, convertFieldsToString: false };
-}
+const mapper = (value: IDataObject): IDataObject => resourceMapperValue(value);
 
 interface GenerateOptions {
 	endpoint: string;

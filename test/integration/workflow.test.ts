@@ -7,7 +7,7 @@
 import type { IDataObject, INodeExecutionData, ResourceMapperField, ResourceMapperFields } from 'n8n-workflow';
 
 import { RETRY_DEFAULTS } from '../../nodes/RunningHub/transport';
-import { callNodeMethod, prepareBinary, runNode, simulatorCredentials, useBinaryMode } from '../harness/n8n';
+import { callNodeMethod, prepareBinary, resourceMapperValue, runNode, simulatorCredentials, useBinaryMode } from '../harness/n8n';
 import type { RunningHubSimulator } from '../simulator';
 import {
 	SIM_KEY_NORMAL,
@@ -48,17 +48,7 @@ async function loadFields(workflowId: string | IDataObject, apiKey = SIM_KEY_NOR
 	return result.fields;
 }
 
-/** The parameter value n8n stores after the user added some fields and set their values. */
-function mapperValue(fields: ResourceMapperField[], values: IDataObject) {
-	return {
-		mappingMode: 'defineBelow',
-		value: values,
-		matchingColumns: [],
-		schema: fields.map((field) => ({ ...field, removed: !(field.id in values) })),
-		attemptToConvertTypes: false,
-		convertFieldsToString: false,
-	};
-}
+const mapperValue = (fields: ResourceMapperField[], values: IDataObject) => resourceMapperValue(values, fields);
 
 function runParameters(workflowId: string, extra: IDataObject = {}, options: IDataObject = {}): IDataObject {
 	return {

@@ -7,7 +7,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { RETRY_DEFAULTS, TIMEOUT_DEFAULTS } from '../../nodes/RunningHub/transport';
 import type { NodeRunResult } from '../harness/n8n';
-import { runNode, simulatorCredentials } from '../harness/n8n';
+import { resourceMapperValue, runNode, simulatorCredentials } from '../harness/n8n';
 import type { RunningHubSimulator } from '../simulator';
 import { SIM_KEY_NORMAL } from '../simulator';
 
@@ -32,9 +32,7 @@ export const locator = (value: string, mode = 'id') => ({ __rl: true, mode, valu
 /** Wait-mode options that poll fast. */
 export const FAST_WAIT = { pollIntervalSeconds: 0.1, timeoutSeconds: 20 };
 
-export function mapper(value: IDataObject, schema: IDataObject[] = []): IDataObject {
-	return { mappingMode: 'defineBelow', value, matchingColumns: [], schema, attemptToConvertTypes: false, convertFieldsToString: false };
-}
+export const mapper = (value: IDataObject): IDataObject => resourceMapperValue(value);
 
 export function workflowRun(workflowId: string, extra: IDataObject = {}, options: IDataObject = {}): IDataObject {
 	return {
