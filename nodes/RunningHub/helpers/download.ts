@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { TaskOutput } from './taskResult';
 import { extensionOfUrl } from './taskResult';
-import { RETRY_DEFAULTS, TIMEOUT_DEFAULTS, backoffDelay, cancellableSleep } from '../transport';
+import { RETRY_DEFAULTS, TIMEOUT_DEFAULTS, retryWithBackoff } from '../transport';
 
 const MIME_BY_EXTENSION: Record<string, string> = {
 	png: 'image/png',
@@ -73,9 +73,7 @@ export type FileHostOutcome = { response: FileHostResponse } | { reason: string 
 export async function fileHostRequest(context: IExecuteFunctions | IWebhookFunctions, options: IHttpRequestOptions): Promise<FileHostOutcome> {
 	const withSignal = context as Partial<IExecuteFunctions>;
 	const signal = typeof withSignal.getExecutionCancelSignal === 'function' ? withSignal.getExecutionCancelSignal() : undefined;
-	const started = Date.now();
-	for (let attempt = 1; ; attempt++) {
-		let reason: string;
+	const result = await retryWithBackoff<FileHostOutcome, string>(RETRY_DEFAULTS, signal, async () => {
 		try {
 			const response = (await context.helpers.httpRequest({
 				...options,
@@ -83,22 +81,16 @@ export async function fileHostRequest(context: IExecuteFunctions | IWebhookFunct
 				ignoreHttpStatusErrors: true,
 				abortSignal: signal,
 			})) as FileHostResponse;
-			if (response.statusCode < 500 && response.statusCode !== 429) return { response };
-			reason = `HTTP ${response.statusCode}`;
+			if (response.statusCode < 500 && response.statusCode !== 429) return { settled: { response } };
+			return { retry: `HTTP ${response.statusCode}` };
 		} catch (error) {
-			if (signal?.aborted) return { cancelled: true };
-			reason = (error as Error)?.message || 'unknown error';
+			if (signal?.aborted) return { settled: { cancelled: true } };
+			return { retry: (error as Error)?.message || 'unknown error' };
 		}
-		const delay = backoffDelay(attempt, RETRY_DEFAULTS);
-		if (attempt >= RETRY_DEFAULTS.maxAttempts || Date.now() - started + delay > RETRY_DEFAULTS.maxTotalMs) {
-			return { reason: attempt > 1 ? `${reason} (after ${attempt} attempts)` : reason };
-		}
-		try {
-			await cancellableSleep(delay, signal);
-		} catch {
-			return { cancelled: true };
-		}
-	}
+	});
+	if ('settled' in result) return result.settled;
+	if ('cancelled' in result) return { cancelled: true };
+	return { reason: result.attempts > 1 ? `${result.exhausted} (after ${result.attempts} attempts)` : result.exhausted };
 }
 
 /**

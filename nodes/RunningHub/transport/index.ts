@@ -13,8 +13,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { ErrorClass } from './errors';
 import { RUNNINGHUB_CODES, classifyCode, redactText, runningHubApiError } from './errors';
 import { parseJsonLossless } from './json';
-import type { RetryPolicy } from './retry';
-import { CancelledError, RETRY_DEFAULTS, TIMEOUT_DEFAULTS, backoffDelay, cancellableSleep } from './retry';
+import type { AttemptResult, RetryPolicy } from './retry';
+import { CancelledError, RETRY_DEFAULTS, TIMEOUT_DEFAULTS, retryWithBackoff } from './retry';
 
 export * from './errors';
 export * from './json';
@@ -189,13 +189,12 @@ async function requestWithRetry(
 	const baseURL = baseUrlOf(credentials, node);
 	const policy: RetryPolicy = { ...RETRY_DEFAULTS, ...request.retry };
 	const signal = request.ignoreCancel ? undefined : cancelSignalOf(context);
-	const started = Date.now();
 	const method = request.method ?? 'POST';
 
 	const fail = (details: FailureDetails) =>
 		runningHubApiError(node, { ...details, taskId: request.taskId }, apiKey);
 
-	for (let attempt = 1; ; attempt++) {
+	const attemptOnce = async (): Promise<AttemptResult<unknown, FailureDetails>> => {
 		if (signal?.aborted) throw new NodeOperationError(node, cancelledMessage(request));
 		let outcome: Attempt;
 		try {
@@ -243,23 +242,18 @@ async function requestWithRetry(
 			}
 		}
 
-		if (outcome.kind === 'ok') return outcome.value;
+		if (outcome.kind === 'ok') return { settled: outcome.value };
 		if (outcome.kind === 'fail') throw fail(outcome.details);
+		return { retry: outcome.details };
+	};
 
-		const delay = backoffDelay(attempt, policy);
-		const elapsed = Date.now() - started;
-		if (attempt >= policy.maxAttempts || elapsed + delay > policy.maxTotalMs) {
-			throw fail({
-				...outcome.details,
-				context: `${outcome.details.context ?? ''} Gave up after ${attempt} attempts in ${Math.round(elapsed / 1000)} s.`.trim(),
-			});
-		}
-		try {
-			await cancellableSleep(delay, signal);
-		} catch {
-			throw new NodeOperationError(node, cancelledMessage(request));
-		}
-	}
+	const result = await retryWithBackoff(policy, signal, attemptOnce);
+	if ('settled' in result) return result.settled;
+	if ('cancelled' in result) throw new NodeOperationError(node, cancelledMessage(request));
+	throw fail({
+		...result.exhausted,
+		context: `${result.exhausted.context ?? ''} Gave up after ${result.attempts} attempts in ${Math.round(result.elapsedMs / 1000)} s.`.trim(),
+	});
 }
 
 /**

@@ -52,3 +52,35 @@ export async function cancellableSleep(ms: number, signal?: AbortSignal): Promis
 	await sleep(ms, signal).catch(() => undefined);
 	if (signal?.aborted) throw new CancelledError();
 }
+
+export type AttemptResult<T, R> = { settled: T } | { retry: R };
+
+export type RetryOutcome<T, R> = { settled: T } | { exhausted: R; attempts: number; elapsedMs: number } | { cancelled: true };
+
+/**
+ * The one retry loop of the package (API calls and file-host transfers): runs `attempt` until it
+ * settles, waiting with backoff between tries, within the policy's attempt and time budget. When the
+ * budget is spent it returns the last retry reason; a stop during a wait returns `cancelled`. What
+ * `attempt` throws is passed on untouched.
+ */
+export async function retryWithBackoff<T, R>(
+	policy: RetryPolicy,
+	signal: AbortSignal | undefined,
+	attempt: (attemptNumber: number) => Promise<AttemptResult<T, R>>,
+): Promise<RetryOutcome<T, R>> {
+	const started = Date.now();
+	for (let attemptNumber = 1; ; attemptNumber++) {
+		const result = await attempt(attemptNumber);
+		if ('settled' in result) return result;
+		const delay = backoffDelay(attemptNumber, policy);
+		const elapsedMs = Date.now() - started;
+		if (attemptNumber >= policy.maxAttempts || elapsedMs + delay > policy.maxTotalMs) {
+			return { exhausted: result.retry, attempts: attemptNumber, elapsedMs };
+		}
+		try {
+			await cancellableSleep(delay, signal);
+		} catch {
+			return { cancelled: true };
+		}
+	}
+}
