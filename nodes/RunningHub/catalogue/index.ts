@@ -234,19 +234,25 @@ function toText(param: CatalogueParam, value: unknown): string {
 	return s;
 }
 
-/** Splits a list of URLs given as one string: JSON array, newline-separated, or comma-separated. */
-function splitUrls(value: string): string[] {
+/**
+ * Splits several media references given as one string: a JSON array, or items separated by newlines
+ * or by commas. Commas only separate items when followed by a scheme (URL, data URI, or the node's
+ * `binary:` reference), so the commas inside data: URIs stay intact.
+ */
+export function splitMediaList(value: string): string[] {
 	const s = value.trim();
 	if (s.startsWith('[')) {
 		try {
 			const parsed: unknown = JSON.parse(s);
 			if (Array.isArray(parsed)) return parsed.map((v) => String(v));
 		} catch {
-			// not JSON; fall through
+			// not JSON: split as text
 		}
 	}
-	// Commas only separate items when followed by a URL scheme, so data: URIs stay intact.
-	return s.split(/\r?\n|,(?=\s*(?:https?:|data:|asset:))/i);
+	return s
+		.split(/\r?\n|,(?=\s*(?:https?:|data:|asset:|binary:))/i)
+		.map((part) => part.trim())
+		.filter((part) => part !== '');
 }
 
 function checkUrl(param: CatalogueParam, url: string): string {
@@ -262,7 +268,7 @@ function checkUrl(param: CatalogueParam, url: string): string {
 function toMedia(param: CatalogueParam, value: unknown): string | string[] | undefined {
 	let items: unknown[];
 	if (Array.isArray(value)) items = value;
-	else if (typeof value === 'string') items = param.multiple ? splitUrls(value) : [value];
+	else if (typeof value === 'string') items = param.multiple ? splitMediaList(value) : [value];
 	else return fail(param, `must be a media URL${param.multiple ? ' or a list of URLs' : ''} (got ${show(value)})`);
 	const urls: string[] = [];
 	for (const item of items) {

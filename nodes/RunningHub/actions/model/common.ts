@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties, ResourceMapperVal
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { CatalogueEntry, CatalogueIssue, CatalogueParam } from '../../catalogue';
-import { findModel, normalizeModelEndpoint, validateModelRequest } from '../../catalogue';
+import { findModel, normalizeModelEndpoint, splitMediaList, validateModelRequest } from '../../catalogue';
 import { BINARY_PREFIX, binaryPropertyOf } from '../../helpers/nodeInfo';
 import { getBinaryMetadataOf, uploadBinaryProperty } from '../../helpers/upload';
 
@@ -166,23 +166,6 @@ function readMappedValues(context: IExecuteFunctions, itemIndex: number): IDataO
 	const mapper = context.getNodeParameter('modelParameters', itemIndex, null) as ResourceMapperValue | null;
 	const values = mapper?.value ?? {};
 	return { ...(values as IDataObject) };
-}
-
-/** Several media references given as one string: JSON array, or separated by newlines or commas before a scheme. */
-function splitMediaList(value: string): string[] {
-	const s = value.trim();
-	if (s.startsWith('[')) {
-		try {
-			const parsed: unknown = JSON.parse(s);
-			if (Array.isArray(parsed)) return parsed.map((v) => String(v));
-		} catch {
-			// not JSON: split as text
-		}
-	}
-	return s
-		.split(/\r?\n|,(?=\s*(?:https?:|data:|asset:|binary:))/i)
-		.map((part) => part.trim())
-		.filter((part) => part !== '');
 }
 
 function isMediaParam(param: CatalogueParam | undefined): boolean {
