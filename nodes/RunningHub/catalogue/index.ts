@@ -7,6 +7,7 @@
  */
 import { MODEL_ENTRIES, MODEL_REGISTRY_VERSION } from './models.generated';
 import type { CatalogueEntry, CatalogueIssue, CatalogueParam, ModelCategory, ModelOutputType } from './types';
+import { MEDIA_PARAM_TYPES } from './types';
 
 export * from './types';
 export { MODEL_REGISTRY_VERSION };
@@ -288,9 +289,14 @@ function toMedia(param: CatalogueParam, value: unknown): string | string[] | und
 	return urls;
 }
 
+/** Image, video or audio: sent as URLs, and fillable from a binary property by the node. */
+export function isMediaParam(param: CatalogueParam | undefined): boolean {
+	return param !== undefined && (MEDIA_PARAM_TYPES as readonly string[]).includes(param.type);
+}
+
 function requiredMessage(param: CatalogueParam): string {
 	const kind =
-		param.type === 'IMAGE' || param.type === 'VIDEO' || param.type === 'AUDIO'
+		isMediaParam(param)
 			? `a${param.type === 'IMAGE' || param.type === 'AUDIO' ? 'n' : ''} ${param.type.toLowerCase()} URL${param.multiple ? ' (or several)' : ''}`
 			: param.type === 'LIST' && param.options?.length
 				? `one of ${optionList(param)}`
@@ -313,7 +319,7 @@ function requiredMessage(param: CatalogueParam): string {
 export function coerceModelParameter(param: CatalogueParam, value: unknown): unknown {
 	if (isMissing(value)) {
 		if (!param.required) return undefined;
-		if (param.default !== undefined && param.type !== 'STRING' && param.type !== 'IMAGE' && param.type !== 'VIDEO' && param.type !== 'AUDIO') {
+		if (param.default !== undefined && param.type !== 'STRING' && !isMediaParam(param)) {
 			return coerceModelParameter(param, param.default);
 		}
 		return fail(param, requiredMessage(param));

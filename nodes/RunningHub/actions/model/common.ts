@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties, ResourceMapperVal
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { CatalogueEntry, CatalogueIssue, CatalogueParam } from '../../catalogue';
-import { findModel, normalizeModelEndpoint, splitMediaList, validateModelRequest } from '../../catalogue';
+import { findModel, isMediaParam, normalizeModelEndpoint, splitMediaList, validateModelRequest } from '../../catalogue';
 import { BINARY_PREFIX, binaryPropertyOf } from '../../helpers/nodeInfo';
 import { getBinaryMetadataOf, uploadBinaryProperty } from '../../helpers/upload';
 
@@ -166,10 +166,6 @@ function readMappedValues(context: IExecuteFunctions, itemIndex: number): IDataO
 	const mapper = context.getNodeParameter('modelParameters', itemIndex, null) as ResourceMapperValue | null;
 	const values = mapper?.value ?? {};
 	return { ...(values as IDataObject) };
-}
-
-function isMediaParam(param: CatalogueParam | undefined): boolean {
-	return param?.type === 'IMAGE' || param?.type === 'VIDEO' || param?.type === 'AUDIO';
 }
 
 /**
