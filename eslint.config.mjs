@@ -5,6 +5,18 @@
 import { config } from '@n8n/node-cli/eslint';
 
 export default [
-	{ ignores: ['dist/**', 'test/**', 'bench/**', 'scripts/**', 'examples/**', 'gulpfile.js', 'index.js', 'jest.config.js', 'coverage/**'] },
+	{
+		ignores: [
+			'dist/**',
+			'test/**',
+			'bench/**',
+			'scripts/**',
+			'examples/**',
+			'gulpfile.js',
+			'index.js',
+			'jest.config.js',
+			'coverage/**',
+		],
+	},
 	...config,
 ];

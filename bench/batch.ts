@@ -20,9 +20,11 @@ const jsonLoader = extensions['.json'];
 delete extensions['.json'];
 extensions['.json'] = jsonLoader;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { runNode, simulatorCredentials, useBinaryMode } = require('../test/harness/n8n') as typeof import('../test/harness/n8n');
+const { runNode, simulatorCredentials, useBinaryMode } =
+	require('../test/harness/n8n') as typeof import('../test/harness/n8n');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { startSimulator, WORKFLOW_ID_TXT2IMG } = require('../test/simulator') as typeof import('../test/simulator');
+const { startSimulator, WORKFLOW_ID_TXT2IMG } =
+	require('../test/simulator') as typeof import('../test/simulator');
 
 async function main(): Promise<void> {
 	const [n = 20, c = 5, t = 1000] = process.argv.slice(2, 5).map(Number);
@@ -30,7 +32,9 @@ async function main(): Promise<void> {
 	await useBinaryMode('default');
 	const sim = await startSimulator({ queuedMs: 0, runningMs: t });
 	try {
-		const items = Array.from({ length: n }, (_, index) => ({ json: { prompt: `bench ${index}` } as IDataObject }));
+		const items = Array.from({ length: n }, (_, index) => ({
+			json: { prompt: `bench ${index}` } as IDataObject,
+		}));
 		const started = Date.now();
 		const { output } = await runNode({
 			parameters: {
@@ -38,16 +42,26 @@ async function main(): Promise<void> {
 				operation: 'run',
 				workflowId: { __rl: true, mode: 'id', value: WORKFLOW_ID_TXT2IMG },
 				inputMode: 'nodeInfoListJson',
-				nodeInfoListJson: '={{ JSON.stringify([{ nodeId: "6", fieldName: "text", fieldValue: $json.prompt }]) }}',
+				nodeInfoListJson:
+					'={{ JSON.stringify([{ nodeId: "6", fieldName: "text", fieldValue: $json.prompt }]) }}',
 				waitMode: 'wait',
-				options: { maxConcurrentTasks: c, pollIntervalSeconds: pollSeconds, timeoutSeconds: 600, downloadOutputs: true },
+				options: {
+					maxConcurrentTasks: c,
+					pollIntervalSeconds: pollSeconds,
+					timeoutSeconds: 600,
+					downloadOutputs: true,
+				},
 			},
 			credentials: simulatorCredentials(sim.baseUrl, SIM_KEY_SHARED),
 			items,
 		});
 		const wall = Date.now() - started;
 		const ok = output[0].filter((item) => item.json.status === 'SUCCESS').length;
-		const inOrder = output[0].every((item, index) => JSON.stringify(sim.getTask(String(item.json.taskId))?.inputs ?? '').includes(`bench ${index}`));
+		const inOrder = output[0].every((item, index) =>
+			JSON.stringify(sim.getTask(String(item.json.taskId))?.inputs ?? '').includes(
+				`bench ${index}`,
+			),
+		);
 		const ideal = Math.ceil(n / c) * t;
 		const stats = sim.stats;
 		const lines = [

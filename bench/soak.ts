@@ -17,7 +17,8 @@ const jsonLoader = extensions['.json'];
 delete extensions['.json'];
 extensions['.json'] = jsonLoader;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { formatReport, runSoak } = require('../test/reliability/soak') as typeof import('../test/reliability/soak');
+const { formatReport, runSoak } =
+	require('../test/reliability/soak') as typeof import('../test/reliability/soak');
 
 async function main(): Promise<void> {
 	const [tasks = 200, seed = 20240601] = process.argv.slice(2, 4).map(Number);

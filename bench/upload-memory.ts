@@ -24,12 +24,16 @@ import { SIM_KEY_NORMAL } from '../test/simulator/keys';
 // Node tries ".json" before ts-node's ".ts", so "RunningHub.node" would resolve to the codex file
 // RunningHub.node.json; jest does not have this problem. Put ".json" last before loading the node.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const extensions = require.extensions as Record<string, NodeJS.RequireExtensions[string] | undefined>;
+const extensions = require.extensions as Record<
+	string,
+	NodeJS.RequireExtensions[string] | undefined
+>;
 const jsonLoader = extensions['.json'];
 delete extensions['.json'];
 extensions['.json'] = jsonLoader;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { prepareBinary, runNode, simulatorCredentials, useBinaryMode } = require('../test/harness/n8n') as typeof import('../test/harness/n8n');
+const { prepareBinary, runNode, simulatorCredentials, useBinaryMode } =
+	require('../test/harness/n8n') as typeof import('../test/harness/n8n');
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -39,7 +43,10 @@ const MB = 1024 * 1024;
 async function startSimulatorProcess(): Promise<{ baseUrl: string; stop: () => void }> {
 	const root = path.resolve(__dirname, '..');
 	const script = `require(${JSON.stringify(path.join(root, 'test/simulator'))}).startSimulator({ maxUploadBytes: 64 * 1024 * 1024 }).then((s) => console.log('SIM ' + s.baseUrl));`;
-	const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+	const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], {
+		cwd: root,
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
 	const baseUrl = await new Promise<string>((resolve, reject) => {
 		let out = '';
 		child.stdout.on('data', (chunk: Buffer) => {
@@ -91,15 +98,28 @@ function buffersNow(): BufferUsage {
 }
 
 function maxUsage(a: BufferUsage, b: BufferUsage): BufferUsage {
-	return { arrayBuffers: Math.max(a.arrayBuffers, b.arrayBuffers), external: Math.max(a.external, b.external), sum: Math.max(a.sum, b.sum) };
+	return {
+		arrayBuffers: Math.max(a.arrayBuffers, b.arrayBuffers),
+		external: Math.max(a.external, b.external),
+		sum: Math.max(a.sum, b.sum),
+	};
 }
 
 const fmt = (bytes: number) => `${(bytes / MB).toFixed(1)} MB`;
 
-async function measure(mode: 'default' | 'filesystem', baseUrl: string, sizeBytes: number): Promise<boolean> {
+async function measure(
+	mode: 'default' | 'filesystem',
+	baseUrl: string,
+	sizeBytes: number,
+): Promise<boolean> {
 	await useBinaryMode(mode);
 	const credentials = simulatorCredentials(baseUrl, SIM_KEY_NORMAL);
-	const parameters = { resource: 'file', operation: 'upload', binaryPropertyName: 'data', target: 'media' };
+	const parameters = {
+		resource: 'file',
+		operation: 'upload',
+		binaryPropertyName: 'data',
+		target: 'media',
+	};
 
 	// Warm-up with a small file: loads modules, compiles the code paths, opens the connection pool.
 	// (A full-size warm-up would leave freed pages in rss and hide the cost of the measured run.)
@@ -121,7 +141,11 @@ async function measure(mode: 'default' | 'filesystem', baseUrl: string, sizeByte
 		peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
 	}, 1);
 	const started = Date.now();
-	const { output } = await runNode({ parameters, credentials, items: [{ json: {}, binary: { data: binary } }] });
+	const { output } = await runNode({
+		parameters,
+		credentials,
+		items: [{ json: {}, binary: { data: binary } }],
+	});
 	peakBuffers = maxUsage(peakBuffers, buffersNow());
 	clearInterval(timer);
 	const ms = Date.now() - started;
@@ -133,7 +157,9 @@ async function measure(mode: 'default' | 'filesystem', baseUrl: string, sizeByte
 	const rssAbove = peakRss - baseRss;
 	const ratio = (above: number) => `${(above / sizeBytes).toFixed(2)} x file`;
 	const line = (label: string, base: number, peak: number) =>
-		console.log(`  ${label.padEnd(24)} baseline ${fmt(base).padStart(9)}   peak ${fmt(peak).padStart(9)}   above baseline ${fmt(peak - base).padStart(8)} = ${ratio(peak - base)}`);
+		console.log(
+			`  ${label.padEnd(24)} baseline ${fmt(base).padStart(9)}   peak ${fmt(peak).padStart(9)}   above baseline ${fmt(peak - base).padStart(8)} = ${ratio(peak - base)}`,
+		);
 	// Node's `external` already includes `arrayBuffers`, so their sum counts Buffers twice; the
 	// verdict uses rss (everything the process holds) and external (all off-heap memory, once).
 	const worst = Math.max(rssAbove, peakBuffers.external - baseBuffers.external) / sizeBytes;
@@ -143,13 +169,19 @@ async function measure(mode: 'default' | 'filesystem', baseUrl: string, sizeByte
 	line('arrayBuffers', baseBuffers.arrayBuffers, peakBuffers.arrayBuffers);
 	line('arrayBuffers + external', baseBuffers.sum, peakBuffers.sum);
 	line('heapUsed (JS objects)', baseHeap, peakHeap);
-	console.log(`  target < 2.00 x file (rss and external): ${worst < 2 ? 'MET' : 'NOT MET'} (worst ${worst.toFixed(2)} x)`);
+	console.log(
+		`  target < 2.00 x file (rss and external): ${worst < 2 ? 'MET' : 'NOT MET'} (worst ${worst.toFixed(2)} x)`,
+	);
 	return worst < 2;
 }
 
 /** Each mode runs in a fresh process: memory the first run leaves in rss would skew the second. */
 function runModeInChild(mode: string, sizeMb: string): Promise<number> {
-	const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', __filename, mode, sizeMb], { stdio: 'inherit' });
+	const child = spawn(
+		process.execPath,
+		['-r', 'ts-node/register/transpile-only', __filename, mode, sizeMb],
+		{ stdio: 'inherit' },
+	);
 	return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
 }
 
@@ -157,14 +189,23 @@ async function main() {
 	const which = process.argv[2] ?? 'both';
 	const sizeMb = process.argv[3] ?? '25';
 	if (which === 'both') {
-		const codes = [await runModeInChild('default', sizeMb), await runModeInChild('filesystem', sizeMb)];
+		const codes = [
+			await runModeInChild('default', sizeMb),
+			await runModeInChild('filesystem', sizeMb),
+		];
 		process.exitCode = codes.every((code) => code === 0) ? 0 : 1;
 		return;
 	}
 	const sizeBytes = Math.round(Number(sizeMb) * MB);
 	const sim = await startSimulatorProcess();
 	try {
-		process.exitCode = (await measure(which === 'filesystem' ? 'filesystem' : 'default', sim.baseUrl, sizeBytes)) ? 0 : 1;
+		process.exitCode = (await measure(
+			which === 'filesystem' ? 'filesystem' : 'default',
+			sim.baseUrl,
+			sizeBytes,
+		))
+			? 0
+			: 1;
 	} finally {
 		sim.stop();
 	}

@@ -65,7 +65,10 @@ export class RunningHubApi implements ICredentialType {
 	): Promise<IHttpRequestOptions> {
 		const apiKey = String(credentials.apiKey ?? '').trim();
 		const path = requestPath(requestOptions.url);
-		const headers: IDataObject = { ...(requestOptions.headers ?? {}), Authorization: `Bearer ${apiKey}` };
+		const headers: IDataObject = {
+			...(requestOptions.headers ?? {}),
+			Authorization: `Bearer ${apiKey}`,
+		};
 		const authenticated: IHttpRequestOptions = { ...requestOptions, headers };
 
 		if (path.startsWith('/openapi/v2/')) return authenticated;
@@ -84,19 +87,72 @@ export class RunningHubApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.site === "custom" ? $credentials.customBaseUrl.replace(/\\/+$/, "") : $credentials.site}}',
+			baseURL:
+				'={{$credentials.site === "custom" ? $credentials.customBaseUrl.replace(/\\/+$/, "") : $credentials.site}}',
 			url: '/uc/openapi/accountStatus',
 			method: 'POST',
 			body: {},
 		},
 		rules: [
-			{ type: 'responseSuccessBody', properties: { key: 'code', value: 802, message: 'The API key was not accepted by RunningHub (802 APIKEY_UNAUTHORIZED). Check the key and the site: keys from runninghub.cn do not work on runninghub.ai and vice versa.' } },
-			{ type: 'responseSuccessBody', properties: { key: 'code', value: 801, message: 'RunningHub does not allow API access for free accounts (801). Upgrade the account, then try again.' } },
-			{ type: 'responseSuccessBody', properties: { key: 'code', value: 1601, message: 'No API key was sent. Enter the API key.' } },
-			{ type: 'responseSuccessBody', properties: { key: 'code', value: 301, message: 'RunningHub rejected the request (301). Enter the API key.' } },
-			{ type: 'responseSuccessBody', properties: { key: 'code', value: 806, message: 'The user behind this API key no longer exists (806).' } },
-			{ type: 'responseSuccessBody', properties: { key: 'code', value: 811, message: 'The enterprise API key is not valid (811).' } },
-			{ type: 'responseSuccessBody', properties: { key: 'code', value: 412, message: 'The API key was not accepted (412 TOKEN_INVALID). Check the key and the base URL.' } },
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'code',
+					value: 802,
+					message:
+						'The API key was not accepted by RunningHub (802 APIKEY_UNAUTHORIZED). Check the key and the site: keys from runninghub.cn do not work on runninghub.ai and vice versa.',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'code',
+					value: 801,
+					message:
+						'RunningHub does not allow API access for free accounts (801). Upgrade the account, then try again.',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'code',
+					value: 1601,
+					message: 'No API key was sent. Enter the API key.',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'code',
+					value: 301,
+					message: 'RunningHub rejected the request (301). Enter the API key.',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'code',
+					value: 806,
+					message: 'The user behind this API key no longer exists (806).',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'code',
+					value: 811,
+					message: 'The enterprise API key is not valid (811).',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'code',
+					value: 412,
+					message:
+						'The API key was not accepted (412 TOKEN_INVALID). Check the key and the base URL.',
+				},
+			},
 		],
 	};
 }

@@ -70,7 +70,10 @@ const PROVIDER_RULES = [
 	[/^rhart-image-(n-|v1)/, 'Google Nano Banana'],
 	[/^rhart-image\/f-dev/, 'FLUX'],
 	[/^seedream/, 'ByteDance Seedream'],
-	[/^(seedance|bytedance\/seedance|rhart-video\/sparkvideo|cinematic-video-generator)/, 'ByteDance Seedance'],
+	[
+		/^(seedance|bytedance\/seedance|rhart-video\/sparkvideo|cinematic-video-generator)/,
+		'ByteDance Seedance',
+	],
 	[/^bytedance\/dreamactor/, 'ByteDance DreamActor'],
 	[/^topazlabs\//, 'Topaz Labs'],
 	[/^youchuan\//, 'Midjourney (Youchuan)'],
@@ -91,7 +94,9 @@ const PROVIDER_RULES = [
 function deriveProvider(model) {
 	for (const [re, provider] of PROVIDER_RULES) if (re.test(model.endpoint)) return provider;
 	// Fallback: the registry category without its "RunningHub/" prefix.
-	return String(model.category || '').replace(/^RunningHub\//, '').trim();
+	return String(model.category || '')
+		.replace(/^RunningHub\//, '')
+		.trim();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -130,13 +135,20 @@ function deriveCategory(model, outputType) {
 			if (has(/video-to-world/)) return 'video-to-3d';
 			if (has(/upload-character/)) return 'utility';
 			if (has(/text-to-video|\/t2v/)) return 'text-to-video';
-			if (has(/image-to-video|\/i2v|start-end|start-to-end|image-audio-to-video|transition|effects/)) {
+			if (
+				has(/image-to-video|\/i2v|start-end|start-to-end|image-audio-to-video|transition|effects/)
+			) {
 				return 'image-to-video';
 			}
-			if (has(/video-to-video|video-edit|edit-video|extend|extension|restyling|upscale|fps|lip-sync|motion-control|dreamactor/)) {
+			if (
+				has(
+					/video-to-video|video-edit|edit-video|extend|extension|restyling|upscale|fps|lip-sync|motion-control|dreamactor/,
+				)
+			) {
 				return 'video-to-video';
 			}
-			if (has(/reference-to-video|refrence-to-video|multimodal|omni-reference/)) return 'image-to-video';
+			if (has(/reference-to-video|refrence-to-video|multimodal|omni-reference/))
+				return 'image-to-video';
 			if (requiredMedia(model, 'VIDEO')) return 'video-to-video';
 			if (requiredMedia(model, 'IMAGE')) return 'image-to-video';
 			return 'text-to-video';
@@ -208,7 +220,8 @@ function prettyWord(word) {
 }
 
 /** Splits "kling-v2.6-pro-text-to-video" into model part and task part. */
-const TASK_SPLIT = /(?<!multi|^image)-(?=(?:multi-)?(?:text|image|video|audio|start-end|start|reference|refrence|image-audio|video-ref)-to-|i2v|t2v)/;
+const TASK_SPLIT =
+	/(?<!multi|^image)-(?=(?:multi-)?(?:text|image|video|audio|start-end|start|reference|refrence|image-audio|video-ref)-to-|i2v|t2v)/;
 
 function prettySegment(segment) {
 	return segment
@@ -242,7 +255,12 @@ function cleanName(model) {
 		trial = true;
 	}
 	for (const [re, replacement] of NAME_REWRITES) raw = raw.replace(re, replacement);
-	let name = raw.split('/').filter(Boolean).map(prettySegment).join(' · ').replace(/^F Dev\b/, 'F-Dev');
+	let name = raw
+		.split('/')
+		.filter(Boolean)
+		.map(prettySegment)
+		.join(' · ')
+		.replace(/^F Dev\b/, 'F-Dev');
 	const notes = [];
 	if (channel) notes.push(channel);
 	if (trial) notes.push('Trial');
@@ -251,7 +269,9 @@ function cleanName(model) {
 }
 
 function isDeprecated(model) {
-	return /deprecated|已下架/i.test(`${model.endpoint} ${model.name_en} ${model.display_name || ''}`);
+	return /deprecated|已下架/i.test(
+		`${model.endpoint} ${model.name_en} ${model.display_name || ''}`,
+	);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -308,10 +328,12 @@ function convertParam(p) {
 			options.push({ value, name: en || value });
 		}
 		out.options = options;
-		if (dv !== undefined && dv !== null && String(dv) !== LIST_OMIT_SENTINEL) out.default = String(dv);
+		if (dv !== undefined && dv !== null && String(dv) !== LIST_OMIT_SENTINEL)
+			out.default = String(dv);
 	} else if (t === 'BOOLEAN') {
 		if (typeof dv === 'boolean') out.default = dv;
-		else if (typeof dv === 'string' && /^(true|false)$/i.test(dv)) out.default = dv.toLowerCase() === 'true';
+		else if (typeof dv === 'string' && /^(true|false)$/i.test(dv))
+			out.default = dv.toLowerCase() === 'true';
 	} else if (t === 'INT' || t === 'FLOAT') {
 		const n = typeof dv === 'string' && dv.trim() !== '' ? Number(dv) : dv;
 		if (finiteNumber(n) !== undefined) out.default = t === 'INT' ? Math.round(n) : n;
@@ -321,7 +343,8 @@ function convertParam(p) {
 		// default (ref. §10.2), but short ASCII samples make useful placeholders ("Wise_Woman").
 		if (typeof dv === 'string') {
 			const s = dv.trim();
-			if (s && s.length <= 40 && /^[\x20-\x7e]+$/.test(s) && !/^(https?|data):/i.test(s)) out.placeholder = s;
+			if (s && s.length <= 40 && /^[\x20-\x7e]+$/.test(s) && !/^(https?|data):/i.test(s))
+				out.placeholder = s;
 		}
 	}
 	if (t === 'STRING' && finiteNumber(p.maxLength) !== undefined) out.maxLength = p.maxLength;
@@ -340,7 +363,12 @@ function convertParam(p) {
 	const desc = descriptionEn || description;
 	if (desc && desc !== p.fieldKey && desc !== p.label) out.description = desc;
 	// Chinese labels (Suno) carry meaning the description may lack.
-	if (!out.description && typeof p.label === 'string' && p.label !== p.fieldKey && HAN.test(p.label)) {
+	if (
+		!out.description &&
+		typeof p.label === 'string' &&
+		p.label !== p.fieldKey &&
+		HAN.test(p.label)
+	) {
 		out.description = p.label.trim();
 	}
 	return out;
@@ -378,20 +406,27 @@ function validateRegistry(registry) {
 	if (!registry || typeof registry !== 'object' || !Array.isArray(registry.models)) {
 		return ['registry has no "models" array'];
 	}
-	if (typeof registry.version !== 'string' || !registry.version) problems.push('registry has no "version" string');
+	if (typeof registry.version !== 'string' || !registry.version)
+		problems.push('registry has no "version" string');
 	if (typeof registry.model_count === 'number' && registry.model_count !== registry.models.length) {
-		problems.push(`registry model_count ${registry.model_count} != models.length ${registry.models.length}`);
+		problems.push(
+			`registry model_count ${registry.model_count} != models.length ${registry.models.length}`,
+		);
 	}
 	registry.models.forEach((m, i) => {
 		const where = `models[${i}]${m && m.endpoint ? ` (${m.endpoint})` : ''}`;
 		if (!m || typeof m !== 'object') return problems.push(`${where}: not an object`);
-		if (typeof m.endpoint !== 'string' || !m.endpoint.trim()) problems.push(`${where}: missing endpoint`);
+		if (typeof m.endpoint !== 'string' || !m.endpoint.trim())
+			problems.push(`${where}: missing endpoint`);
 		if (!Array.isArray(m.params)) problems.push(`${where}: params is not an array`);
 		else {
 			m.params.forEach((p, j) => {
-				if (!p || typeof p.fieldKey !== 'string' || !p.fieldKey) problems.push(`${where}: params[${j}] has no fieldKey`);
+				if (!p || typeof p.fieldKey !== 'string' || !p.fieldKey)
+					problems.push(`${where}: params[${j}] has no fieldKey`);
 				if (!p || !PARAM_TYPES.includes(p.type)) {
-					problems.push(`${where}: params[${j}] (${p && p.fieldKey}) has unknown type ${JSON.stringify(p && p.type)}`);
+					problems.push(
+						`${where}: params[${j}] (${p && p.fieldKey}) has unknown type ${JSON.stringify(p && p.type)}`,
+					);
 				}
 			});
 		}
@@ -405,23 +440,35 @@ function validateCatalogue(entries) {
 	const names = new Map();
 	for (const e of entries) {
 		const where = e.endpoint || '(no endpoint)';
-		if (!e.endpoint || /\s/.test(e.endpoint)) problems.push(`${where}: missing or invalid endpoint path`);
+		if (!e.endpoint || /\s/.test(e.endpoint))
+			problems.push(`${where}: missing or invalid endpoint path`);
 		if (seen.has(e.endpoint)) problems.push(`${where}: duplicate endpoint`);
 		seen.add(e.endpoint);
 		if (!e.name) problems.push(`${where}: missing display name`);
-		else if (names.has(e.name)) problems.push(`${where}: display name "${e.name}" also used by ${names.get(e.name)}`);
+		else if (names.has(e.name))
+			problems.push(`${where}: display name "${e.name}" also used by ${names.get(e.name)}`);
 		names.set(e.name, e.endpoint);
 		if (!e.provider) problems.push(`${where}: missing provider`);
-		if (!CATEGORIES.includes(e.category)) problems.push(`${where}: no task category (got ${JSON.stringify(e.category)})`);
-		if (!OUTPUT_TYPES.includes(e.outputType)) problems.push(`${where}: unknown output type ${JSON.stringify(e.outputType)}`);
+		if (!CATEGORIES.includes(e.category))
+			problems.push(`${where}: no task category (got ${JSON.stringify(e.category)})`);
+		if (!OUTPUT_TYPES.includes(e.outputType))
+			problems.push(`${where}: unknown output type ${JSON.stringify(e.outputType)}`);
 		const keys = new Set();
 		for (const p of e.params) {
 			if (!p.key) problems.push(`${where}: a param has no key`);
 			if (keys.has(p.key)) problems.push(`${where}: duplicate param key "${p.key}"`);
 			keys.add(p.key);
-			if (!PARAM_TYPES.includes(p.type)) problems.push(`${where}: param "${p.key}" has unknown type ${JSON.stringify(p.type)}`);
-			if (p.type === 'LIST' && p.default !== undefined && p.options.length && !p.options.some((o) => o.value === p.default)) {
-				problems.push(`${where}: param "${p.key}" default ${JSON.stringify(p.default)} is not one of its options`);
+			if (!PARAM_TYPES.includes(p.type))
+				problems.push(`${where}: param "${p.key}" has unknown type ${JSON.stringify(p.type)}`);
+			if (
+				p.type === 'LIST' &&
+				p.default !== undefined &&
+				p.options.length &&
+				!p.options.some((o) => o.value === p.default)
+			) {
+				problems.push(
+					`${where}: param "${p.key}" default ${JSON.stringify(p.default)} is not one of its options`,
+				);
 			}
 		}
 	}
@@ -437,11 +484,19 @@ function render(registry, entries) {
 	for (const e of entries) counts[e.category] = (counts[e.category] || 0) + 1;
 	const lines = [];
 	lines.push('/* eslint-disable */');
-	lines.push('// GENERATED FILE — DO NOT EDIT. Regenerate with `npm run catalogue` (scripts/build-model-catalogue.js).');
+	lines.push(
+		'// GENERATED FILE — DO NOT EDIT. Regenerate with `npm run catalogue` (scripts/build-model-catalogue.js).',
+	);
 	lines.push('//');
-	lines.push(`// Source: RunningHub model registry model-registry.public.json, version ${registry.version}, ${entries.length} models,`);
-	lines.push('// published by RunningHub in HM-RunningHub/ComfyUI_RH_OpenAPI (developer-kit/model-registry.public.json)');
-	lines.push('// under the Apache License 2.0. Derived data: names, providers and task categories are computed;');
+	lines.push(
+		`// Source: RunningHub model registry model-registry.public.json, version ${registry.version}, ${entries.length} models,`,
+	);
+	lines.push(
+		'// published by RunningHub in HM-RunningHub/ComfyUI_RH_OpenAPI (developer-kit/model-registry.public.json)',
+	);
+	lines.push(
+		'// under the Apache License 2.0. Derived data: names, providers and task categories are computed;',
+	);
 	lines.push('// see NOTICE.');
 	lines.push('');
 	lines.push("import type { CatalogueEntry } from './types';");
@@ -458,7 +513,9 @@ function render(registry, entries) {
 function build(registry) {
 	const problems = validateRegistry(registry);
 	if (problems.length) return { problems };
-	const entries = registry.models.map(convertModel).sort((a, b) => (a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0));
+	const entries = registry.models
+		.map(convertModel)
+		.sort((a, b) => (a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0));
 	const catProblems = validateCatalogue(entries);
 	if (catProblems.length) return { problems: catProblems };
 	return { entries, text: render(registry, entries) };
@@ -484,7 +541,9 @@ function parseArgs(argv) {
 function resolveRegistryPath(explicit) {
 	if (explicit) return explicit;
 	if (process.env.RH_MODEL_REGISTRY) return path.resolve(process.env.RH_MODEL_REGISTRY);
-	return DEFAULT_REGISTRY_CANDIDATES.find((p) => fs.existsSync(p)) || DEFAULT_REGISTRY_CANDIDATES[0];
+	return (
+		DEFAULT_REGISTRY_CANDIDATES.find((p) => fs.existsSync(p)) || DEFAULT_REGISTRY_CANDIDATES[0]
+	);
 }
 
 function main() {
@@ -496,7 +555,9 @@ function main() {
 		return 2;
 	}
 	if (args.help) {
-		console.log('Usage: node scripts/build-model-catalogue.js [registry.json] [--check] [--out file]');
+		console.log(
+			'Usage: node scripts/build-model-catalogue.js [registry.json] [--check] [--out file]',
+		);
 		return 0;
 	}
 	const registryPath = resolveRegistryPath(args.registry);
@@ -523,18 +584,34 @@ function main() {
 			current = null;
 		}
 		if (current !== result.text) {
-			console.error(`build-model-catalogue: ${rel} is ${current === null ? 'missing' : 'out of date'}; run \`npm run catalogue\` and commit the result.`);
+			console.error(
+				`build-model-catalogue: ${rel} is ${current === null ? 'missing' : 'out of date'}; run \`npm run catalogue\` and commit the result.`,
+			);
 			return 1;
 		}
-		console.log(`build-model-catalogue: ${rel} is up to date (${result.entries.length} models, ${registry.version}).`);
+		console.log(
+			`build-model-catalogue: ${rel} is up to date (${result.entries.length} models, ${registry.version}).`,
+		);
 		return 0;
 	}
 	fs.mkdirSync(path.dirname(args.out), { recursive: true });
 	fs.writeFileSync(args.out, result.text);
-	console.log(`build-model-catalogue: wrote ${rel} (${result.entries.length} models, ${registry.version}, ${Buffer.byteLength(result.text)} bytes).`);
+	console.log(
+		`build-model-catalogue: wrote ${rel} (${result.entries.length} models, ${registry.version}, ${Buffer.byteLength(result.text)} bytes).`,
+	);
 	return 0;
 }
 
 if (require.main === module) process.exitCode = main();
 
-module.exports = { build, convertModel, convertParam, deriveCategory, deriveProvider, cleanName, CATEGORIES, PARAM_TYPES, OUTPUT_TYPES };
+module.exports = {
+	build,
+	convertModel,
+	convertParam,
+	deriveCategory,
+	deriveProvider,
+	cleanName,
+	CATEGORIES,
+	PARAM_TYPES,
+	OUTPUT_TYPES,
+};

@@ -38,7 +38,9 @@ async function check(name, fn, { setup = false, always = false } = {}) {
 	} catch (e) {
 		const ms = Date.now() - started;
 		results.push({ name, ok: false, ms, error: e });
-		log(`  FAIL  ${name} (${(ms / 1000).toFixed(1)} s)\n${indent(e && e.stack ? e.message : String(e))}`);
+		log(
+			`  FAIL  ${name} (${(ms / 1000).toFixed(1)} s)\n${indent(e && e.stack ? e.message : String(e))}`,
+		);
 		if (setup) throw new SetupFailed(name);
 		return undefined;
 	}
@@ -67,7 +69,13 @@ function summary(t0) {
 		const tag = r.skipped ? 'SKIP' : r.ok ? 'PASS' : 'FAIL';
 		const extra = r.skipped ? `  (${r.why})` : `  ${(r.ms / 1000).toFixed(1)} s`;
 		console.log(` ${tag}  ${r.name}${extra}`);
-		if (!r.ok && !r.skipped) console.log(indent(r.error && r.error.message ? r.error.message : r.error).split('\n').slice(0, 6).join('\n'));
+		if (!r.ok && !r.skipped)
+			console.log(
+				indent(r.error && r.error.message ? r.error.message : r.error)
+					.split('\n')
+					.slice(0, 6)
+					.join('\n'),
+			);
 	}
 	console.log('═'.repeat(72));
 	console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
@@ -79,7 +87,8 @@ async function main() {
 	const t0 = Date.now();
 	rt.installSignalHandlers();
 	fs.mkdirSync(ARTIFACTS, { recursive: true });
-	for (const f of fs.readdirSync(ARTIFACTS)) if (/\.(png|json|log)$/.test(f)) fs.rmSync(path.join(ARTIFACTS, f));
+	for (const f of fs.readdirSync(ARTIFACTS))
+		if (/\.(png|json|log)$/.test(f)) fs.rmSync(path.join(ARTIFACTS, f));
 
 	const ctx = { t0 };
 	try {
@@ -110,7 +119,9 @@ async function main() {
 	}
 	const failed = summary(t0);
 	if (process.env.RH_E2E_KEEP === '1' && ctx.n8n && ctx.n8n.server) {
-		log(`RH_E2E_KEEP=1: n8n stays at ${ctx.n8n.baseUrl} (login ${cases.OWNER.email} / ${cases.OWNER.password}); Ctrl-C to stop`);
+		log(
+			`RH_E2E_KEEP=1: n8n stays at ${ctx.n8n.baseUrl} (login ${cases.OWNER.email} / ${cases.OWNER.password}); Ctrl-C to stop`,
+		);
 		await new Promise(() => {});
 	}
 	await rt.cleanupAll();
@@ -121,9 +132,14 @@ async function main() {
 async function setUp(ctx) {
 	log('── set-up');
 	await check('build the package (npm run build)', () => rt.buildPackage(), { setup: true });
-	await check(`runtime: Node 24 + n8n ${rt.N8N_VERSION} in ${rt.CACHE}`, () => rt.ensureRuntime(), { setup: true });
+	await check(`runtime: Node 24 + n8n ${rt.N8N_VERSION} in ${rt.CACHE}`, () => rt.ensureRuntime(), {
+		setup: true,
+	});
 
-	const [port, brokerPort, simPort] = await rt.findFreePorts(Number(process.env.RH_E2E_PORT || 5690), 3);
+	const [port, brokerPort, simPort] = await rt.findFreePorts(
+		Number(process.env.RH_E2E_PORT || 5690),
+		3,
+	);
 	const home = path.join(rt.CACHE, 'e2e-home');
 	fs.rmSync(home, { recursive: true, force: true });
 	fs.mkdirSync(home, { recursive: true });
@@ -158,7 +174,8 @@ async function setUp(ctx) {
 			const packed = await rt.packPackage();
 			const dest = await rt.installPackage(home, packed);
 			for (const f of [...require(path.join(dest, 'package.json')).n8n.nodes]) {
-				if (!fs.existsSync(path.join(dest, f))) throw new Error(`${f} missing in the installed package`);
+				if (!fs.existsSync(path.join(dest, f)))
+					throw new Error(`${f} missing in the installed package`);
 			}
 			return packed;
 		},
@@ -167,7 +184,10 @@ async function setUp(ctx) {
 
 	await check(
 		'import the credential (n8n import:credentials)',
-		() => ctx.n8n.importCredentials([rt.credentialFor({ simulatorUrl: ctx.sim.url, simulatorKey: ctx.simKey })]),
+		() =>
+			ctx.n8n.importCredentials([
+				rt.credentialFor({ simulatorUrl: ctx.sim.url, simulatorKey: ctx.simKey }),
+			]),
 		{ setup: true },
 	);
 
@@ -175,8 +195,15 @@ async function setUp(ctx) {
 	// node description (one RunningHub node per resource, for the editor checks)
 	const genDir = path.join(home, 'generated-workflows');
 	fs.mkdirSync(genDir, { recursive: true });
-	fs.writeFileSync(path.join(genDir, 'all-resources.json'), JSON.stringify(cases.allResourcesWorkflow(), null, 2));
-	ctx.workflows = [...rt.listWorkflows(rt.EXAMPLES_DIR), ...rt.listWorkflows(E2E_WORKFLOWS), ...rt.listWorkflows(genDir)];
+	fs.writeFileSync(
+		path.join(genDir, 'all-resources.json'),
+		JSON.stringify(cases.allResourcesWorkflow(), null, 2),
+	);
+	ctx.workflows = [
+		...rt.listWorkflows(rt.EXAMPLES_DIR),
+		...rt.listWorkflows(E2E_WORKFLOWS),
+		...rt.listWorkflows(genDir),
+	];
 	await check(
 		`import ${ctx.workflows.length} workflows (examples/ + e2e ones) and publish the active ones`,
 		async () => {
@@ -192,7 +219,11 @@ async function setUp(ctx) {
 async function cliChecks(ctx) {
 	log('── n8n execute --id <id> --rawOutput (headless, no server)');
 	const manual = ctx.workflows.filter(
-		(w) => w.hasManualTrigger && !w.active && !cases.NOT_FOR_CLI.includes(w.id) && w.id !== cases.ALL_RESOURCES_WORKFLOW,
+		(w) =>
+			w.hasManualTrigger &&
+			!w.active &&
+			!cases.NOT_FOR_CLI.includes(w.id) &&
+			w.id !== cases.ALL_RESOURCES_WORKFLOW,
 	);
 	if (!manual.length) skip('manual demo workflows', 'none in examples/');
 	for (const w of manual) {
@@ -200,12 +231,20 @@ async function cliChecks(ctx) {
 			await resetSimulator(ctx);
 			const r = await ctx.n8n.execute(w.id);
 			const outFile = path.join(ARTIFACTS, `execute-${w.id}.json`);
-			fs.writeFileSync(outFile, r.result ? JSON.stringify(r.result, null, 2) : r.stdout + '\n' + r.stderr);
+			fs.writeFileSync(
+				outFile,
+				r.result ? JSON.stringify(r.result, null, 2) : r.stdout + '\n' + r.stderr,
+			);
 			if (!r.result) {
 				// n8n execute loses the run data when the workflow fails before its first node runs
 				const saved = await ctx.n8n.savedExecutionError(w.id);
-				if (saved && saved.error) throw new Error(`execution ${saved.id} ${saved.status}: ${saved.error.name}: ${saved.error.message}`);
-				throw new Error(`no run data printed (exit ${r.code}):\n${(r.stdout + r.stderr).slice(-1500)}`);
+				if (saved && saved.error)
+					throw new Error(
+						`execution ${saved.id} ${saved.status}: ${saved.error.name}: ${saved.error.message}`,
+					);
+				throw new Error(
+					`no run data printed (exit ${r.code}):\n${(r.stdout + r.stderr).slice(-1500)}`,
+				);
 			}
 			const err = r.result.data && r.result.data.resultData && r.result.data.resultData.error;
 			if (err) throw new Error(`workflow error: ${err.message} ${err.description || ''}`);
@@ -218,7 +257,11 @@ async function cliChecks(ctx) {
 
 async function resetSimulator(ctx) {
 	try {
-		await rt.fetchText(`${ctx.sim.url}/__sim/reset`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+		await rt.fetchText(`${ctx.sim.url}/__sim/reset`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: '{}',
+		});
 	} catch {
 		/* best effort */
 	}
@@ -248,10 +291,14 @@ async function serverChecks(ctx) {
 		const nodes = await n8n.rest('GET', '/types/nodes.json');
 		const names = nodes.json.map((t) => t.name);
 		for (const t of [`${rt.PACKAGE_NAME}.runningHub`, `${rt.PACKAGE_NAME}.runningHubTrigger`]) {
-			if (!names.includes(t)) throw new Error(`${t} not in /types/nodes.json (${names.filter((n) => n.startsWith(rt.PACKAGE_NAME)).join(', ') || 'no package nodes'})`);
+			if (!names.includes(t))
+				throw new Error(
+					`${t} not in /types/nodes.json (${names.filter((n) => n.startsWith(rt.PACKAGE_NAME)).join(', ') || 'no package nodes'})`,
+				);
 		}
 		const creds = await n8n.rest('GET', '/types/credentials.json');
-		if (!creds.json.some((c) => c.name === 'runningHubApi')) throw new Error('runningHubApi not in /types/credentials.json');
+		if (!creds.json.some((c) => c.name === 'runningHubApi'))
+			throw new Error('runningHubApi not in /types/credentials.json');
 	});
 	await check('published workflows are active (public API)', async () => {
 		for (const w of ctx.workflows.filter((x) => x.active)) {
@@ -259,12 +306,15 @@ async function serverChecks(ctx) {
 			if (!wf.active) throw new Error(`${w.id} is not active`);
 		}
 	});
-	await check('credential test on the server (POST /rest/credentials/test) succeeds against the simulator', async () => {
-		const cred = await n8n.rest('GET', `/rest/credentials/${rt.CREDENTIAL_ID}?includeData=true`);
-		const r = await n8n.rest('POST', '/rest/credentials/test', { credentials: cred.json.data });
-		const status = r.json && r.json.data && r.json.data.status;
-		if (status !== 'OK') throw new Error(`credential test answered ${JSON.stringify(r.json)}`);
-	});
+	await check(
+		'credential test on the server (POST /rest/credentials/test) succeeds against the simulator',
+		async () => {
+			const cred = await n8n.rest('GET', `/rest/credentials/${rt.CREDENTIAL_ID}?includeData=true`);
+			const r = await n8n.rest('POST', '/rest/credentials/test', { credentials: cred.json.data });
+			const status = r.json && r.json.data && r.json.data.status;
+			if (status !== 'OK') throw new Error(`credential test answered ${JSON.stringify(r.json)}`);
+		},
+	);
 
 	for (const c of cases.serverCases(ctx)) {
 		await check(c.name, () => c.run({ ctx, n8n, rt, resetSimulator: () => resetSimulator(ctx) }));
@@ -276,7 +326,8 @@ async function browserChecks(ctx) {
 	log('── editor in headless Chromium');
 	if (process.env.RH_E2E_BROWSER === '0') return skip('editor checks', 'RH_E2E_BROWSER=0');
 	const chromium = await ensureChromium();
-	if (!chromium) return skip('editor checks', 'Chromium is not installed (apt-get install -y chromium as root)');
+	if (!chromium)
+		return skip('editor checks', 'Chromium is not installed (apt-get install -y chromium as root)');
 	let pw;
 	try {
 		pw = require('playwright-core');
@@ -288,7 +339,11 @@ async function browserChecks(ctx) {
 }
 
 async function ensureChromium() {
-	const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean);
+	const candidates = [
+		process.env.CHROMIUM_PATH,
+		'/usr/bin/chromium',
+		'/usr/bin/chromium-browser',
+	].filter(Boolean);
 	const found = candidates.find((p) => fs.existsSync(p));
 	if (found) return found;
 	if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
@@ -299,9 +354,14 @@ async function ensureChromium() {
 	const started = Date.now();
 	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
 	const up = await rt.run('apt-get', ['update'], { env, timeoutMs: 300000 });
-	const inst = up.code === 0 ? await rt.run('apt-get', ['install', '-y', 'chromium'], { env, timeoutMs: 600000 }) : up;
+	const inst =
+		up.code === 0
+			? await rt.run('apt-get', ['install', '-y', 'chromium'], { env, timeoutMs: 600000 })
+			: up;
 	if (inst.code !== 0 || !fs.existsSync('/usr/bin/chromium')) {
-		log(`Chromium install failed (exit ${inst.code}): ${(inst.stderr || '').trim().split('\n').slice(-3).join(' | ')}`);
+		log(
+			`Chromium install failed (exit ${inst.code}): ${(inst.stderr || '').trim().split('\n').slice(-3).join(' | ')}`,
+		);
 		return null;
 	}
 	log(`Chromium installed in ${rt.elapsed(started)}`);

@@ -38,7 +38,9 @@ async function main() {
 	const realMode = !!process.env.RUNNINGHUB_API_KEY;
 
 	if (!(await rt.isPortFree(port))) {
-		throw new Error(`port ${port} on 127.0.0.1 is in use (another n8n?). Stop it or run with PORT=<other port>.`);
+		throw new Error(
+			`port ${port} on 127.0.0.1 is in use (another n8n?). Stop it or run with PORT=<other port>.`,
+		);
 	}
 
 	// 1. build + runtime
@@ -67,7 +69,9 @@ async function main() {
 	let sim = null;
 	let simKey = null;
 	if (realMode) {
-		log(`RUNNINGHUB_API_KEY is set: using the real RunningHub (${process.env.RUNNINGHUB_SITE || 'https://www.runninghub.ai'}), no simulator`);
+		log(
+			`RUNNINGHUB_API_KEY is set: using the real RunningHub (${process.env.RUNNINGHUB_SITE || 'https://www.runninghub.ai'}), no simulator`,
+		);
 	} else {
 		const simPort = (await rt.findFreePorts(Number(process.env.RH_SIM_PORT || 5700), 1))[0];
 		sim = await rt.startSimulator({ port: simPort, logFile: path.join(logDir, 'simulator.log') });
@@ -84,7 +88,9 @@ async function main() {
 
 	const cred = rt.credentialFor({ simulatorUrl: sim && sim.url, simulatorKey: simKey });
 	await n8n.importCredentials([cred]);
-	log(`credential "${cred.name}" (${cred.id}) -> ${cred.data.site === 'custom' ? cred.data.customBaseUrl : cred.data.site}`);
+	log(
+		`credential "${cred.name}" (${cred.id}) -> ${cred.data.site === 'custom' ? cred.data.customBaseUrl : cred.data.site}`,
+	);
 
 	const stateFile = path.join(home, 'imported-examples.json');
 	let imported = {};
@@ -95,7 +101,9 @@ async function main() {
 	}
 	const examples = rt.listWorkflows();
 	const toImport = examples.filter(
-		(w) => process.env.RH_REIMPORT_EXAMPLES === '1' || imported[w.id] !== rt.sha1(JSON.stringify(w.json)),
+		(w) =>
+			process.env.RH_REIMPORT_EXAMPLES === '1' ||
+			imported[w.id] !== rt.sha1(JSON.stringify(w.json)),
 	);
 	if (toImport.length) {
 		await n8n.importWorkflows(toImport.map((w) => w.file));
@@ -106,7 +114,9 @@ async function main() {
 		fs.writeFileSync(stateFile, JSON.stringify(imported, null, 2));
 		log(`imported ${toImport.length} demo workflow(s): ${toImport.map((w) => w.name).join('; ')}`);
 	} else if (examples.length) {
-		log(`${examples.length} demo workflows already imported (unchanged; RH_REIMPORT_EXAMPLES=1 to overwrite)`);
+		log(
+			`${examples.length} demo workflows already imported (unchanged; RH_REIMPORT_EXAMPLES=1 to overwrite)`,
+		);
 	}
 
 	// 5. n8n
@@ -118,20 +128,30 @@ async function main() {
 		await n8n.ensureOwnerAndLogin({ email, password });
 	} catch (e) {
 		loginOk = false;
-		log(`could not log in as ${email} (${e.message.split('\n')[0]}); the owner of ${home} has another password (RH_RESET=1 starts over)`);
+		log(
+			`could not log in as ${email} (${e.message.split('\n')[0]}); the owner of ${home} has another password (RH_RESET=1 starts over)`,
+		);
 	}
 
 	const line = '─'.repeat(72);
 	console.log(`\n${line}`);
-	console.log(`  n8n ${rt.N8N_VERSION} with ${packed.name}@${packed.version} is running (ready in ${rt.elapsed(t0)})\n`);
+	console.log(
+		`  n8n ${rt.N8N_VERSION} with ${packed.name}@${packed.version} is running (ready in ${rt.elapsed(t0)})\n`,
+	);
 	console.log(`  Editor:    http://127.0.0.1:${port}/`);
 	if (loginOk) {
 		console.log(`  Email:     ${email}`);
 		console.log(`  Password:  ${password}`);
 	}
-	console.log(`  Workflows: ${examples.map((w) => w.name).join('\n             ') || '(none in examples/)'}`);
-	console.log(`  Credential: "${cred.name}" -> ${realMode ? cred.data.site === 'custom' ? cred.data.customBaseUrl : cred.data.site : `simulator ${sim.url}`}`);
-	console.log(`  Webhooks:  ${n8n.webhookUrl}${realMode && !process.env.WEBHOOK_URL ? '  (not reachable by RunningHub: set WEBHOOK_URL to a public URL for callbacks)' : ''}`);
+	console.log(
+		`  Workflows: ${examples.map((w) => w.name).join('\n             ') || '(none in examples/)'}`,
+	);
+	console.log(
+		`  Credential: "${cred.name}" -> ${realMode ? (cred.data.site === 'custom' ? cred.data.customBaseUrl : cred.data.site) : `simulator ${sim.url}`}`,
+	);
+	console.log(
+		`  Webhooks:  ${n8n.webhookUrl}${realMode && !process.env.WEBHOOK_URL ? '  (not reachable by RunningHub: set WEBHOOK_URL to a public URL for callbacks)' : ''}`,
+	);
 	console.log(`  Logs:      ${logDir}`);
 	console.log(`\n  Press Ctrl-C to stop.`);
 	console.log(`${line}\n`);
@@ -142,7 +162,9 @@ async function main() {
 			child &&
 			child.on('exit', (code, signal) => {
 				if (shuttingDown) return;
-				log(`${name} exited (code ${code}, signal ${signal}); last log lines:\n${rt.tailFile(child.logFile, 20)}`);
+				log(
+					`${name} exited (code ${code}, signal ${signal}); last log lines:\n${rt.tailFile(child.logFile, 20)}`,
+				);
 				resolve();
 			});
 		watch(n8n.server, 'n8n');

@@ -18,11 +18,15 @@ export class RunningHub implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'RunningHub',
 		name: 'runningHub',
-		icon: { light: 'file:../../icons/runninghub.svg', dark: 'file:../../icons/runninghub.dark.svg' },
+		icon: {
+			light: 'file:../../icons/runninghub.svg',
+			dark: 'file:../../icons/runninghub.dark.svg',
+		},
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Run ComfyUI workflows, AI apps and hosted models on RunningHub and get the generated files',
+		description:
+			'Run ComfyUI workflows, AI apps and hosted models on RunningHub and get the generated files',
 		defaults: { name: 'RunningHub' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

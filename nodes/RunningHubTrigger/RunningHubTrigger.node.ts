@@ -37,7 +37,11 @@ function tokensMatch(expected: string, given: string): boolean {
 	return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function reply(context: IWebhookFunctions, statusCode: number, body: IDataObject): IWebhookResponseData {
+function reply(
+	context: IWebhookFunctions,
+	statusCode: number,
+	body: IDataObject,
+): IWebhookResponseData {
 	context.getResponseObject().status(statusCode).json(body);
 	return { noWebhookResponse: true };
 }
@@ -50,7 +54,9 @@ function readOutputOptions(context: IWebhookFunctions): OutputOptions {
 	const options = context.getNodeParameter('options', {}) as IDataObject;
 	return {
 		downloadOutputs: options.downloadOutputs === true,
-		binaryPropertyPrefix: String(options.binaryPropertyPrefix ?? '').trim() || DEFAULT_OUTPUT_OPTIONS.binaryPropertyPrefix,
+		binaryPropertyPrefix:
+			String(options.binaryPropertyPrefix ?? '').trim() ||
+			DEFAULT_OUTPUT_OPTIONS.binaryPropertyPrefix,
 		allowPartialResults: options.allowPartialResults === true,
 	};
 }
@@ -58,20 +64,39 @@ function readOutputOptions(context: IWebhookFunctions): OutputOptions {
 type Verification = { result: TaskResult } | { reject: number; message: string };
 
 /** Asks RunningHub about the task, so that only its real status and files are emitted. */
-async function verifyWithApi(context: IWebhookFunctions, event: TaskEndEvent): Promise<Verification> {
+async function verifyWithApi(
+	context: IWebhookFunctions,
+	event: TaskEndEvent,
+): Promise<Verification> {
 	try {
-		const task = await apiRequestV2Task.call(context, { path: '/openapi/v2/query', body: { taskId: event.taskId }, taskId: event.taskId, retry: { maxAttempts: 2 } });
+		const task = await apiRequestV2Task.call(context, {
+			path: '/openapi/v2/query',
+			body: { taskId: event.taskId },
+			taskId: event.taskId,
+			retry: { maxAttempts: 2 },
+		});
 		const result = resultFromV2Task(task);
 		if (!TERMINAL_STATUSES.includes(result.status)) {
-			return { reject: 409, message: `RunningHub reports task ${event.taskId} as ${result.status}, not ended; event not emitted.` };
+			return {
+				reject: 409,
+				message: `RunningHub reports task ${event.taskId} as ${result.status}, not ended; event not emitted.`,
+			};
 		}
 		return { result };
 	} catch (error) {
-		const code = String(((error as NodeApiError).errorResponse as JsonObject | undefined)?.code ?? '');
+		const code = String(
+			((error as NodeApiError).errorResponse as JsonObject | undefined)?.code ?? '',
+		);
 		if (UNKNOWN_TASK_CODES.includes(code)) {
-			return { reject: 403, message: `RunningHub does not know task ${event.taskId} for this API key; event rejected.` };
+			return {
+				reject: 403,
+				message: `RunningHub does not know task ${event.taskId} for this API key; event rejected.`,
+			};
 		}
-		return { reject: 502, message: `The event could not be verified with the RunningHub API: ${(error as Error).message}` };
+		return {
+			reject: 502,
+			message: `The event could not be verified with the RunningHub API: ${(error as Error).message}`,
+		};
 	}
 }
 
@@ -79,7 +104,10 @@ export class RunningHubTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'RunningHub Trigger',
 		name: 'runningHubTrigger',
-		icon: { light: 'file:../../icons/runninghub.svg', dark: 'file:../../icons/runninghub.dark.svg' },
+		icon: {
+			light: 'file:../../icons/runninghub.svg',
+			dark: 'file:../../icons/runninghub.dark.svg',
+		},
 		group: ['trigger'],
 		version: 1,
 		subtitle: 'Task ended',
@@ -162,10 +190,15 @@ export class RunningHubTrigger implements INodeType {
 		const expected = String(this.getNodeParameter('token', '') ?? '');
 		const given = (this.getQueryData() as IDataObject)[TOKEN_QUERY_PARAMETER];
 		if (!expected) {
-			return reply(this, 401, { error: 'The RunningHub Trigger has no Secret Token set; set one and add ?token=<it> to the callback URL.' });
+			return reply(this, 401, {
+				error:
+					'The RunningHub Trigger has no Secret Token set; set one and add ?token=<it> to the callback URL.',
+			});
 		}
 		if (typeof given !== 'string' || !tokensMatch(expected, given)) {
-			return reply(this, 401, { error: `Missing or wrong "${TOKEN_QUERY_PARAMETER}" query parameter.` });
+			return reply(this, 401, {
+				error: `Missing or wrong "${TOKEN_QUERY_PARAMETER}" query parameter.`,
+			});
 		}
 
 		const body = callbackBody(this.getBodyData(), this.getRequestObject().rawBody);
@@ -183,16 +216,24 @@ export class RunningHubTrigger implements INodeType {
 		let result = event.result;
 		if (verify) {
 			const verification = await verifyWithApi(this, event);
-			if ('reject' in verification) return reply(this, verification.reject, { error: verification.message });
+			if ('reject' in verification)
+				return reply(this, verification.reject, { error: verification.message });
 			result = verification.result;
 		} else if (!event.terminal) {
-			return { webhookResponse: { received: true, ignored: `Task ${event.taskId} has not ended (${result.status}).` } };
+			return {
+				webhookResponse: {
+					received: true,
+					ignored: `Task ${event.taskId} has not ended (${result.status}).`,
+				},
+			};
 		}
 
 		// Recorded only once the item is built: a failed download answers 500, and RunningHub's retry
 		// must then not be dropped as a duplicate.
 		const item: INodeExecutionData = await taskResultToItem(this, result, readOutputOptions(this));
-		log.delivered = [...delivered, [event.taskId, result.status] as [string, string]].slice(-DELIVERED_MEMORY);
+		log.delivered = [...delivered, [event.taskId, result.status] as [string, string]].slice(
+			-DELIVERED_MEMORY,
+		);
 		item.json = {
 			event: event.event,
 			...item.json,

@@ -152,7 +152,12 @@ function spawnService(cmd, args, { cwd, env, logFile, name }) {
 /** Run a command to completion; resolves { code, stdout, stderr }. Never rejects on non-zero exit. */
 function run(cmd, args, { cwd, env, input, timeoutMs, onStdout } = {}) {
 	return new Promise((resolve, reject) => {
-		const child = cp.spawn(cmd, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+		const child = cp.spawn(cmd, args, {
+			cwd,
+			env,
+			stdio: ['pipe', 'pipe', 'pipe'],
+			detached: true,
+		});
 		children.add(child);
 		let stdout = '';
 		let stderr = '';
@@ -237,7 +242,8 @@ function installedNodeVersion() {
 }
 
 function runtimeReady() {
-	if (!fs.existsSync(INSTALL_OK) || !fs.existsSync(NODE_BIN) || !fs.existsSync(N8N_BIN)) return false;
+	if (!fs.existsSync(INSTALL_OK) || !fs.existsSync(NODE_BIN) || !fs.existsSync(N8N_BIN))
+		return false;
 	return installedN8nVersion() === N8N_VERSION;
 }
 
@@ -258,7 +264,11 @@ function lastLine(file) {
 		fs.readSync(fd, buf, 0, len, st.size - len);
 		fs.closeSync(fd);
 		// npm's own warnings say nothing about progress
-		const lines = buf.toString('utf8').trim().split('\n').filter((l) => l.trim() && !/^npm (warn|WARN)/.test(l));
+		const lines = buf
+			.toString('utf8')
+			.trim()
+			.split('\n')
+			.filter((l) => l.trim() && !/^npm (warn|WARN)/.test(l));
 		return (lines[lines.length - 1] || '').slice(0, 140);
 	} catch {
 		return '';
@@ -386,6 +396,9 @@ function runtimeEnv(extra = {}) {
 	const env = { ...process.env, ...extra };
 	env.PATH = `${path.dirname(NODE_BIN)}${path.delimiter}${process.env.PATH || ''}`;
 	env.npm_config_nodedir = NODE_DIR; // ~/.npmrc may say nodedir=/usr (= the machine's Node 20)
+	// npm exports the repo's .npmrc (ignore-scripts=true) to child processes; n8n's native modules
+	// (sqlite3) need their install scripts.
+	env.npm_config_ignore_scripts = 'false';
 	return env;
 }
 
@@ -404,7 +417,9 @@ async function ensureRuntime() {
 			return;
 		}
 		if (!fs.existsSync(NODE_BIN) || !installedNodeVersion()?.startsWith('24.')) {
-			log(`installing ${NODE_PKG}@${NODE_RUNTIME_VERSION} from the npm registry into ${CACHE}/node`);
+			log(
+				`installing ${NODE_PKG}@${NODE_RUNTIME_VERSION} from the npm registry into ${CACHE}/node`,
+			);
 			fs.mkdirSync(path.join(CACHE, 'node'), { recursive: true });
 			const pj = path.join(CACHE, 'node', 'package.json');
 			if (!fs.existsSync(pj)) fs.writeFileSync(pj, '{"private":true}\n');
@@ -440,7 +455,10 @@ async function ensureRuntime() {
 		const r = await run(NODE_BIN, [N8N_BIN, '--version'], { cwd: CACHE, env: runtimeEnv() });
 		const v = r.stdout.trim().split('\n').pop();
 		if (v !== N8N_VERSION) throw new Error(`n8n --version printed "${v}", expected ${N8N_VERSION}`);
-		fs.writeFileSync(INSTALL_OK, `node ${installedNodeVersion()} n8n ${N8N_VERSION} ${new Date().toISOString()}\n`);
+		fs.writeFileSync(
+			INSTALL_OK,
+			`node ${installedNodeVersion()} n8n ${N8N_VERSION} ${new Date().toISOString()}\n`,
+		);
 		log(`runtime ready: node ${installedNodeVersion()}, n8n ${N8N_VERSION}`);
 	} finally {
 		release();
@@ -462,7 +480,10 @@ async function buildPackage({ skip = process.env.RH_SKIP_BUILD === '1' } = {}) {
 }
 
 /** `npm pack` the package into `destDir`; returns the tarball path. */
-async function packPackage(pkgDir = REPO, destDir = path.join(CACHE, 'packs', String(process.pid))) {
+async function packPackage(
+	pkgDir = REPO,
+	destDir = path.join(CACHE, 'packs', String(process.pid)),
+) {
 	fs.mkdirSync(destDir, { recursive: true });
 	const r = await runOrThrow(
 		'npm',
@@ -471,7 +492,12 @@ async function packPackage(pkgDir = REPO, destDir = path.join(CACHE, 'packs', St
 	);
 	const json = r.stdout.slice(r.stdout.indexOf('['));
 	const info = JSON.parse(json)[0];
-	return { tgz: path.join(destDir, info.filename), name: info.name, version: info.version, files: info.files.length };
+	return {
+		tgz: path.join(destDir, info.filename),
+		name: info.name,
+		version: info.version,
+		files: info.files.length,
+	};
 }
 
 /**
@@ -491,8 +517,15 @@ async function installPackage(userFolder, packed) {
 	if (Object.keys(pj.dependencies || {}).length) {
 		await runOrThrow(
 			'npm',
-			['install', '--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow',
-				'--ignore-scripts=true', '--package-lock=false'],
+			[
+				'install',
+				'--audit=false',
+				'--fund=false',
+				'--bin-links=false',
+				'--install-strategy=shallow',
+				'--ignore-scripts=true',
+				'--package-lock=false',
+			],
 			{ cwd: dest, env: runtimeEnv() },
 		);
 	}
@@ -507,7 +540,8 @@ async function installPackage(userFolder, packed) {
 	list.dependencies[packed.name] = pj.version;
 	fs.writeFileSync(listFile, JSON.stringify(list, null, 2));
 	// the tarball was packed into a folder of this process (npm start and the e2e run may pack at once)
-	if (path.basename(path.dirname(packed.tgz)) === String(process.pid)) fs.rmSync(path.dirname(packed.tgz), { recursive: true, force: true });
+	if (path.basename(path.dirname(packed.tgz)) === String(process.pid))
+		fs.rmSync(path.dirname(packed.tgz), { recursive: true, force: true });
 	return dest;
 }
 
@@ -552,7 +586,8 @@ class N8nInstance {
 			...this.extraEnv,
 		});
 		delete env.N8N_CUSTOM_EXTENSIONS; // installed like a real community package instead
-		for (const k of Object.keys(env)) if (k.startsWith('npm_lifecycle') || k === 'npm_package_json') delete env[k];
+		for (const k of Object.keys(env))
+			if (k.startsWith('npm_lifecycle') || k === 'npm_package_json') delete env[k];
 		return env;
 	}
 
@@ -622,9 +657,19 @@ class N8nInstance {
 			const data = flatted.parse(row.data);
 			const err = data.resultData && data.resultData.error;
 			console.log(JSON.stringify({ id: row.id, status: row.status, error: err ? { name: err.name, message: err.message, description: err.description } : null }));`;
-		const r = await run(NODE_BIN, ['--no-warnings', '-e', script, path.join(this.userFolder, '.n8n', 'database.sqlite'), workflowId], {
-			env: runtimeEnv(),
-		});
+		const r = await run(
+			NODE_BIN,
+			[
+				'--no-warnings',
+				'-e',
+				script,
+				path.join(this.userFolder, '.n8n', 'database.sqlite'),
+				workflowId,
+			],
+			{
+				env: runtimeEnv(),
+			},
+		);
 		try {
 			return JSON.parse(r.stdout.trim().split('\n').pop());
 		} catch {
@@ -645,7 +690,9 @@ class N8nInstance {
 		const started = Date.now();
 		for (;;) {
 			if (this.server.exitCode !== null || this.server.signalCode !== null) {
-				throw new Error(`n8n exited during start-up (code ${this.server.exitCode}); log:\n${tailFile(logFile, 40)}`);
+				throw new Error(
+					`n8n exited during start-up (code ${this.server.exitCode}); log:\n${tailFile(logFile, 40)}`,
+				);
 			}
 			try {
 				const res = await fetchText(`${this.baseUrl}/healthz/readiness`, { timeoutMs: 2000 });
@@ -653,7 +700,8 @@ class N8nInstance {
 			} catch {
 				/* not listening yet */
 			}
-			if (Date.now() - started > timeoutMs) throw new Error(`n8n not ready after ${timeoutMs} ms; log:\n${tailFile(logFile, 40)}`);
+			if (Date.now() - started > timeoutMs)
+				throw new Error(`n8n not ready after ${timeoutMs} ms; log:\n${tailFile(logFile, 40)}`);
 			await sleep(500);
 		}
 		return Date.now() - started;
@@ -690,9 +738,14 @@ class N8nInstance {
 
 	/** Owner setup (first run only) + login; returns the session cookie. */
 	async ensureOwnerAndLogin({ email, password, firstName = 'Demo', lastName = 'User' }) {
-		const setup = await this.rest('POST', '/rest/owner/setup', { email, firstName, lastName, password }, {
-			okStatuses: [200, 400, 403],
-		});
+		const setup = await this.rest(
+			'POST',
+			'/rest/owner/setup',
+			{ email, firstName, lastName, password },
+			{
+				okStatuses: [200, 400, 403],
+			},
+		);
 		this.ownerCreated = setup.status === 200;
 		this.cookie = null;
 		await this.rest('POST', '/rest/login', { emailOrLdapLoginId: email, password });
@@ -702,8 +755,15 @@ class N8nInstance {
 	/** Create a public API key (after login). */
 	async createApiKey(label = `rh-${Date.now()}`) {
 		const scopes = [
-			'workflow:read', 'workflow:list', 'workflow:create', 'workflow:update', 'workflow:activate',
-			'workflow:deactivate', 'execution:read', 'execution:list', 'credential:create',
+			'workflow:read',
+			'workflow:list',
+			'workflow:create',
+			'workflow:update',
+			'workflow:activate',
+			'workflow:deactivate',
+			'execution:read',
+			'execution:list',
+			'credential:create',
 		];
 		const r = await this.rest('POST', '/rest/api-keys', { label, scopes, expiresAt: null });
 		this.apiKey = r.json.data.rawApiKey;
@@ -722,7 +782,8 @@ class N8nInstance {
 		} catch {
 			/* not JSON */
 		}
-		if (res.status >= 400) throw new Error(`public API ${method} ${p} -> ${res.status} ${res.text.slice(0, 300)}`);
+		if (res.status >= 400)
+			throw new Error(`public API ${method} ${p} -> ${res.status} ${res.text.slice(0, 300)}`);
 		return json;
 	}
 }
@@ -762,7 +823,8 @@ async function fetchText(url, { method = 'GET', headers, body, timeoutMs = 30000
  */
 async function startSimulator({ port, logFile, extraArgs = [], env = {} }) {
 	const cli = path.join(REPO, 'test', 'simulator', 'cli.ts');
-	if (!fs.existsSync(cli)) throw new Error(`${cli} does not exist (the simulator is not in this checkout)`);
+	if (!fs.existsSync(cli))
+		throw new Error(`${cli} does not exist (the simulator is not in this checkout)`);
 	const tsNode = require.resolve('ts-node/dist/bin.js', { paths: [REPO] });
 	const child = spawnService(
 		process.execPath,
@@ -780,7 +842,8 @@ async function startSimulator({ port, logFile, extraArgs = [], env = {} }) {
 		} catch {
 			/* not yet */
 		}
-		if (Date.now() - started > 60000) throw new Error(`simulator not ready after 60 s; log:\n${tailFile(logFile, 30)}`);
+		if (Date.now() - started > 60000)
+			throw new Error(`simulator not ready after 60 s; log:\n${tailFile(logFile, 30)}`);
 		await sleep(300);
 	}
 	child.url = url;

@@ -12,7 +12,12 @@ const PACKAGE = require(path.join(REPO, 'package.json')).name;
 const ACTION_TYPE = `${PACKAGE}.runningHub`;
 const TRIGGER_TYPE = `${PACKAGE}.runningHubTrigger`;
 
-const OWNER = { email: 'e2e@example.com', password: 'RunningHub1e2e', firstName: 'E2E', lastName: 'Runner' };
+const OWNER = {
+	email: 'e2e@example.com',
+	password: 'RunningHub1e2e',
+	firstName: 'E2E',
+	lastName: 'Runner',
+};
 
 /**
  * Simulator timing for the e2e run: tasks take ~1.5 s, long enough for an execution in callback
@@ -28,9 +33,11 @@ const TASK_ID = /^\d{19}$/;
 // ------------------------------------------------------------------------------ run data helpers
 function lastRun(runData, nodeName) {
 	const runs = runData[nodeName];
-	if (!runs || !runs.length) throw new Error(`node "${nodeName}" did not run (ran: ${Object.keys(runData).join(', ')})`);
+	if (!runs || !runs.length)
+		throw new Error(`node "${nodeName}" did not run (ran: ${Object.keys(runData).join(', ')})`);
 	const r = runs[runs.length - 1];
-	if (r.error) throw new Error(`node "${nodeName}" failed: ${r.error.message} ${r.error.description || ''}`);
+	if (r.error)
+		throw new Error(`node "${nodeName}" failed: ${r.error.message} ${r.error.description || ''}`);
 	return r;
 }
 
@@ -63,7 +70,9 @@ function assertTaskIds(items, where) {
 }
 
 function binaries(items) {
-	return items.flatMap((it) => Object.entries(it.binary || {}).map(([prop, b]) => ({ prop, ...b })));
+	return items.flatMap((it) =>
+		Object.entries(it.binary || {}).map(([prop, b]) => ({ prop, ...b })),
+	);
 }
 
 // ----------------------------------------------------------------------- per-workflow expectations
@@ -74,14 +83,22 @@ function binaries(items) {
  */
 const EXPECT = {
 	rhDemoTxt2Img001: { taskId: true, status: 'SUCCESS', mime: /^image\//, outputs: true },
-	rhDemoImg2Video1: { taskId: true, status: 'SUCCESS', mime: /^video\//, outputs: true, uploaded: true },
+	rhDemoImg2Video1: {
+		taskId: true,
+		status: 'SUCCESS',
+		mime: /^video\//,
+		outputs: true,
+		uploaded: true,
+	},
 	rhDemoAiApp00001: { taskId: true, status: 'SUCCESS', mime: /^image\//, outputs: true },
 	rhDemoModelGen01: { taskId: true, status: 'SUCCESS', mime: /^image\//, outputs: true },
 };
 
 /** Assertions on the run data of a demo workflow run with `n8n execute`. */
 function assertWorkflowRun(workflow, runData) {
-	const rhNodes = workflow.json.nodes.filter((n) => n.type === ACTION_TYPE && !n.disabled).map((n) => n.name);
+	const rhNodes = workflow.json.nodes
+		.filter((n) => n.type === ACTION_TYPE && !n.disabled)
+		.map((n) => n.name);
 	if (!rhNodes.length) throw new Error('workflow has no RunningHub node');
 	for (const name of rhNodes) lastRun(runData, name); // all ran, none failed
 	const exp = EXPECT[workflow.id] || {};
@@ -89,9 +106,13 @@ function assertWorkflowRun(workflow, runData) {
 	const items = outputItems(runData, nodeName);
 	if (!items.length) throw new Error(`"${nodeName}" returned no items`);
 	const ids = assertTaskIds(items, nodeName);
-	if (exp.taskId && !ids.length) throw new Error(`"${nodeName}" output has no taskId: ${JSON.stringify(items[0].json).slice(0, 400)}`);
+	if (exp.taskId && !ids.length)
+		throw new Error(
+			`"${nodeName}" output has no taskId: ${JSON.stringify(items[0].json).slice(0, 400)}`,
+		);
 	const j = items[0].json;
-	if (exp.status && j.status !== exp.status) throw new Error(`"${nodeName}" status ${j.status}, expected ${exp.status}`);
+	if (exp.status && j.status !== exp.status)
+		throw new Error(`"${nodeName}" status ${j.status}, expected ${exp.status}`);
 	if (exp.outputs && !(Array.isArray(j.outputs) && j.outputs.length)) {
 		throw new Error(`"${nodeName}" has no outputs: ${JSON.stringify(j).slice(0, 400)}`);
 	}
@@ -99,14 +120,20 @@ function assertWorkflowRun(workflow, runData) {
 		const files = binaries(items);
 		if (!files.length) throw new Error(`"${nodeName}" returned no binary data`);
 		for (const f of files) {
-			if (!exp.mime.test(f.mimeType || '')) throw new Error(`binary ${f.prop} has MIME type ${f.mimeType}, expected ${exp.mime}`);
+			if (!exp.mime.test(f.mimeType || ''))
+				throw new Error(`binary ${f.prop} has MIME type ${f.mimeType}, expected ${exp.mime}`);
 		}
 	}
 	if (exp.uploaded) {
 		// an earlier RunningHub node uploaded a file and handed its name on
-		const up = rhNodes.map((n) => outputItems(runData, n)).flat().map((it) => it.json);
+		const up = rhNodes
+			.map((n) => outputItems(runData, n))
+			.flat()
+			.map((it) => it.json);
 		if (!up.some((x) => typeof x.fileName === 'string' && x.fileName.length)) {
-			throw new Error(`no RunningHub node output a fileName from an upload (${JSON.stringify(up.map((x) => Object.keys(x)))})`);
+			throw new Error(
+				`no RunningHub node output a fileName from an upload (${JSON.stringify(up.map((x) => Object.keys(x)))})`,
+			);
 		}
 	}
 }
@@ -135,7 +162,14 @@ const ALL_RESOURCES_WORKFLOW = 'rhE2eAllResource';
 /** A workflow with one RunningHub node per resource (default operation), for the editor checks. */
 function allResourcesWorkflow() {
 	const nodes = [
-		{ id: 'allres-manual', name: 'Manual', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: 'allres-manual',
+			name: 'Manual',
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
 	];
 	resources().forEach((r, i) => {
 		nodes.push({
@@ -162,11 +196,18 @@ function allResourcesWorkflow() {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Poll the public API until `workflowId` has a finished execution; returns it (with data). */
-async function waitForExecution(n8n, workflowId, { timeoutMs = 60000, since = 0, wantStatus = 'success' } = {}) {
+async function waitForExecution(
+	n8n,
+	workflowId,
+	{ timeoutMs = 60000, since = 0, wantStatus = 'success' } = {},
+) {
 	const started = Date.now();
 	let last = null;
 	while (Date.now() - started < timeoutMs) {
-		const r = await n8n.publicApi('GET', `/executions?workflowId=${workflowId}&includeData=true&limit=20`);
+		const r = await n8n.publicApi(
+			'GET',
+			`/executions?workflowId=${workflowId}&includeData=true&limit=20`,
+		);
 		const list = (r.data || []).filter((e) => Number(e.id) > since);
 		last = list;
 		const done = list.find((e) => ['success', 'error', 'crashed', 'canceled'].includes(e.status));
@@ -179,7 +220,9 @@ async function waitForExecution(n8n, workflowId, { timeoutMs = 60000, since = 0,
 		}
 		await sleep(1000);
 	}
-	throw new Error(`no finished execution of ${workflowId} within ${timeoutMs} ms (saw ${JSON.stringify((last || []).map((e) => ({ id: e.id, status: e.status })))})`);
+	throw new Error(
+		`no finished execution of ${workflowId} within ${timeoutMs} ms (saw ${JSON.stringify((last || []).map((e) => ({ id: e.id, status: e.status })))})`,
+	);
 }
 
 async function simState(ctx) {
@@ -199,7 +242,11 @@ function serverCases() {
 		{
 			name: 'RunningHub Trigger: the simulator calls the production webhook URL, a workflow runs',
 			async run({ ctx, n8n }) {
-				const w = findWorkflow(ctx, (x) => x.active && x.json.nodes.some((n) => n.type === TRIGGER_TYPE), 'active RunningHub Trigger');
+				const w = findWorkflow(
+					ctx,
+					(x) => x.active && x.json.nodes.some((n) => n.type === TRIGGER_TYPE),
+					'active RunningHub Trigger',
+				);
 				const trig = w.json.nodes.find((n) => n.type === TRIGGER_TYPE);
 				const hook = loadDescription('trigger').webhooks[0];
 				const hookPath = hook.isFullPath ? hook.path : `${trig.webhookId}/${hook.path}`;
@@ -211,11 +258,18 @@ function serverCases() {
 				const items = outputItems(exec.data.resultData.runData, trig.name);
 				if (!items.length) throw new Error('trigger produced no items');
 				const ids = assertTaskIds(items, trig.name);
-				if (!ids.includes(created.taskId)) throw new Error(`trigger output lacks taskId ${created.taskId}: ${JSON.stringify(items[0].json).slice(0, 400)}`);
+				if (!ids.includes(created.taskId))
+					throw new Error(
+						`trigger output lacks taskId ${created.taskId}: ${JSON.stringify(items[0].json).slice(0, 400)}`,
+					);
 				const st = await simState(ctx);
-				const deliveries = (st.webhookDeliveries || st.deliveries || []).filter((d) => d.url === url);
+				const deliveries = (st.webhookDeliveries || st.deliveries || []).filter(
+					(d) => d.url === url,
+				);
 				if (deliveries.length && !deliveries.some((d) => d.status === 200)) {
-					throw new Error(`simulator deliveries to ${url}: ${JSON.stringify(deliveries.map((d) => d.status))}`);
+					throw new Error(
+						`simulator deliveries to ${url}: ${JSON.stringify(deliveries.map((d) => d.status))}`,
+					);
 				}
 			},
 		},
@@ -224,17 +278,24 @@ function serverCases() {
 			async run({ ctx, n8n }) {
 				const w = findWorkflow(
 					ctx,
-					(x) => x.active && x.json.nodes.some((n) => n.type === ACTION_TYPE && n.parameters && n.parameters.waitMode === 'callback'),
+					(x) =>
+						x.active &&
+						x.json.nodes.some(
+							(n) => n.type === ACTION_TYPE && n.parameters && n.parameters.waitMode === 'callback',
+						),
 					'active wait-for-callback',
 				);
 				const hookNode = w.json.nodes.find((n) => n.type === 'n8n-nodes-base.webhook');
-				const rh = w.json.nodes.find((n) => n.type === ACTION_TYPE && n.parameters.waitMode === 'callback');
+				const rh = w.json.nodes.find(
+					(n) => n.type === ACTION_TYPE && n.parameters.waitMode === 'callback',
+				);
 				const res = await fetch(`${n8n.webhookUrl}webhook/${hookNode.parameters.path}`, {
 					method: 'POST',
 					headers: { 'content-type': 'application/json' },
 					body: JSON.stringify({ prompt: 'a lighthouse in a storm, from the e2e test' }),
 				});
-				if (res.status >= 400) throw new Error(`webhook answered ${res.status} ${await res.text()}`);
+				if (res.status >= 400)
+					throw new Error(`webhook answered ${res.status} ${await res.text()}`);
 				// first it is waiting …
 				let waiting = null;
 				for (let i = 0; i < 30 && !waiting; i++) {
@@ -242,7 +303,12 @@ function serverCases() {
 					waiting = (r.data || [])[0];
 					if (!waiting) {
 						const done = await n8n.publicApi('GET', `/executions?workflowId=${w.id}`);
-						if ((done.data || []).some((e) => e.status !== 'waiting' && e.status !== 'running' && e.status !== 'new')) break;
+						if (
+							(done.data || []).some(
+								(e) => e.status !== 'waiting' && e.status !== 'running' && e.status !== 'new',
+							)
+						)
+							break;
 						await sleep(200);
 					}
 				}
@@ -250,17 +316,29 @@ function serverCases() {
 				const exec = await waitForExecution(n8n, w.id, { timeoutMs: 60000 });
 				const items = outputItems(exec.data.resultData.runData, rh.name);
 				const ids = assertTaskIds(items, rh.name);
-				if (!ids.length) throw new Error(`no taskId in the resumed output: ${JSON.stringify(items[0] && items[0].json).slice(0, 400)}`);
+				if (!ids.length)
+					throw new Error(
+						`no taskId in the resumed output: ${JSON.stringify(items[0] && items[0].json).slice(0, 400)}`,
+					);
 				if (items[0].json.status !== 'SUCCESS') throw new Error(`status ${items[0].json.status}`);
 				const files = binaries(items);
-				if (!files.length || !/^image\//.test(files[0].mimeType)) throw new Error(`expected an image, got ${JSON.stringify(files.map((f) => f.mimeType))}`);
+				if (!files.length || !/^image\//.test(files[0].mimeType))
+					throw new Error(`expected an image, got ${JSON.stringify(files.map((f) => f.mimeType))}`);
 				const st = await simState(ctx);
-				const deliveries = (st.webhookDeliveries || st.deliveries || []).filter((d) => /\/webhook-waiting\//.test(d.url));
+				const deliveries = (st.webhookDeliveries || st.deliveries || []).filter((d) =>
+					/\/webhook-waiting\//.test(d.url),
+				);
 				if (!deliveries.some((d) => d.status === 200)) {
-					throw new Error(`no successful delivery to /webhook-waiting/ (${JSON.stringify(deliveries.map((d) => [d.url, d.status]))})`);
+					throw new Error(
+						`no successful delivery to /webhook-waiting/ (${JSON.stringify(deliveries.map((d) => [d.url, d.status]))})`,
+					);
 				}
-				if (!waiting) throw new Error('the execution was never seen in status "waiting" before it resumed');
-				if (String(waiting.id) !== String(exec.id)) throw new Error(`waiting execution ${waiting.id} is not the one that finished (${exec.id})`);
+				if (!waiting)
+					throw new Error('the execution was never seen in status "waiting" before it resumed');
+				if (String(waiting.id) !== String(exec.id))
+					throw new Error(
+						`waiting execution ${waiting.id} is not the one that finished (${exec.id})`,
+					);
 			},
 		},
 	];
@@ -281,7 +359,8 @@ async function createSimTask(ctx, webhookUrl) {
 		throw new Error(`simulator create answered ${r.status} ${text.slice(0, 200)}`);
 	}
 	const taskId = json.data && String(json.data.taskId);
-	if (json.code !== 0 || !TASK_ID.test(taskId || '')) throw new Error(`simulator create answered ${text.slice(0, 300)}`);
+	if (json.code !== 0 || !TASK_ID.test(taskId || ''))
+		throw new Error(`simulator create answered ${text.slice(0, 300)}`);
 	// the numericIds quirk: taskId may be a JSON number; take it from the text to keep all 19 digits
 	const m = text.match(/"taskId"\s*:\s*"?(\d{19})"?/);
 	return { taskId: m ? m[1] : taskId };

@@ -6,7 +6,15 @@
  * would have (credential store, run data, additional data) are built here.
  */
 import 'reflect-metadata';
-import { BinaryDataConfig, BinaryDataService, ExecuteContext, LoadOptionsContext, WebhookContext, WorkflowExecute, prepareBinaryData } from 'n8n-core';
+import {
+	BinaryDataConfig,
+	BinaryDataService,
+	ExecuteContext,
+	LoadOptionsContext,
+	WebhookContext,
+	WorkflowExecute,
+	prepareBinaryData,
+} from 'n8n-core';
 import type {
 	IBinaryData,
 	ICredentialDataDecryptedObject,
@@ -57,7 +65,11 @@ class TestCredentialsHelper implements Partial<ICredentialsHelper> {
 		return true;
 	}
 
-	async authenticate(credentials: ICredentialDataDecryptedObject, _type: string, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		_type: string,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
 		return await credentialType.authenticate(credentials, requestOptions);
 	}
 
@@ -67,7 +79,11 @@ class TestCredentialsHelper implements Partial<ICredentialsHelper> {
 
 	async getDecrypted(): Promise<ICredentialDataDecryptedObject> {
 		if (!this.credentials) throw new Error('No RunningHub credential in this test');
-		return { site: 'https://www.runninghub.ai', customBaseUrl: '', ...this.credentials } as ICredentialDataDecryptedObject;
+		return {
+			site: 'https://www.runninghub.ai',
+			customBaseUrl: '',
+			...this.credentials,
+		} as ICredentialDataDecryptedObject;
 	}
 
 	async updateCredentials(): Promise<void> {}
@@ -81,7 +97,9 @@ class TestCredentialsHelper implements Partial<ICredentialsHelper> {
 
 // n8n-core registers its services in its own copy of the DI container, so use that copy.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { Container } = require(require.resolve('@n8n/di', { paths: [path.dirname(require.resolve('n8n-core'))] })) as typeof import('@n8n/di');
+const { Container } = require(
+	require.resolve('@n8n/di', { paths: [path.dirname(require.resolve('n8n-core'))] }),
+) as typeof import('@n8n/di');
 
 let binaryModeReady: string | undefined;
 
@@ -106,7 +124,11 @@ export async function useBinaryMode(mode: 'default' | 'filesystem' = 'default'):
  * Stores bytes as n8n would for an input item in the current binary mode (in the item as base64,
  * or on disk with only a reference in the item). Call useBinaryMode() first.
  */
-export async function prepareBinary(data: Buffer, fileName: string, mimeType?: string): Promise<IBinaryData> {
+export async function prepareBinary(
+	data: Buffer,
+	fileName: string,
+	mimeType?: string,
+): Promise<IBinaryData> {
 	await useBinaryMode(binaryModeReady as 'default' | 'filesystem' | undefined);
 	return await prepareBinaryData(data, 'exec-1', 'wf-test', fileName, mimeType);
 }
@@ -149,7 +171,9 @@ function buildNode(options: NodeRunOptions): INode {
 		typeVersion: 1,
 		position: [0, 0],
 		parameters: options.parameters,
-		credentials: options.credentials ? { runningHubApi: { id: 'cred-1', name: 'RunningHub test' } } : undefined,
+		credentials: options.credentials
+			? { runningHubApi: { id: 'cred-1', name: 'RunningHub test' } }
+			: undefined,
 		continueOnFail: options.continueOnFail,
 		onError: options.continueOnFail ? 'continueRegularOutput' : undefined,
 	};
@@ -169,7 +193,9 @@ function buildWorkflow(node: INode, staticData?: IDataObject): Workflow {
 
 function buildAdditionalData(options: NodeRunOptions): IWorkflowExecuteAdditionalData {
 	return {
-		credentialsHelper: new TestCredentialsHelper(options.credentials) as unknown as ICredentialsHelper,
+		credentialsHelper: new TestCredentialsHelper(
+			options.credentials,
+		) as unknown as ICredentialsHelper,
 		executionId: options.executionId ?? 'exec-1',
 		currentNodeExecutionIndex: 0,
 		restApiUrl: 'http://127.0.0.1:5678/rest',
@@ -201,7 +227,10 @@ function buildAdditionalData(options: NodeRunOptions): IWorkflowExecuteAdditiona
  * The resourceMapper parameter value n8n stores once the user has added some fields and set their
  * values; `fields` (from the node's resourceMapping method) become the schema, unused ones removed.
  */
-export function resourceMapperValue(values: IDataObject, fields: Array<{ id: string }> = []): IDataObject {
+export function resourceMapperValue(
+	values: IDataObject,
+	fields: Array<{ id: string }> = [],
+): IDataObject {
 	return {
 		mappingMode: 'defineBelow',
 		value: values,
@@ -275,7 +304,9 @@ export async function callNodeMethod<T>(
 	additionalData.currentNodeParameters = options.parameters;
 	const context = new LoadOptionsContext(workflow, node, additionalData, '');
 	const nodeType = nodeTypes.getByNameAndVersion(node.type, 1) as INodeType;
-	const methods = (nodeType.methods as Record<string, Record<string, (...a: unknown[]) => Promise<T>>> | undefined)?.[kind];
+	const methods = (
+		nodeType.methods as Record<string, Record<string, (...a: unknown[]) => Promise<T>>> | undefined
+	)?.[kind];
 	if (!methods?.[method]) throw new Error(`${node.type} has no ${kind}.${method}`);
 	return await methods[method].call(context, ...args);
 }
@@ -339,7 +370,9 @@ export async function callWebhook(options: WebhookCallOptions) {
 		query: options.query ?? {},
 		headers: { 'content-type': 'application/json', ...(options.headers ?? {}) },
 		params: {},
-		rawBody: Buffer.from(typeof options.body === 'string' ? options.body : JSON.stringify(options.body ?? {})),
+		rawBody: Buffer.from(
+			typeof options.body === 'string' ? options.body : JSON.stringify(options.body ?? {}),
+		),
 	};
 	additionalData.httpRequest = req as unknown as IWorkflowExecuteAdditionalData['httpRequest'];
 	additionalData.httpResponse = res as unknown as IWorkflowExecuteAdditionalData['httpResponse'];
@@ -351,7 +384,15 @@ export async function callWebhook(options: WebhookCallOptions) {
 		workflowId: 'wf-test',
 		workflowExecuteAdditionalData: additionalData,
 	} as unknown as IWebhookData;
-	const context = new WebhookContext(workflow, node, additionalData, options.mode ?? 'webhook', webhookData, [], options.runExecutionData ?? null);
+	const context = new WebhookContext(
+		workflow,
+		node,
+		additionalData,
+		options.mode ?? 'webhook',
+		webhookData,
+		[],
+		options.runExecutionData ?? null,
+	);
 	const nodeType = nodeTypes.getByNameAndVersion(node.type, 1) as INodeType;
 	if (!nodeType.webhook) throw new Error(`${node.type} has no webhook()`);
 	const result = await nodeType.webhook.call(context);
@@ -387,8 +428,19 @@ export async function resumeWaitingNode(
 	const node = entry.node;
 	const workflow = buildWorkflow(node, run.options.staticData);
 	const additionalData = buildAdditionalData(run.options);
-	const engine = new WorkflowExecute(additionalData, run.options.mode ?? 'manual', runExecutionData);
-	const response = (await engine.runNode(workflow, entry, runExecutionData, 0, additionalData, run.options.mode ?? 'manual')) as {
+	const engine = new WorkflowExecute(
+		additionalData,
+		run.options.mode ?? 'manual',
+		runExecutionData,
+	);
+	const response = (await engine.runNode(
+		workflow,
+		entry,
+		runExecutionData,
+		0,
+		additionalData,
+		run.options.mode ?? 'manual',
+	)) as {
 		data?: INodeExecutionData[][];
 	};
 	return { resumed: true, output: response.data };

@@ -18,7 +18,9 @@ export interface WebhookReceiver {
 	close(): Promise<void>;
 }
 
-export async function startReceiver(responseBody = '{"message":"Webhook call received"}'): Promise<WebhookReceiver> {
+export async function startReceiver(
+	responseBody = '{"message":"Webhook call received"}',
+): Promise<WebhookReceiver> {
 	const received: ReceivedCall[] = [];
 	const server = http.createServer((req, res) => {
 		let raw = '';

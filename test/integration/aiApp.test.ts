@@ -5,9 +5,22 @@
 import type { IDataObject, ResourceMapperField, ResourceMapperFields } from 'n8n-workflow';
 
 import { RETRY_DEFAULTS } from '../../nodes/RunningHub/transport';
-import { callNodeMethod, prepareBinary, resourceMapperValue, runNode, simulatorCredentials, useBinaryMode } from '../harness/n8n';
+import {
+	callNodeMethod,
+	prepareBinary,
+	resourceMapperValue,
+	runNode,
+	simulatorCredentials,
+	useBinaryMode,
+} from '../harness/n8n';
 import type { RunningHubSimulator } from '../simulator';
-import { SIM_KEY_NORMAL, WEBAPP_ID_PORTRAIT, WEBAPP_ID_TEXT_TO_VIDEO, makePng, startSimulator } from '../simulator';
+import {
+	SIM_KEY_NORMAL,
+	WEBAPP_ID_PORTRAIT,
+	WEBAPP_ID_TEXT_TO_VIDEO,
+	makePng,
+	startSimulator,
+} from '../simulator';
 
 let sim: RunningHubSimulator;
 const savedRetry = { ...RETRY_DEFAULTS };
@@ -15,7 +28,12 @@ const savedRetry = { ...RETRY_DEFAULTS };
 beforeAll(async () => {
 	await useBinaryMode('default');
 	sim = await startSimulator({ queuedMs: 20, runningMs: 60 });
-	Object.assign(RETRY_DEFAULTS, { baseDelayMs: 10, maxDelayMs: 40, maxAttempts: 4, maxTotalMs: 3000 });
+	Object.assign(RETRY_DEFAULTS, {
+		baseDelayMs: 10,
+		maxDelayMs: 40,
+		maxAttempts: 4,
+		maxTotalMs: 3000,
+	});
 });
 
 afterAll(async () => {
@@ -36,9 +54,14 @@ async function loadFields(webappId: IDataObject): Promise<ResourceMapperField[]>
 	return result.fields;
 }
 
-const mapperValue = (fields: ResourceMapperField[], values: IDataObject) => resourceMapperValue(values, fields);
+const mapperValue = (fields: ResourceMapperField[], values: IDataObject) =>
+	resourceMapperValue(values, fields);
 
-function runParameters(webappId: string, extra: IDataObject = {}, options: IDataObject = {}): IDataObject {
+function runParameters(
+	webappId: string,
+	extra: IDataObject = {},
+	options: IDataObject = {},
+): IDataObject {
 	return {
 		resource: 'aiApp',
 		operation: 'run',
@@ -49,20 +72,48 @@ function runParameters(webappId: string, extra: IDataObject = {}, options: IData
 	};
 }
 
-const runBodies = () => sim.requests.filter((request) => request.path === '/task/openapi/ai-app/run').map((request) => request.body as IDataObject);
+const runBodies = () =>
+	sim.requests
+		.filter((request) => request.path === '/task/openapi/ai-app/run')
+		.map((request) => request.body as IDataObject);
 
 describe('AI App inputs (resource mapper)', () => {
 	it('types the fields from the app template: media, number with range, options, boolean', async () => {
-		const portrait = new Map((await loadFields(locator(WEBAPP_ID_PORTRAIT))).map((field) => [field.id, field]));
-		expect(portrait.get('12##image')).toMatchObject({ type: 'string', defaultValue: 'example.png' });
-		expect(portrait.get('12##image')!.displayName).toMatch(/^#12 LoadImage › image — Upload a portrait photo .*binary:<binary property>/);
+		const portrait = new Map(
+			(await loadFields(locator(WEBAPP_ID_PORTRAIT))).map((field) => [field.id, field]),
+		);
+		expect(portrait.get('12##image')).toMatchObject({
+			type: 'string',
+			defaultValue: 'example.png',
+		});
+		expect(portrait.get('12##image')!.displayName).toMatch(
+			/^#12 LoadImage › image — Upload a portrait photo .*binary:<binary property>/,
+		);
 		expect(portrait.get('3##steps')).toMatchObject({ type: 'number', defaultValue: 20 });
 		expect(portrait.get('3##steps')!.displayName).toMatch(/Sampling steps \[1–100\]/);
-		expect(portrait.get('25##style')).toMatchObject({ type: 'options', defaultValue: 'watercolor' });
-		expect(portrait.get('25##style')!.options!.map((option) => option.value)).toEqual(['watercolor', 'oil painting', 'anime', 'pixel art']);
-		expect(sim.requests[0]).toMatchObject({ method: 'GET', path: '/api/webapp/apiCallDemo', query: { webappId: WEBAPP_ID_PORTRAIT } });
+		expect(portrait.get('25##style')).toMatchObject({
+			type: 'options',
+			defaultValue: 'watercolor',
+		});
+		expect(portrait.get('25##style')!.options!.map((option) => option.value)).toEqual([
+			'watercolor',
+			'oil painting',
+			'anime',
+			'pixel art',
+		]);
+		expect(sim.requests[0]).toMatchObject({
+			method: 'GET',
+			path: '/api/webapp/apiCallDemo',
+			query: { webappId: WEBAPP_ID_PORTRAIT },
+		});
 
-		const video = new Map((await loadFields(locator(`https://www.runninghub.cn/webapp/${WEBAPP_ID_TEXT_TO_VIDEO}`, 'url'))).map((field) => [field.id, field]));
+		const video = new Map(
+			(
+				await loadFields(
+					locator(`https://www.runninghub.cn/webapp/${WEBAPP_ID_TEXT_TO_VIDEO}`, 'url'),
+				)
+			).map((field) => [field.id, field]),
+		);
 		expect(video.get('40##enable_audio')).toMatchObject({ type: 'boolean', defaultValue: false });
 		expect(video.get('27##cfg')).toMatchObject({ type: 'number', defaultValue: 6 });
 		expect(video.get('30##aspect_ratio')!.options).toHaveLength(3);
@@ -73,7 +124,13 @@ describe('AI App › Run', () => {
 	it('sends the changed fields as strings, waits and returns the image', async () => {
 		const fields = await loadFields(locator(WEBAPP_ID_PORTRAIT));
 		const { output } = await runNode({
-			parameters: runParameters(WEBAPP_ID_PORTRAIT, { inputs: mapperValue(fields, { '6##text': 'a cat astronaut', '3##steps': 30, '25##style': 'anime' }) }) as never,
+			parameters: runParameters(WEBAPP_ID_PORTRAIT, {
+				inputs: mapperValue(fields, {
+					'6##text': 'a cat astronaut',
+					'3##steps': 30,
+					'25##style': 'anime',
+				}),
+			}) as never,
 			credentials: credentials(),
 		});
 		expect(runBodies()[0]).toMatchObject({
@@ -93,9 +150,16 @@ describe('AI App › Run', () => {
 
 	it('uploads a binary input for an IMAGE field', async () => {
 		const fields = await loadFields(locator(WEBAPP_ID_PORTRAIT));
-		const items = [{ json: {}, binary: { data: await prepareBinary(makePng('portrait', 24, 24), 'me.png', 'image/png') } }];
+		const items = [
+			{
+				json: {},
+				binary: { data: await prepareBinary(makePng('portrait', 24, 24), 'me.png', 'image/png') },
+			},
+		];
 		const { output } = await runNode({
-			parameters: runParameters(WEBAPP_ID_PORTRAIT, { inputs: mapperValue(fields, { '12##image': 'binary:data' }) }) as never,
+			parameters: runParameters(WEBAPP_ID_PORTRAIT, {
+				inputs: mapperValue(fields, { '12##image': 'binary:data' }),
+			}) as never,
 			credentials: credentials(),
 			items,
 		});
@@ -109,7 +173,9 @@ describe('AI App › Run', () => {
 	it('runs the video app with a boolean and a float, returning an mp4', async () => {
 		const fields = await loadFields(locator(WEBAPP_ID_TEXT_TO_VIDEO));
 		const { output } = await runNode({
-			parameters: runParameters(WEBAPP_ID_TEXT_TO_VIDEO, { inputs: mapperValue(fields, { '40##enable_audio': true, '27##cfg': 7.5 }) }) as never,
+			parameters: runParameters(WEBAPP_ID_TEXT_TO_VIDEO, {
+				inputs: mapperValue(fields, { '40##enable_audio': true, '27##cfg': 7.5 }),
+			}) as never,
 			credentials: credentials(),
 		});
 		expect(runBodies()[0].nodeInfoList).toEqual([
@@ -125,15 +191,28 @@ describe('AI App › Run', () => {
 		[{ '77##text': 'x' }, /Node ID "77" does not exist in AI app/],
 	])('rejects %j before creating a task', async (values, message) => {
 		const fields = await loadFields(locator(WEBAPP_ID_PORTRAIT));
-		const schema = [...fields, { id: '77##text', displayName: 'stale', required: false, defaultMatch: false, display: true }] as ResourceMapperField[];
-		await expect(runNode({ parameters: runParameters(WEBAPP_ID_PORTRAIT, { inputs: mapperValue(schema, values) }) as never, credentials: credentials() })).rejects.toThrow(message);
+		const schema = [
+			...fields,
+			{ id: '77##text', displayName: 'stale', required: false, defaultMatch: false, display: true },
+		] as ResourceMapperField[];
+		await expect(
+			runNode({
+				parameters: runParameters(WEBAPP_ID_PORTRAIT, {
+					inputs: mapperValue(schema, values),
+				}) as never,
+				credentials: credentials(),
+			}),
+		).rejects.toThrow(message);
 		expect(sim.stats.createRequests).toBe(0);
 	});
 
 	it('returns the task ID in "Return Task ID" mode and accepts a Node Info List (JSON)', async () => {
 		const { output } = await runNode({
 			parameters: {
-				...runParameters(WEBAPP_ID_PORTRAIT, { inputMode: 'nodeInfoListJson', nodeInfoListJson: '[{"nodeId":"6","fieldName":"text","fieldValue":"json prompt"}]' }),
+				...runParameters(WEBAPP_ID_PORTRAIT, {
+					inputMode: 'nodeInfoListJson',
+					nodeInfoListJson: '[{"nodeId":"6","fieldName":"text","fieldValue":"json prompt"}]',
+				}),
 				webappId: locator(`https://www.runninghub.ai/ai-detail/${WEBAPP_ID_PORTRAIT}`, 'url'),
 				waitMode: 'submit',
 			} as never,
@@ -141,14 +220,22 @@ describe('AI App › Run', () => {
 		});
 		expect(output[0][0].json).toMatchObject({ webappId: WEBAPP_ID_PORTRAIT });
 		expect(output[0][0].json.taskId).toMatch(/^\d{19}$/);
-		expect(runBodies()[0].nodeInfoList).toEqual([{ nodeId: '6', fieldName: 'text', fieldValue: 'json prompt' }]);
+		expect(runBodies()[0].nodeInfoList).toEqual([
+			{ nodeId: '6', fieldName: 'text', fieldValue: 'json prompt' },
+		]);
 		expect(sim.stats.statusRequests).toBe(0);
 	});
 
 	it('rejects an app URL of another site', async () => {
 		await expect(
 			runNode({
-				parameters: { ...runParameters(WEBAPP_ID_PORTRAIT), webappId: locator(`https://runninghub.example.org/ai-detail/${WEBAPP_ID_PORTRAIT}`, 'url') } as never,
+				parameters: {
+					...runParameters(WEBAPP_ID_PORTRAIT),
+					webappId: locator(
+						`https://runninghub.example.org/ai-detail/${WEBAPP_ID_PORTRAIT}`,
+						'url',
+					),
+				} as never,
 				credentials: credentials(),
 			}),
 		).rejects.toThrow(/is on runninghub\.example\.org, not on RunningHub/);
@@ -157,15 +244,23 @@ describe('AI App › Run', () => {
 
 	it('runs several items concurrently and keeps their order', async () => {
 		const fields = await loadFields(locator(WEBAPP_ID_PORTRAIT));
-		const items = Array.from({ length: 4 }, (_, index) => ({ json: { prompt: `app prompt ${index}` } }));
+		const items = Array.from({ length: 4 }, (_, index) => ({
+			json: { prompt: `app prompt ${index}` },
+		}));
 		const { output } = await runNode({
-			parameters: runParameters(WEBAPP_ID_PORTRAIT, { inputs: mapperValue(fields, { '6##text': '={{ $json.prompt }}' }) }, { maxConcurrentTasks: 2, downloadOutputs: false }) as never,
+			parameters: runParameters(
+				WEBAPP_ID_PORTRAIT,
+				{ inputs: mapperValue(fields, { '6##text': '={{ $json.prompt }}' }) },
+				{ maxConcurrentTasks: 2, downloadOutputs: false },
+			) as never,
 			credentials: credentials(),
 			items,
 		});
 		output[0].forEach((item, index) => {
 			expect(item.pairedItem).toEqual({ item: index });
-			expect(JSON.stringify(sim.getTask(String(item.json.taskId))!.inputs)).toContain(`app prompt ${index}`);
+			expect(JSON.stringify(sim.getTask(String(item.json.taskId))!.inputs)).toContain(
+				`app prompt ${index}`,
+			);
 		});
 		expect(sim.requests.filter((r) => r.path === '/api/webapp/apiCallDemo')).toHaveLength(2);
 	});

@@ -10,7 +10,13 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import type { NodeRunResult } from '../harness/n8n';
 import type { ReceivedCall, WebhookReceiver } from '../harness/receiver';
 import { startReceiver } from '../harness/receiver';
-import { callWebhook, resumeWaitingNode, runNode, simulatorCredentials, useBinaryMode } from '../harness/n8n';
+import {
+	callWebhook,
+	resumeWaitingNode,
+	runNode,
+	simulatorCredentials,
+	useBinaryMode,
+} from '../harness/n8n';
 import type { RunningHubSimulator } from '../simulator';
 import { WORKFLOW_ID_TXT2IMG, startSimulator } from '../simulator';
 import { SIM_KEY_NORMAL } from '../simulator/keys';
@@ -48,7 +54,11 @@ function parameters(waitMode: string, options: IDataObject = {}): IDataObject {
 	};
 }
 
-async function pause(options: IDataObject = {}, executionId = 'exec-cb-1', items?: INodeExecutionData[]): Promise<NodeRunResult> {
+async function pause(
+	options: IDataObject = {},
+	executionId = 'exec-cb-1',
+	items?: INodeExecutionData[],
+): Promise<NodeRunResult> {
 	return await runNode({
 		parameters: parameters('callback', options) as never,
 		credentials: simulatorCredentials(sim.baseUrl, SIM_KEY_NORMAL),
@@ -60,12 +70,18 @@ async function pause(options: IDataObject = {}, executionId = 'exec-cb-1', items
 }
 
 function createBodies(): IDataObject[] {
-	return sim.requests.filter((request) => request.route === 'v1.create').map((request) => request.body as IDataObject);
+	return sim.requests
+		.filter((request) => request.route === 'v1.create')
+		.map((request) => request.body as IDataObject);
 }
 
 /** The simulator's real TASK_END delivery for a task, as received at the resume URL. */
 async function deliveryFor(taskId: string): Promise<ReceivedCall> {
-	await sim.waitFor(() => captured.some((c) => c.body.taskId === taskId), 5000, `TASK_END of ${taskId}`);
+	await sim.waitFor(
+		() => captured.some((c) => c.body.taskId === taskId),
+		5000,
+		`TASK_END of ${taskId}`,
+	);
 	return captured.find((c) => c.body.taskId === taskId)!;
 }
 
@@ -117,7 +133,11 @@ describe('Wait Mode "Wait for Callback"', () => {
 			credentials: simulatorCredentials(sim.baseUrl, SIM_KEY_NORMAL),
 		});
 		const polledItem = polled.output[0][0];
-		expect(Object.keys(item.json).sort()).toEqual(Object.keys(polledItem.json).filter((key) => key !== 'workflowId').sort());
+		expect(Object.keys(item.json).sort()).toEqual(
+			Object.keys(polledItem.json)
+				.filter((key) => key !== 'workflowId')
+				.sort(),
+		);
 		expect(Object.keys(item.binary ?? {})).toEqual(Object.keys(polledItem.binary ?? {}));
 	});
 
@@ -131,24 +151,38 @@ describe('Wait Mode "Wait for Callback"', () => {
 		expect(ignored.result.workflowData).toBeUndefined();
 		expect(ignored.result.webhookResponse).toMatchObject({ received: true });
 		expect(ignored.response.ended).toBe(false);
-		expect(await resumeWaitingNode(run, { webhookResult: ignored.result })).toEqual({ resumed: false });
+		expect(await resumeWaitingNode(run, { webhookResult: ignored.result })).toEqual({
+			resumed: false,
+		});
 
 		const own = await callResumeUrl(run, delivery);
 		const resumed = await resumeWaitingNode(run, { webhookResult: own.result });
 		expect(resumed.resumed).toBe(true);
-		expect((resumed as { output: INodeExecutionData[][] }).output[0][0].json).toMatchObject({ taskId, status: 'SUCCESS' });
+		expect((resumed as { output: INodeExecutionData[][] }).output[0][0].json).toMatchObject({
+			taskId,
+			status: 'SUCCESS',
+		});
 	});
 
 	it('answers a malformed callback 400 and keeps waiting', async () => {
 		const run = await pause();
-		const bad = await callWebhook({ ...run.options, body: { event: 'TASK_END', taskId: '1', eventData: '{not json' }, runExecutionData: run.runExecutionData });
+		const bad = await callWebhook({
+			...run.options,
+			body: { event: 'TASK_END', taskId: '1', eventData: '{not json' },
+			runExecutionData: run.runExecutionData,
+		});
 		expect(bad.response.statusCode).toBe(400);
 		expect(String((bad.response.body as IDataObject).error)).toMatch(/eventData/);
 		expect(bad.result.workflowData).toBeUndefined();
 	});
 
 	it('turns a failure callback into the same error as polling mode', async () => {
-		const failure = { result: 'fail' as const, exceptionType: 'TypeError', exceptionMessage: 'missing clip_vision', nodeId: '3' };
+		const failure = {
+			result: 'fail' as const,
+			exceptionType: 'TypeError',
+			exceptionMessage: 'missing clip_vision',
+			nodeId: '3',
+		};
 		sim.nextTaskOutcome(failure);
 		const run = await pause();
 		const taskId = String(run.output[0][0].json.taskId);
@@ -157,25 +191,32 @@ describe('Wait Mode "Wait for Callback"', () => {
 
 		const { result } = await callResumeUrl(run, delivery);
 		expect(result.workflowData).toBeDefined();
-		const callbackError = (await resumeWaitingNode(run, { webhookResult: result }).catch((e: Error) => e)) as Error;
+		const callbackError = (await resumeWaitingNode(run, { webhookResult: result }).catch(
+			(e: Error) => e,
+		)) as Error;
 		expect(callbackError).toBeInstanceOf(Error);
 		expect(callbackError.message).toContain(`[task ${taskId}]`);
 
 		sim.nextTaskOutcome(failure);
-		const polledError = (await runNode({ parameters: parameters('wait') as never, credentials: simulatorCredentials(sim.baseUrl, SIM_KEY_NORMAL) }).catch(
-			(e: Error) => e,
-		)) as Error;
+		const polledError = (await runNode({
+			parameters: parameters('wait') as never,
+			credentials: simulatorCredentials(sim.baseUrl, SIM_KEY_NORMAL),
+		}).catch((e: Error) => e)) as Error;
 		const polledTaskId = /\[task (\d+)\]/.exec(polledError.message)?.[1];
 		expect(polledTaskId).toBeDefined();
 		expect(callbackError.message).toMatch(/TypeError: missing clip_vision/);
-		expect(callbackError.message.replace(taskId, 'ID')).toBe(polledError.message.replace(polledTaskId!, 'ID'));
+		expect(callbackError.message.replace(taskId, 'ID')).toBe(
+			polledError.message.replace(polledTaskId!, 'ID'),
+		);
 	});
 
 	it('fails with the task ID when the wait limit passes without a callback', async () => {
 		const run = await pause({ timeoutSeconds: 60 });
 		const taskId = String(run.output[0][0].json.taskId);
 		expect(run.waitTill!.getTime()).toBeLessThanOrEqual(Date.now() + 60 * 1000);
-		const error = (await resumeWaitingNode(run, 'waitLimit').catch((e: Error) => e)) as Error & { description?: string };
+		const error = (await resumeWaitingNode(run, 'waitLimit').catch((e: Error) => e)) as Error & {
+			description?: string;
+		};
 		expect(error).toBeInstanceOf(Error);
 		expect(error.message).toContain(`[task ${taskId}]`);
 		expect(error.message).toMatch(/did not call back within 1 min/);
@@ -183,14 +224,18 @@ describe('Wait Mode "Wait for Callback"', () => {
 	});
 
 	it('refuses several input items instead of dropping any', async () => {
-		const error = (await pause({}, 'exec-cb-3', [{ json: { a: 1 } }, { json: { a: 2 } }]).catch((e: Error) => e)) as Error & { description?: string };
+		const error = (await pause({}, 'exec-cb-3', [{ json: { a: 1 } }, { json: { a: 2 } }]).catch(
+			(e: Error) => e,
+		)) as Error & { description?: string };
 		expect(error.message).toMatch(/Wait for Callback.*one item.*2 items/);
 		expect(error.description).toMatch(/Loop Over Items/);
 		expect(createBodies()).toHaveLength(0);
 	});
 
 	it('refuses a Webhook URL option in this mode', async () => {
-		const error = (await pause({ webhookUrl: 'https://example.com/hook' }).catch((e: Error) => e)) as Error;
+		const error = (await pause({ webhookUrl: 'https://example.com/hook' }).catch(
+			(e: Error) => e,
+		)) as Error;
 		expect(error.message).toMatch(/Webhook URL/);
 		expect(createBodies()).toHaveLength(0);
 	});

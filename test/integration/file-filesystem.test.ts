@@ -26,7 +26,11 @@ beforeEach(() => sim.reset());
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
-async function diskItem(data: Buffer, fileName: string, mimeType: string): Promise<INodeExecutionData> {
+async function diskItem(
+	data: Buffer,
+	fileName: string,
+	mimeType: string,
+): Promise<INodeExecutionData> {
 	const binary = await prepareBinary(data, fileName, mimeType);
 	// The point of this file: the bytes are not in the item.
 	expect(binary.id).toMatch(/^filesystem/);
@@ -35,35 +39,64 @@ async function diskItem(data: Buffer, fileName: string, mimeType: string): Promi
 }
 
 function run(items: INodeExecutionData[], parameters: Record<string, unknown>) {
-	return runNode({ parameters: { resource: 'file', binaryPropertyName: 'data', ...parameters }, credentials: simulatorCredentials(sim.baseUrl, SIM_KEY_NORMAL), items });
+	return runNode({
+		parameters: { resource: 'file', binaryPropertyName: 'data', ...parameters },
+		credentials: simulatorCredentials(sim.baseUrl, SIM_KEY_NORMAL),
+		items,
+	});
 }
 
 describe('File › Upload from a binary stored on disk', () => {
 	it.each(['media', 'legacy'])('streams the file from disk to the %s endpoint', async (target) => {
 		// Larger than a stream chunk, so several chunks are read.
 		const data = randomBytes(3 * 1024 * 1024 + 11);
-		const { output } = await run([await diskItem(data, 'disk clip.mp4', 'video/mp4')], { operation: 'upload', target, fileType: 'video' });
+		const { output } = await run([await diskItem(data, 'disk clip.mp4', 'video/mp4')], {
+			operation: 'upload',
+			target,
+			fileType: 'video',
+		});
 		const json = output[0][0].json;
-		expect(json.fileName).toBe(target === 'media' ? `openapi/${sha256(data)}.mp4` : `api/${sha256(data)}.mp4`);
-		expect(json).toMatchObject({ size: data.length, mimeType: 'video/mp4', originalFileName: 'disk clip.mp4', target });
+		expect(json.fileName).toBe(
+			target === 'media' ? `openapi/${sha256(data)}.mp4` : `api/${sha256(data)}.mp4`,
+		);
+		expect(json).toMatchObject({
+			size: data.length,
+			mimeType: 'video/mp4',
+			originalFileName: 'disk clip.mp4',
+			target,
+		});
 		const [request] = sim.requests;
-		expect((request.body as { files: unknown[] }).files).toEqual([{ name: 'file', filename: 'disk clip.mp4', contentType: 'video/mp4', size: data.length }]);
+		expect((request.body as { files: unknown[] }).files).toEqual([
+			{ name: 'file', filename: 'disk clip.mp4', contentType: 'video/mp4', size: data.length },
+		]);
 		const stored = await fetch(`${sim.baseUrl}/files/input/${json.fileName as string}`);
 		expect(Buffer.from(await stored.arrayBuffer())).toEqual(data);
 	});
 
 	it('refuses a file over 30 MB from its stored size, sending nothing', async () => {
 		const data = Buffer.alloc(31 * 1024 * 1024, 7);
-		const error = await run([await diskItem(data, 'big.mov', 'video/quicktime')], { operation: 'upload' }).catch((e: Error) => e);
-		expect((error as Error).message).toContain('"big.mov" is 31.0 MB (32505856 bytes), over RunningHub\'s upload limit of 30 MB');
+		const error = await run([await diskItem(data, 'big.mov', 'video/quicktime')], {
+			operation: 'upload',
+		}).catch((e: Error) => e);
+		expect((error as Error).message).toContain(
+			'"big.mov" is 31.0 MB (32505856 bytes), over RunningHub\'s upload limit of 30 MB',
+		);
 		expect(sim.requests).toHaveLength(0);
 	});
 
 	it('uploads a LoRA from disk with the right MD5', async () => {
 		const data = randomBytes(2 * 1024 * 1024);
 		const md5 = createHash('md5').update(data).digest('hex');
-		const { output } = await run([await diskItem(data, 'disk-lora.safetensors', 'application/octet-stream')], { operation: 'uploadLora' });
-		expect(output[0][0].json).toMatchObject({ loraName: 'disk-lora', md5, uploaded: true, fileName: `api-lora-cn/${md5}.safetensors` });
+		const { output } = await run(
+			[await diskItem(data, 'disk-lora.safetensors', 'application/octet-stream')],
+			{ operation: 'uploadLora' },
+		);
+		expect(output[0][0].json).toMatchObject({
+			loraName: 'disk-lora',
+			md5,
+			uploaded: true,
+			fileName: `api-lora-cn/${md5}.safetensors`,
+		});
 		expect(sim.loraUploads.get(md5)?.uploaded).toBe(true);
 		expect(sim.stats.credentialLeaks).toBe(0);
 	});

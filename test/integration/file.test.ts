@@ -40,15 +40,27 @@ beforeEach(() => sim.reset());
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 const md5 = (data: Buffer) => createHash('md5').update(data).digest('hex');
 
-async function item(binaries: Record<string, { data: Buffer; fileName: string; mimeType: string }>): Promise<INodeExecutionData> {
+async function item(
+	binaries: Record<string, { data: Buffer; fileName: string; mimeType: string }>,
+): Promise<INodeExecutionData> {
 	const binary: Record<string, IBinaryData> = {};
-	for (const [name, file] of Object.entries(binaries)) binary[name] = await prepareBinary(file.data, file.fileName, file.mimeType);
+	for (const [name, file] of Object.entries(binaries))
+		binary[name] = await prepareBinary(file.data, file.fileName, file.mimeType);
 	return { json: { source: 'test' }, binary };
 }
 
-async function upload(items: INodeExecutionData[], parameters: Record<string, unknown> = {}, apiKey = SIM_KEY_NORMAL) {
+async function upload(
+	items: INodeExecutionData[],
+	parameters: Record<string, unknown> = {},
+	apiKey = SIM_KEY_NORMAL,
+) {
 	return await runNode({
-		parameters: { resource: 'file', operation: 'upload', binaryPropertyName: 'data', ...parameters },
+		parameters: {
+			resource: 'file',
+			operation: 'upload',
+			binaryPropertyName: 'data',
+			...parameters,
+		},
 		credentials: simulatorCredentials(sim.baseUrl, apiKey),
 		items,
 	});
@@ -71,34 +83,39 @@ const MEDIA = [
 ] as const;
 
 describe('File › Upload, Media (v2)', () => {
-	it.each(MEDIA)('uploads $kind bytes, name and MIME type with only the Bearer header', async ({ kind, fileName, mimeType, ext }) => {
-		const data = randomBytes(64 * 1024 + 7);
-		const { output } = await upload([await item({ data: { data, fileName, mimeType } })]);
+	it.each(MEDIA)(
+		'uploads $kind bytes, name and MIME type with only the Bearer header',
+		async ({ kind, fileName, mimeType, ext }) => {
+			const data = randomBytes(64 * 1024 + 7);
+			const { output } = await upload([await item({ data: { data, fileName, mimeType } })]);
 
-		const json = output[0][0].json;
-		expect(json).toMatchObject({
-			fileName: `openapi/${sha256(data)}.${ext}`,
-			type: kind,
-			size: data.length,
-			mimeType,
-			originalFileName: fileName,
-			target: 'media',
-		});
-		expect(output[0][0].binary).toBeUndefined();
-		expect(output[0][0].pairedItem).toEqual({ item: 0 });
-		const requests = [...recorded()];
-		expect(requests).toHaveLength(1);
-		const [request] = requests;
-		expect(await fetchBytes(json.downloadUrl as string)).toEqual(data);
-		expect(request.method).toBe('POST');
-		expect(request.path).toBe('/openapi/v2/media/upload/binary');
-		expect(request.headers.authorization).toBe(`Bearer ${SIM_KEY_NORMAL}`);
-		expect(String(request.headers['content-type'])).toMatch(/^multipart\/form-data; boundary=.+/);
-		expect(request.query).toEqual({});
-		const body = request.body as MultipartSummary;
-		expect(body.fields).toEqual({});
-		expect(body.files).toEqual([{ name: 'file', filename: fileName, contentType: mimeType, size: data.length }]);
-	});
+			const json = output[0][0].json;
+			expect(json).toMatchObject({
+				fileName: `openapi/${sha256(data)}.${ext}`,
+				type: kind,
+				size: data.length,
+				mimeType,
+				originalFileName: fileName,
+				target: 'media',
+			});
+			expect(output[0][0].binary).toBeUndefined();
+			expect(output[0][0].pairedItem).toEqual({ item: 0 });
+			const requests = [...recorded()];
+			expect(requests).toHaveLength(1);
+			const [request] = requests;
+			expect(await fetchBytes(json.downloadUrl as string)).toEqual(data);
+			expect(request.method).toBe('POST');
+			expect(request.path).toBe('/openapi/v2/media/upload/binary');
+			expect(request.headers.authorization).toBe(`Bearer ${SIM_KEY_NORMAL}`);
+			expect(String(request.headers['content-type'])).toMatch(/^multipart\/form-data; boundary=.+/);
+			expect(request.query).toEqual({});
+			const body = request.body as MultipartSummary;
+			expect(body.fields).toEqual({});
+			expect(body.files).toEqual([
+				{ name: 'file', filename: fileName, contentType: mimeType, size: data.length },
+			]);
+		},
+	);
 
 	it('uploads several items, one request each, outputs paired to their items', async () => {
 		const a = randomBytes(1000);
@@ -107,20 +124,30 @@ describe('File › Upload, Media (v2)', () => {
 			await item({ data: { data: a, fileName: 'a.png', mimeType: 'image/png' } }),
 			await item({ data: { data: b, fileName: 'b.jpg', mimeType: 'image/jpeg' } }),
 		]);
-		expect(output[0].map((o) => o.json.fileName)).toEqual([`openapi/${sha256(a)}.png`, `openapi/${sha256(b)}.jpg`]);
+		expect(output[0].map((o) => o.json.fileName)).toEqual([
+			`openapi/${sha256(a)}.png`,
+			`openapi/${sha256(b)}.jpg`,
+		]);
 		expect(output[0].map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 		expect(recorded()).toHaveLength(2);
 	});
 
 	it('uses the binary property named by the parameter', async () => {
 		const data = randomBytes(500);
-		const { output } = await upload([await item({ photo: { data, fileName: 'p.webp', mimeType: 'image/webp' } })], { binaryPropertyName: 'photo' });
+		const { output } = await upload(
+			[await item({ photo: { data, fileName: 'p.webp', mimeType: 'image/webp' } })],
+			{ binaryPropertyName: 'photo' },
+		);
 		expect(output[0][0].json.fileName).toBe(`openapi/${sha256(data)}.webp`);
 	});
 
 	it('turns a rejected key into an error without the key in it', async () => {
 		const data = randomBytes(100);
-		const error = await upload([await item({ data: { data, fileName: 'x.png', mimeType: 'image/png' } })], {}, SIM_KEY_INVALID).catch((e: Error) => e);
+		const error = await upload(
+			[await item({ data: { data, fileName: 'x.png', mimeType: 'image/png' } })],
+			{},
+			SIM_KEY_INVALID,
+		).catch((e: Error) => e);
 		expect(error).toBeInstanceOf(Error);
 		const text = `${(error as Error).message} ${(error as { description?: string }).description ?? ''}`;
 		expect(text).toMatch(/401|key/i);
@@ -129,30 +156,40 @@ describe('File › Upload, Media (v2)', () => {
 });
 
 describe('File › Upload, Legacy', () => {
-	it.each(MEDIA)('uploads $kind with apiKey and fileType form fields', async ({ kind, fileName, mimeType, ext }) => {
-		const data = randomBytes(48 * 1024 + 3);
-		const { output } = await upload([await item({ data: { data, fileName, mimeType } })], { target: 'legacy', fileType: kind });
+	it.each(MEDIA)(
+		'uploads $kind with apiKey and fileType form fields',
+		async ({ kind, fileName, mimeType, ext }) => {
+			const data = randomBytes(48 * 1024 + 3);
+			const { output } = await upload([await item({ data: { data, fileName, mimeType } })], {
+				target: 'legacy',
+				fileType: kind,
+			});
 
-		const json = output[0][0].json;
-		expect(json).toEqual({
-			fileName: `api/${sha256(data)}.${ext}`,
-			downloadUrl: null,
-			type: kind,
-			size: data.length,
-			mimeType,
-			originalFileName: fileName,
-			target: 'legacy',
-		});
-		const requests = [...recorded()];
-		expect(requests).toHaveLength(1);
-		const [request] = requests;
-		expect(await fetchBytes(`${sim.baseUrl}/files/input/${json.fileName as string}`)).toEqual(data);
-		expect(request.path).toBe('/task/openapi/upload');
-		expect(request.query).toEqual({});
-		const body = request.body as MultipartSummary;
-		expect(body.fields).toEqual({ fileType: kind, apiKey: SIM_KEY_NORMAL });
-		expect(body.files).toEqual([{ name: 'file', filename: fileName, contentType: mimeType, size: data.length }]);
-	});
+			const json = output[0][0].json;
+			expect(json).toEqual({
+				fileName: `api/${sha256(data)}.${ext}`,
+				downloadUrl: null,
+				type: kind,
+				size: data.length,
+				mimeType,
+				originalFileName: fileName,
+				target: 'legacy',
+			});
+			const requests = [...recorded()];
+			expect(requests).toHaveLength(1);
+			const [request] = requests;
+			expect(await fetchBytes(`${sim.baseUrl}/files/input/${json.fileName as string}`)).toEqual(
+				data,
+			);
+			expect(request.path).toBe('/task/openapi/upload');
+			expect(request.query).toEqual({});
+			const body = request.body as MultipartSummary;
+			expect(body.fields).toEqual({ fileType: kind, apiKey: SIM_KEY_NORMAL });
+			expect(body.files).toEqual([
+				{ name: 'file', filename: fileName, contentType: mimeType, size: data.length },
+			]);
+		},
+	);
 
 	it('sends the same body again after a 503, with the key field once', async () => {
 		const saved = { ...RETRY_DEFAULTS };
@@ -160,13 +197,19 @@ describe('File › Upload, Legacy', () => {
 		try {
 			sim.injectFault({ route: '/task/openapi/upload', kind: 'http', status: 503 });
 			const data = randomBytes(3000);
-			const { output } = await upload([await item({ data: { data, fileName: 'r.png', mimeType: 'image/png' } })], { target: 'legacy', fileType: 'image' });
+			const { output } = await upload(
+				[await item({ data: { data, fileName: 'r.png', mimeType: 'image/png' } })],
+				{ target: 'legacy', fileType: 'image' },
+			);
 			expect(output[0][0].json.fileName).toBe(`api/${sha256(data)}.png`);
 			const requests = sim.requests;
 			expect(requests.map((r) => r.path)).toEqual(['/task/openapi/upload', '/task/openapi/upload']);
 			// A second apiKey field would make the retried body longer.
 			expect(requests[1].bodyBytes).toBe(requests[0].bodyBytes);
-			expect((requests[1].body as MultipartSummary).fields).toEqual({ fileType: 'image', apiKey: SIM_KEY_NORMAL });
+			expect((requests[1].body as MultipartSummary).fields).toEqual({
+				fileType: 'image',
+				apiKey: SIM_KEY_NORMAL,
+			});
 		} finally {
 			Object.assign(RETRY_DEFAULTS, saved);
 		}
@@ -174,27 +217,37 @@ describe('File › Upload, Legacy', () => {
 
 	it('sends fileType "input" by default', async () => {
 		const data = randomBytes(10);
-		await upload([await item({ data: { data, fileName: 'a.png', mimeType: 'image/png' } })], { target: 'legacy' });
+		await upload([await item({ data: { data, fileName: 'a.png', mimeType: 'image/png' } })], {
+			target: 'legacy',
+		});
 		expect((recorded()[0].body as MultipartSummary).fields.fileType).toBe('input');
 	});
 });
 
 describe('File › Upload, refusals before sending', () => {
-	it.each(['media', 'legacy'])('refuses a file over 30 MB (%s) and sends nothing', async (target) => {
-		const data = Buffer.alloc(30 * 1024 * 1024 + 1, 1);
-		const error = await upload([await item({ data: { data, fileName: 'huge.mp4', mimeType: 'video/mp4' } })], { target }).catch((e: Error) => e);
-		expect(error).toBeInstanceOf(Error);
-		const message = (error as Error).message;
-		expect(message).toContain('huge.mp4');
-		expect(message).toContain('30.0 MB');
-		expect(message).toContain(String(data.length));
-		expect(message).toMatch(/limit of 30 MB/);
-		expect(recorded()).toHaveLength(0);
-	});
+	it.each(['media', 'legacy'])(
+		'refuses a file over 30 MB (%s) and sends nothing',
+		async (target) => {
+			const data = Buffer.alloc(30 * 1024 * 1024 + 1, 1);
+			const error = await upload(
+				[await item({ data: { data, fileName: 'huge.mp4', mimeType: 'video/mp4' } })],
+				{ target },
+			).catch((e: Error) => e);
+			expect(error).toBeInstanceOf(Error);
+			const message = (error as Error).message;
+			expect(message).toContain('huge.mp4');
+			expect(message).toContain('30.0 MB');
+			expect(message).toContain(String(data.length));
+			expect(message).toMatch(/limit of 30 MB/);
+			expect(recorded()).toHaveLength(0);
+		},
+	);
 
 	it('accepts a file of exactly 30 MB', async () => {
 		const data = Buffer.alloc(30 * 1024 * 1024, 2);
-		const { output } = await upload([await item({ data: { data, fileName: 'max.mp4', mimeType: 'video/mp4' } })]);
+		const { output } = await upload([
+			await item({ data: { data, fileName: 'max.mp4', mimeType: 'video/mp4' } }),
+		]);
 		expect(output[0][0].json.size).toBe(data.length);
 		expect((recorded()[0].body as MultipartSummary).files[0].size).toBe(data.length);
 	});
@@ -202,11 +255,16 @@ describe('File › Upload, refusals before sending', () => {
 	it('names the missing property and item and lists the ones the item has', async () => {
 		const items = [
 			await item({ data: { data: randomBytes(5), fileName: 'a.png', mimeType: 'image/png' } }),
-			await item({ image: { data: randomBytes(5), fileName: 'b.png', mimeType: 'image/png' }, mask: { data: randomBytes(5), fileName: 'm.png', mimeType: 'image/png' } }),
+			await item({
+				image: { data: randomBytes(5), fileName: 'b.png', mimeType: 'image/png' },
+				mask: { data: randomBytes(5), fileName: 'm.png', mimeType: 'image/png' },
+			}),
 		];
 		const error = await upload(items).catch((e: Error) => e);
 		expect(error).toBeInstanceOf(Error);
-		expect((error as Error).message).toBe('Binary property "data" of item 1 does not exist, so there is no file to upload');
+		expect((error as Error).message).toBe(
+			'Binary property "data" of item 1 does not exist, so there is no file to upload',
+		);
 		expect((error as { description?: string }).description).toContain('"image", "mask"');
 		// item 0 was uploaded before item 1 failed
 		expect(recorded()).toHaveLength(1);
@@ -216,19 +274,33 @@ describe('File › Upload, refusals before sending', () => {
 		const { output } = await runNode({
 			parameters: { resource: 'file', operation: 'upload', binaryPropertyName: 'data' },
 			credentials: simulatorCredentials(sim.baseUrl, SIM_KEY_NORMAL),
-			items: [{ json: {} }, await item({ data: { data: randomBytes(9), fileName: 'ok.png', mimeType: 'image/png' } })],
+			items: [
+				{ json: {} },
+				await item({ data: { data: randomBytes(9), fileName: 'ok.png', mimeType: 'image/png' } }),
+			],
 			continueOnFail: true,
 		});
-		expect(String(output[0][0].json.error)).toContain('Binary property "data" of item 0 does not exist');
+		expect(String(output[0][0].json.error)).toContain(
+			'Binary property "data" of item 0 does not exist',
+		);
 		expect(output[0][1].json.fileName).toMatch(/^openapi\/[0-9a-f]{64}\.png$/);
 		expect(recorded()).toHaveLength(1);
 	});
 });
 
 describe('File › Upload LoRA', () => {
-	async function uploadLora(data: Buffer, fileName: string, parameters: Record<string, unknown> = {}) {
+	async function uploadLora(
+		data: Buffer,
+		fileName: string,
+		parameters: Record<string, unknown> = {},
+	) {
 		return await runNode({
-			parameters: { resource: 'file', operation: 'uploadLora', binaryPropertyName: 'data', ...parameters },
+			parameters: {
+				resource: 'file',
+				operation: 'uploadLora',
+				binaryPropertyName: 'data',
+				...parameters,
+			},
 			credentials: simulatorCredentials(sim.baseUrl, SIM_KEY_NORMAL),
 			items: [await item({ data: { data, fileName, mimeType: 'application/octet-stream' } })],
 		});
@@ -239,7 +311,13 @@ describe('File › Upload LoRA', () => {
 		const hash = md5(data);
 		const { output } = await uploadLora(data, 'my_style-v2.safetensors');
 
-		expect(output[0][0].json).toEqual({ loraName: 'my_style-v2', fileName: `api-lora-cn/${hash}.safetensors`, md5: hash, uploaded: true, size: data.length });
+		expect(output[0][0].json).toEqual({
+			loraName: 'my_style-v2',
+			fileName: `api-lora-cn/${hash}.safetensors`,
+			md5: hash,
+			uploaded: true,
+			size: data.length,
+		});
 		expect(sim.loraUploads.get(hash)).toMatchObject({ uploaded: true, loraName: 'my_style-v2' });
 		expect(sim.stats.credentialLeaks).toBe(0);
 
@@ -263,7 +341,11 @@ describe('File › Upload LoRA', () => {
 		sim.loraCacheOmitsUrl = true;
 		sim.requests.length = 0;
 		const { output } = await uploadLora(data, 'cached.safetensors', { loraName: 'renamed' });
-		expect(output[0][0].json).toMatchObject({ loraName: 'renamed', md5: md5(data), uploaded: false });
+		expect(output[0][0].json).toMatchObject({
+			loraName: 'renamed',
+			md5: md5(data),
+			uploaded: false,
+		});
 		expect(recorded().map((r) => r.path)).toEqual(['/api/openapi/getLoraUploadUrl']);
 	});
 
@@ -273,7 +355,9 @@ describe('File › Upload LoRA', () => {
 	});
 
 	it('rejects a LoRA Name with forbidden characters before calling RunningHub', async () => {
-		const error = await uploadLora(randomBytes(64), 'a.safetensors', { loraName: 'bad/name' }).catch((e: Error) => e);
+		const error = await uploadLora(randomBytes(64), 'a.safetensors', {
+			loraName: 'bad/name',
+		}).catch((e: Error) => e);
 		expect((error as Error).message).toContain('LoRA Name "bad/name"');
 		expect(recorded()).toHaveLength(0);
 	});

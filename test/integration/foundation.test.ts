@@ -9,14 +9,25 @@ import { runNode, simulatorCredentials } from '../harness/n8n';
 import type { ReceivedCall, WebhookReceiver } from '../harness/receiver';
 import { startReceiver } from '../harness/receiver';
 import type { RunningHubSimulator } from '../simulator';
-import { SIM_KEY_FREE, SIM_KEY_INVALID, SIM_KEY_NORMAL, WORKFLOW_ID_TXT2IMG, startSimulator } from '../simulator';
+import {
+	SIM_KEY_FREE,
+	SIM_KEY_INVALID,
+	SIM_KEY_NORMAL,
+	WORKFLOW_ID_TXT2IMG,
+	startSimulator,
+} from '../simulator';
 
 let sim: RunningHubSimulator;
 const savedRetry = { ...RETRY_DEFAULTS };
 
 beforeAll(async () => {
 	sim = await startSimulator({ queuedMs: 20, runningMs: 60 });
-	Object.assign(RETRY_DEFAULTS, { baseDelayMs: 20, maxDelayMs: 80, maxAttempts: 4, maxTotalMs: 5000 });
+	Object.assign(RETRY_DEFAULTS, {
+		baseDelayMs: 20,
+		maxDelayMs: 80,
+		maxAttempts: 4,
+		maxTotalMs: 5000,
+	});
 });
 
 afterAll(async () => {
@@ -42,18 +53,32 @@ async function createTask(extra: Record<string, unknown> = {}): Promise<string> 
 }
 
 async function untilEnded(taskId: string): Promise<void> {
-	await sim.waitFor(() => ['SUCCESS', 'FAILED'].includes(String(sim.taskStatus(taskId))), 5000, `task ${taskId} to end`);
+	await sim.waitFor(
+		() => ['SUCCESS', 'FAILED'].includes(String(sim.taskStatus(taskId))),
+		5000,
+		`task ${taskId} to end`,
+	);
 }
 
-async function runTask(operation: string, parameters: Record<string, unknown> = {}, apiKey = SIM_KEY_NORMAL) {
-	return await runNode({ parameters: { resource: 'task', operation, ...parameters }, credentials: credentials(apiKey) });
+async function runTask(
+	operation: string,
+	parameters: Record<string, unknown> = {},
+	apiKey = SIM_KEY_NORMAL,
+) {
+	return await runNode({
+		parameters: { resource: 'task', operation, ...parameters },
+		credentials: credentials(apiKey),
+	});
 }
 
 describe('Account › Get', () => {
 	it('returns balance, coins, running tasks and key type as numbers and strings', async () => {
 		sim.setDurations({ queuedMs: 3000, runningMs: 3000 });
 		await createTask();
-		const { output } = await runNode({ parameters: { resource: 'account', operation: 'get' }, credentials: credentials() });
+		const { output } = await runNode({
+			parameters: { resource: 'account', operation: 'get' },
+			credentials: credentials(),
+		});
 		const json = output[0][0].json;
 		expect(typeof json.remainCoins).toBe('number');
 		expect(json.apiType).toBe('NORMAL');
@@ -63,20 +88,31 @@ describe('Account › Get', () => {
 	});
 
 	it('explains a wrong key without showing it', async () => {
-		const run = runNode({ parameters: { resource: 'account', operation: 'get' }, credentials: credentials(SIM_KEY_INVALID) });
+		const run = runNode({
+			parameters: { resource: 'account', operation: 'get' },
+			credentials: credentials(SIM_KEY_INVALID),
+		});
 		await expect(run).rejects.toThrow(/key is wrong or disabled \(code 802 APIKEY_UNAUTHORIZED\)/);
 		const error = (await run.catch((e: Error) => e)) as Error;
 		expect(JSON.stringify({ ...error, message: error.message })).not.toContain(SIM_KEY_INVALID);
 	});
 
 	it('explains that free accounts cannot use the API', async () => {
-		await expect(runNode({ parameters: { resource: 'account', operation: 'get' }, credentials: credentials(SIM_KEY_FREE) })).rejects.toThrow(
-			/Free accounts cannot use the RunningHub API \(code 801/,
-		);
+		await expect(
+			runNode({
+				parameters: { resource: 'account', operation: 'get' },
+				credentials: credentials(SIM_KEY_FREE),
+			}),
+		).rejects.toThrow(/Free accounts cannot use the RunningHub API \(code 801/);
 	});
 
 	it('rejects an empty key before sending anything', async () => {
-		await expect(runNode({ parameters: { resource: 'account', operation: 'get' }, credentials: credentials('') })).rejects.toThrow(/has no API key/);
+		await expect(
+			runNode({
+				parameters: { resource: 'account', operation: 'get' },
+				credentials: credentials(''),
+			}),
+		).rejects.toThrow(/has no API key/);
 		expect(sim.requests).toHaveLength(0);
 	});
 });
@@ -85,7 +121,10 @@ describe('Task operations', () => {
 	it('Get Status follows the task to SUCCESS and keeps the 19-digit ID a string', async () => {
 		const taskId = await createTask();
 		const { output } = await runTask('getStatus', { taskId });
-		expect(output[0][0].json).toMatchObject({ taskId, status: expect.stringMatching(/QUEUED|RUNNING|SUCCESS/) });
+		expect(output[0][0].json).toMatchObject({
+			taskId,
+			status: expect.stringMatching(/QUEUED|RUNNING|SUCCESS/),
+		});
 		await untilEnded(taskId);
 		const done = await runTask('getStatus', { taskId });
 		expect(done.output[0][0].json).toMatchObject({ taskId, status: 'SUCCESS', failure: null });
@@ -96,7 +135,11 @@ describe('Task operations', () => {
 		const taskId = await createTask();
 		await untilEnded(taskId);
 		sim.numericIds = true;
-		const raw = await axios.post(`${sim.baseUrl}/openapi/v2/query`, { taskId }, { headers: { Authorization: `Bearer ${SIM_KEY_NORMAL}` }, transformResponse: (t) => t });
+		const raw = await axios.post(
+			`${sim.baseUrl}/openapi/v2/query`,
+			{ taskId },
+			{ headers: { Authorization: `Bearer ${SIM_KEY_NORMAL}` }, transformResponse: (t) => t },
+		);
 		expect(raw.data).toContain(`"taskId":${taskId}`);
 		const { output } = await runTask('getStatus', { taskId });
 		expect(output[0][0].json.taskId).toBe(taskId);
@@ -124,16 +167,26 @@ describe('Task operations', () => {
 		await untilEnded(taskId);
 		const plain = await runTask('getOutputs', { taskId, options: { downloadOutputs: false } });
 		expect(plain.output[0][0].binary).toBeUndefined();
-		const prefixed = await runTask('getOutputs', { taskId, options: { binaryPropertyPrefix: 'image_' } });
+		const prefixed = await runTask('getOutputs', {
+			taskId,
+			options: { binaryPropertyPrefix: 'image_' },
+		});
 		expect(Object.keys(prefixed.output[0][0].binary ?? {})).toEqual(['image_0']);
 	});
 
 	it('Get Outputs of a failed task names the failing node and exception', async () => {
-		sim.nextTaskOutcome({ result: 'fail', exceptionType: 'TypeError', exceptionMessage: 'missing clip_vision', nodeId: '3' });
+		sim.nextTaskOutcome({
+			result: 'fail',
+			exceptionType: 'TypeError',
+			exceptionMessage: 'missing clip_vision',
+			nodeId: '3',
+		});
 		const taskId = await createTask();
 		await untilEnded(taskId);
 		const run = runTask('getOutputs', { taskId });
-		await expect(run).rejects.toThrow(new RegExp(`node #3 .*TypeError: missing clip_vision.*\\[task ${taskId}\\]`));
+		await expect(run).rejects.toThrow(
+			new RegExp(`node #3 .*TypeError: missing clip_vision.*\\[task ${taskId}\\]`),
+		);
 	});
 
 	it('Cancel stops a queued task', async () => {
@@ -146,13 +199,19 @@ describe('Task operations', () => {
 	});
 
 	it('rejects a task ID that is not numeric before calling the API', async () => {
-		await expect(runTask('getStatus', { taskId: 'abc' })).rejects.toThrow(/Task ID must be the numeric ID/);
+		await expect(runTask('getStatus', { taskId: 'abc' })).rejects.toThrow(
+			/Task ID must be the numeric ID/,
+		);
 		expect(sim.requests).toHaveLength(0);
 	});
 
 	it('unknown task: 1004 on v2, 807 on v1, with the task ID in the message', async () => {
-		await expect(runTask('getStatus', { taskId: '1111111111111111111' })).rejects.toThrow(/code 1004.*\[task 1111111111111111111\]/);
-		await expect(runTask('cancel', { taskId: '1111111111111111111' })).rejects.toThrow(/code 807 APIKEY_TASK_NOT_FOUND/);
+		await expect(runTask('getStatus', { taskId: '1111111111111111111' })).rejects.toThrow(
+			/code 1004.*\[task 1111111111111111111\]/,
+		);
+		await expect(runTask('cancel', { taskId: '1111111111111111111' })).rejects.toThrow(
+			/code 807 APIKEY_TASK_NOT_FOUND/,
+		);
 	});
 
 	describe('webhook events', () => {
@@ -171,11 +230,20 @@ describe('Task operations', () => {
 		it('Get Webhook Event returns the delivery record with eventData parsed', async () => {
 			const taskId = await createTask({ webhookUrl: `${receiverUrl}/first` });
 			await untilEnded(taskId);
-			await sim.waitFor(() => received.some((r) => r.raw.includes(taskId)), 5000, 'webhook delivery');
+			await sim.waitFor(
+				() => received.some((r) => r.raw.includes(taskId)),
+				5000,
+				'webhook delivery',
+			);
 			await sim.webhooksIdle();
 			const { output } = await runTask('getWebhookEvent', { taskId });
 			const json = output[0][0].json as Record<string, unknown>;
-			expect(json).toMatchObject({ taskId, webhookUrl: `${receiverUrl}/first`, callbackStatus: 'SUCCESS', event: 'TASK_END' });
+			expect(json).toMatchObject({
+				taskId,
+				webhookUrl: `${receiverUrl}/first`,
+				callbackStatus: 'SUCCESS',
+				event: 'TASK_END',
+			});
 			expect(json.webhookId).toMatch(/^\d{19}$/);
 			expect((json.eventData as { code: number; data: unknown[] }).code).toBe(0);
 			expect(JSON.stringify(json)).not.toContain(SIM_KEY_NORMAL);
@@ -184,23 +252,43 @@ describe('Task operations', () => {
 		it('Resend Webhook Event delivers again, to another URL when given', async () => {
 			const taskId = await createTask({ webhookUrl: `${receiverUrl}/first` });
 			await untilEnded(taskId);
-			await sim.waitFor(() => received.some((r) => r.path === '/first' && r.raw.includes(taskId)), 5000, 'first delivery');
+			await sim.waitFor(
+				() => received.some((r) => r.path === '/first' && r.raw.includes(taskId)),
+				5000,
+				'first delivery',
+			);
 			await sim.webhooksIdle();
-			const { output } = await runTask('resendWebhookEvent', { taskId, webhookUrl: `${receiverUrl}/again` });
-			expect(output[0][0].json).toMatchObject({ taskId, resent: true, webhookUrl: `${receiverUrl}/again` });
-			await sim.waitFor(() => received.some((r) => r.path === '/again' && r.raw.includes(taskId)), 5000, 'resent delivery');
+			const { output } = await runTask('resendWebhookEvent', {
+				taskId,
+				webhookUrl: `${receiverUrl}/again`,
+			});
+			expect(output[0][0].json).toMatchObject({
+				taskId,
+				resent: true,
+				webhookUrl: `${receiverUrl}/again`,
+			});
+			await sim.waitFor(
+				() => received.some((r) => r.path === '/again' && r.raw.includes(taskId)),
+				5000,
+				'resent delivery',
+			);
 		});
 
 		it('Resend Webhook Event rejects a URL that is not http(s)', async () => {
-			await expect(runTask('resendWebhookEvent', { taskId: '1904152026220003329', webhookUrl: 'ftp://example.com/x' })).rejects.toThrow(
-				/Send To URL must be an http:\/\/ or https:\/\/ URL/,
-			);
+			await expect(
+				runTask('resendWebhookEvent', {
+					taskId: '1904152026220003329',
+					webhookUrl: 'ftp://example.com/x',
+				}),
+			).rejects.toThrow(/Send To URL must be an http:\/\/ or https:\/\/ URL/);
 			expect(sim.requests).toHaveLength(0);
 		});
 
 		it('a task without webhook says so', async () => {
 			const taskId = await createTask();
-			await expect(runTask('getWebhookEvent', { taskId })).rejects.toThrow(/webhook event not exists|code 1 /);
+			await expect(runTask('getWebhookEvent', { taskId })).rejects.toThrow(
+				/webhook event not exists|code 1 /,
+			);
 		});
 	});
 });
@@ -212,8 +300,18 @@ describe('error code families and retries', () => {
 		['810', /never run successfully.*code 810/],
 		['433', /could not validate the workflow.*code 433/],
 	])('permanent code %s fails at once with its explanation', async (code, pattern) => {
-		sim.injectFault({ route: '/uc/openapi/accountStatus', kind: 'code', code: Number(code), times: -1 });
-		await expect(runNode({ parameters: { resource: 'account', operation: 'get' }, credentials: credentials() })).rejects.toThrow(pattern);
+		sim.injectFault({
+			route: '/uc/openapi/accountStatus',
+			kind: 'code',
+			code: Number(code),
+			times: -1,
+		});
+		await expect(
+			runNode({
+				parameters: { resource: 'account', operation: 'get' },
+				credentials: credentials(),
+			}),
+		).rejects.toThrow(pattern);
 		expect(sim.requests.filter((r) => r.path === '/uc/openapi/accountStatus')).toHaveLength(1);
 	});
 
@@ -247,13 +345,22 @@ describe('error code families and retries', () => {
 			sim.injectFault({ route: '/openapi/v2/query', kind: 'http', status: 503, times: -1 });
 			const controller = new AbortController();
 			const started = Date.now();
-			const run = runNode({ parameters: { resource: 'task', operation: 'getStatus', taskId }, credentials: credentials(), abortSignal: controller.signal });
+			const run = runNode({
+				parameters: { resource: 'task', operation: 'getStatus', taskId },
+				credentials: credentials(),
+				abortSignal: controller.signal,
+			});
 			setTimeout(() => controller.abort(), 200);
 			await expect(run).rejects.toThrow(/execution was stopped/);
 			expect(Date.now() - started).toBeLessThan(2000);
 			expect(sim.requests.filter((r) => r.path === '/openapi/v2/query')).toHaveLength(1);
 		} finally {
-			Object.assign(RETRY_DEFAULTS, { baseDelayMs: 20, maxDelayMs: 80, maxAttempts: 4, maxTotalMs: 5000 });
+			Object.assign(RETRY_DEFAULTS, {
+				baseDelayMs: 20,
+				maxDelayMs: 80,
+				maxAttempts: 4,
+				maxTotalMs: 5000,
+			});
 		}
 	});
 
@@ -263,7 +370,11 @@ describe('error code families and retries', () => {
 			parameters: { resource: 'task', operation: 'getStatus', taskId: '={{ $json.id }}' },
 			credentials: credentials(),
 			continueOnFail: true,
-			items: [{ json: { id: good } }, { json: { id: '1111111111111111111' } }, { json: { id: good } }],
+			items: [
+				{ json: { id: good } },
+				{ json: { id: '1111111111111111111' } },
+				{ json: { id: good } },
+			],
 		});
 		expect(output[0]).toHaveLength(3);
 		expect(output[0][0].json.taskId).toBe(good);

@@ -4,9 +4,22 @@
  * received and on the node's output.
  */
 import { createHash } from 'crypto';
-import type { IDataObject, INodeExecutionData, INodeListSearchResult, INodeParameters, ResourceMapperFields } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	INodeListSearchResult,
+	INodeParameters,
+	ResourceMapperFields,
+} from 'n8n-workflow';
 
-import { callNodeMethod, prepareBinary, resourceMapperValue, runNode, simulatorCredentials, useBinaryMode } from '../harness/n8n';
+import {
+	callNodeMethod,
+	prepareBinary,
+	resourceMapperValue,
+	runNode,
+	simulatorCredentials,
+	useBinaryMode,
+} from '../harness/n8n';
 import type { RecordedRequest, RunningHubSimulator } from '../simulator';
 import { makePng, startSimulator } from '../simulator';
 import { SIM_KEY_NORMAL, SIM_KEY_SHARED } from '../simulator/keys';
@@ -70,7 +83,10 @@ function modelRequests(): RecordedRequest[] {
 
 async function imageItem(name = 'photo'): Promise<{ item: INodeExecutionData; bytes: Buffer }> {
 	const bytes = makePng(`input-${name}`, 24, 24);
-	return { item: { json: {}, binary: { [name]: await prepareBinary(bytes, `${name}.png`, 'image/png') } }, bytes };
+	return {
+		item: { json: {}, binary: { [name]: await prepareBinary(bytes, `${name}.png`, 'image/png') } },
+		bytes,
+	};
 }
 
 async function fetchBytes(url: string): Promise<Buffer> {
@@ -79,7 +95,9 @@ async function fetchBytes(url: string): Promise<Buffer> {
 	return Buffer.from(await response.arrayBuffer());
 }
 
-async function expectFailure(promise: Promise<unknown>): Promise<{ message: string; description: string }> {
+async function expectFailure(
+	promise: Promise<unknown>,
+): Promise<{ message: string; description: string }> {
 	let caught: unknown;
 	try {
 		await promise;
@@ -93,7 +111,10 @@ async function expectFailure(promise: Promise<unknown>): Promise<{ message: stri
 
 describe('Model › Generate', () => {
 	it('text-to-image: sends the typed body with Bearer auth, waits and downloads the image', async () => {
-		const { output } = await run({ endpoint: 'rhart-image-v1/text-to-image', values: { prompt: 'a red fox in snow', aspectRatio: '16:9' } });
+		const { output } = await run({
+			endpoint: 'rhart-image-v1/text-to-image',
+			values: { prompt: 'a red fox in snow', aspectRatio: '16:9' },
+		});
 
 		const [request] = modelRequests();
 		expect(request.path).toBe('/openapi/v2/rhart-image-v1/text-to-image');
@@ -114,7 +135,13 @@ describe('Model › Generate', () => {
 		const { item, bytes } = await imageItem('photo');
 		const { output } = await run({
 			endpoint: 'alibaba/wan-2.6/image-to-video',
-			values: { imageUrl: 'binary:photo', prompt: 'the fox starts running', resolution: '720p', duration: 5, shotType: 'single' },
+			values: {
+				imageUrl: 'binary:photo',
+				prompt: 'the fox starts running',
+				resolution: '720p',
+				duration: 5,
+				shotType: 'single',
+			},
 			items: [item],
 		});
 
@@ -141,7 +168,11 @@ describe('Model › Generate', () => {
 		const item = { json: {}, binary: { ...first.item.binary, b: second } };
 		await run({
 			endpoint: 'rhart-image-v1/edit',
-			values: { prompt: 'merge them', aspectRatio: 'auto', imageUrls: 'binary:a, https://example.com/ref.png,binary:b' },
+			values: {
+				prompt: 'merge them',
+				aspectRatio: 'auto',
+				imageUrls: 'binary:a, https://example.com/ref.png,binary:b',
+			},
 			items: [item],
 		});
 		expect(requestsOf('v2.upload')).toHaveLength(2);
@@ -157,7 +188,15 @@ describe('Model › Generate', () => {
 	it('text-to-audio: FLOAT/INT as numbers, BOOLEAN as JSON booleans, downloads the audio', async () => {
 		const { output } = await run({
 			endpoint: 'rhart-audio/text-to-audio/speech-2.8-hd',
-			values: { text: 'Hello there (laughs)', voice_id: 'Wise_Woman', speed: '1.5', pitch: 2, enable_base64_output: false, english_normalization: 'true', emotion: null },
+			values: {
+				text: 'Hello there (laughs)',
+				voice_id: 'Wise_Woman',
+				speed: '1.5',
+				pitch: 2,
+				enable_base64_output: false,
+				english_normalization: 'true',
+				emotion: null,
+			},
 		});
 		const body = modelRequests()[0].body as IDataObject;
 		expect(body).toEqual({
@@ -173,34 +212,75 @@ describe('Model › Generate', () => {
 	});
 
 	it('types the body: LIST as strings even when numeric or boolean-looking, BOOLEAN as booleans', async () => {
-		await run({ endpoint: 'kling-v2.6-pro/text-to-video', values: { prompt: 'waves', sound: true, aspectRatio: '16:9', duration: 10 } });
-		await run({ endpoint: 'hunyuan3d-v3.1/text-to-3d', values: { prompt: 'a chair', enablePbr: 'true', generateType: 'normal', faceCount: '20000' } });
+		await run({
+			endpoint: 'kling-v2.6-pro/text-to-video',
+			values: { prompt: 'waves', sound: true, aspectRatio: '16:9', duration: 10 },
+		});
+		await run({
+			endpoint: 'hunyuan3d-v3.1/text-to-3d',
+			values: { prompt: 'a chair', enablePbr: 'true', generateType: 'normal', faceCount: '20000' },
+		});
 		const [kling, hunyuan] = modelRequests().map((request) => request.body as IDataObject);
 		expect(kling).toEqual({ prompt: 'waves', sound: 'true', aspectRatio: '16:9', duration: '10' });
-		expect(hunyuan).toEqual({ prompt: 'a chair', enablePbr: true, generateType: 'Normal', faceCount: 20000 });
+		expect(hunyuan).toEqual({
+			prompt: 'a chair',
+			enablePbr: true,
+			generateType: 'Normal',
+			faceCount: 20000,
+		});
 	});
 
 	it('fills required LIST fields left empty with the model default', async () => {
-		await run({ endpoint: 'kling-v2.6-pro/text-to-video', values: { prompt: 'waves', sound: null, aspectRatio: '', duration: null } });
-		expect(modelRequests()[0].body).toEqual({ prompt: 'waves', sound: 'true', aspectRatio: '9:16', duration: '5' });
+		await run({
+			endpoint: 'kling-v2.6-pro/text-to-video',
+			values: { prompt: 'waves', sound: null, aspectRatio: '', duration: null },
+		});
+		expect(modelRequests()[0].body).toEqual({
+			prompt: 'waves',
+			sound: 'true',
+			aspectRatio: '9:16',
+			duration: '5',
+		});
 	});
 
 	it('text model: the answer appears as a text output', async () => {
-		const { output } = await run({ endpoint: 'rhart-text-g-25-flash/text-to-text', values: { prompt: 'Say hi' } });
+		const { output } = await run({
+			endpoint: 'rhart-text-g-25-flash/text-to-text',
+			values: { prompt: 'Say hi' },
+		});
 		const outputs = output[0][0].json.outputs as IDataObject[];
 		expect(outputs[0].text).toContain('Say hi');
 		expect(output[0][0].binary).toBeUndefined();
 	});
 
 	it('a failing generation surfaces errorCode and errorMessage', async () => {
-		sim.nextTaskOutcome({ result: 'fail', errorCode: '1501', errorMessage: 'Content moderation rejected the prompt' });
-		const failure = await expectFailure(run({ endpoint: 'rhart-image-v1/text-to-image', values: { prompt: 'x', aspectRatio: '1:1' } }));
+		sim.nextTaskOutcome({
+			result: 'fail',
+			errorCode: '1501',
+			errorMessage: 'Content moderation rejected the prompt',
+		});
+		const failure = await expectFailure(
+			run({
+				endpoint: 'rhart-image-v1/text-to-image',
+				values: { prompt: 'x', aspectRatio: '1:1' },
+			}),
+		);
 		expect(failure.message).toContain('1501');
-		expect(`${failure.message} ${failure.description}`).toContain('Content moderation rejected the prompt');
+		expect(`${failure.message} ${failure.description}`).toContain(
+			'Content moderation rejected the prompt',
+		);
 		expect(failure.message).toMatch(/\[task \d{19}\]/);
 
-		sim.nextTaskOutcome({ result: 'fail', errorCode: '1015', errorMessage: 'Generation failed, please try again.' });
-		const { output } = await run({ endpoint: 'rhart-image-v1/text-to-image', values: { prompt: 'x', aspectRatio: '1:1' }, continueOnFail: true });
+		sim.nextTaskOutcome({
+			result: 'fail',
+			errorCode: '1015',
+			errorMessage: 'Generation failed, please try again.',
+		});
+		const { output } = await run({
+			endpoint: 'rhart-image-v1/text-to-image',
+			values: { prompt: 'x', aspectRatio: '1:1' },
+			continueOnFail: true,
+		});
 		expect(output[0][0].json.error).toContain('1015');
 		expect(output[0][0].json.taskId).toMatch(/^\d{19}$/);
 		expect(String(output[0][0].json.description)).toContain('Generation failed, please try again.');
@@ -222,13 +302,31 @@ describe('Model › Generate', () => {
 	});
 
 	it('merges Additional Parameters (JSON) into a catalogue model body, typing known keys', async () => {
-		await run({ endpoint: 'kling-v2.6-pro/text-to-video', values: { prompt: 'waves', sound: 'false' }, additional: { duration: 10, extraFlag: 'x' } });
-		expect(modelRequests()[0].body).toEqual({ prompt: 'waves', sound: 'false', aspectRatio: '9:16', duration: '10', extraFlag: 'x' });
+		await run({
+			endpoint: 'kling-v2.6-pro/text-to-video',
+			values: { prompt: 'waves', sound: 'false' },
+			additional: { duration: 10, extraFlag: 'x' },
+		});
+		expect(modelRequests()[0].body).toEqual({
+			prompt: 'waves',
+			sound: 'false',
+			aspectRatio: '9:16',
+			duration: '10',
+			extraFlag: 'x',
+		});
 	});
 
 	it('explains the 1014 error of a key that is not enterprise-shared in plain words', async () => {
-		const failure = await expectFailure(run({ endpoint: 'rhart-image-v1/text-to-image', values: { prompt: 'x', aspectRatio: '1:1' }, apiKey: SIM_KEY_NORMAL }));
-		expect(failure.message).toContain('Standard Model API works only with Enterprise-Shared API keys');
+		const failure = await expectFailure(
+			run({
+				endpoint: 'rhart-image-v1/text-to-image',
+				values: { prompt: 'x', aspectRatio: '1:1' },
+				apiKey: SIM_KEY_NORMAL,
+			}),
+		);
+		expect(failure.message).toContain(
+			'Standard Model API works only with Enterprise-Shared API keys',
+		);
 		expect(failure.message).toContain('1014');
 		expect(failure.description).toContain('Create an Enterprise-Shared key');
 		expect(`${failure.message} ${failure.description}`).not.toContain(SIM_KEY_NORMAL);
@@ -236,8 +334,16 @@ describe('Model › Generate', () => {
 	});
 
 	it('returns the task ID at once in "Return Task ID" mode', async () => {
-		const { output } = await run({ endpoint: 'rhart-image-v1/text-to-image', values: { prompt: 'x', aspectRatio: '1:1' }, waitMode: 'submit' });
-		expect(output[0][0].json).toEqual({ taskId: expect.stringMatching(/^\d{19}$/), status: 'QUEUED', model: 'rhart-image-v1/text-to-image' });
+		const { output } = await run({
+			endpoint: 'rhart-image-v1/text-to-image',
+			values: { prompt: 'x', aspectRatio: '1:1' },
+			waitMode: 'submit',
+		});
+		expect(output[0][0].json).toEqual({
+			taskId: expect.stringMatching(/^\d{19}$/),
+			status: 'QUEUED',
+			model: 'rhart-image-v1/text-to-image',
+		});
 		expect(requestsOf('v2.query')).toHaveLength(0);
 	});
 
@@ -245,14 +351,25 @@ describe('Model › Generate', () => {
 		const items = ['one', 'two', 'three'].map((prompt) => ({ json: { prompt } }));
 		const { output } = await runNode({
 			parameters: {
-				...parameters({ endpoint: 'rhart-image-v1/text-to-image', options: { maxConcurrentTasks: 3, downloadOutputs: false } }),
+				...parameters({
+					endpoint: 'rhart-image-v1/text-to-image',
+					options: { maxConcurrentTasks: 3, downloadOutputs: false },
+				}),
 				modelParameters: mapper({ prompt: '={{ $json.prompt }}', aspectRatio: '1:1' }),
 			} as INodeParameters,
 			credentials: simulatorCredentials(sim.baseUrl, SIM_KEY_SHARED),
 			items,
 		});
-		expect(output[0].map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
-		expect(modelRequests().map((request) => (request.body as IDataObject).prompt).sort()).toEqual(['one', 'three', 'two']);
+		expect(output[0].map((item) => item.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+		]);
+		expect(
+			modelRequests()
+				.map((request) => (request.body as IDataObject).prompt)
+				.sort(),
+		).toEqual(['one', 'three', 'two']);
 		expect(output[0].every((item) => item.json.status === 'SUCCESS')).toBe(true);
 	});
 });
@@ -261,7 +378,10 @@ describe('Model › Generate validation (nothing billable is sent)', () => {
 	const cases: Array<{ name: string; options: GenerateOptions; message: RegExp }> = [
 		{
 			name: 'enum value not allowed',
-			options: { endpoint: 'kling-v2.6-pro/text-to-video', values: { prompt: 'x', sound: 'true', aspectRatio: '7:3', duration: '5' } },
+			options: {
+				endpoint: 'kling-v2.6-pro/text-to-video',
+				values: { prompt: 'x', sound: 'true', aspectRatio: '7:3', duration: '5' },
+			},
 			message: /"aspectRatio" must be one of "1:1", "16:9", "9:16" \(got "7:3"\)/,
 		},
 		{
@@ -296,27 +416,49 @@ describe('Model › Generate validation (nothing billable is sent)', () => {
 		},
 		{
 			name: 'invalid Additional Parameters (JSON)',
-			options: { endpoint: 'rhart-image-v1/text-to-image', values: { prompt: 'x', aspectRatio: '1:1' }, additional: '{"seed": 1,}' },
+			options: {
+				endpoint: 'rhart-image-v1/text-to-image',
+				values: { prompt: 'x', aspectRatio: '1:1' },
+				additional: '{"seed": 1,}',
+			},
 			message: /Additional Parameters \(JSON\) is not valid JSON/,
 		},
 		{
 			name: 'Additional Parameters (JSON) not an object',
-			options: { endpoint: 'rhart-image-v1/text-to-image', values: { prompt: 'x', aspectRatio: '1:1' }, additional: '[1, 2]' },
+			options: {
+				endpoint: 'rhart-image-v1/text-to-image',
+				values: { prompt: 'x', aspectRatio: '1:1' },
+				additional: '[1, 2]',
+			},
 			message: /Additional Parameters \(JSON\) must be a JSON object, got an array/,
 		},
 		{
 			name: 'binary property missing',
-			options: { endpoint: 'alibaba/wan-2.6/image-to-video', values: { imageUrl: 'binary:nope', resolution: '720p', duration: '5', shotType: 'single' } },
+			options: {
+				endpoint: 'alibaba/wan-2.6/image-to-video',
+				values: { imageUrl: 'binary:nope', resolution: '720p', duration: '5', shotType: 'single' },
+			},
 			message: /Model parameter "imageUrl" \(binary property "nope" of item 0\) does not exist/,
 		},
 		{
 			name: 'a local path instead of a URL',
-			options: { endpoint: 'alibaba/wan-2.6/image-to-video', values: { imageUrl: '/tmp/photo.png', resolution: '720p', duration: '5', shotType: 'single' } },
+			options: {
+				endpoint: 'alibaba/wan-2.6/image-to-video',
+				values: {
+					imageUrl: '/tmp/photo.png',
+					resolution: '720p',
+					duration: '5',
+					shotType: 'single',
+				},
+			},
 			message: /"imageUrl" must be a public http\(s\) URL/,
 		},
 		{
 			name: 'a field of another model left in the mapper',
-			options: { endpoint: 'rhart-image-v1/text-to-image', values: { prompt: 'x', aspectRatio: '1:1', duration: '5' } },
+			options: {
+				endpoint: 'rhart-image-v1/text-to-image',
+				values: { prompt: 'x', aspectRatio: '1:1', duration: '5' },
+			},
 			message: /"duration", which model "rhart-image-v1\/text-to-image" does not have/,
 		},
 	];
@@ -346,14 +488,29 @@ describe('Model › Price Preview', () => {
 		const [request] = requestsOf('v2.pricePreview');
 		expect(request.path).toBe('/openapi/v2/price-preview/kling-v2.6-pro/text-to-video');
 		expect(request.headers.authorization).toBe(`Bearer ${SIM_KEY_SHARED}`);
-		expect(request.body).toEqual({ prompt: 'waves', sound: 'true', aspectRatio: '16:9', duration: '10' });
-		expect(output[0][0].json).toMatchObject({ model: 'kling-v2.6-pro/text-to-video', priceText: expect.any(String), estimatedPrice: '1.20', currency: 'CNY' });
+		expect(request.body).toEqual({
+			prompt: 'waves',
+			sound: 'true',
+			aspectRatio: '16:9',
+			duration: '10',
+		});
+		expect(output[0][0].json).toMatchObject({
+			model: 'kling-v2.6-pro/text-to-video',
+			priceText: expect.any(String),
+			estimatedPrice: '1.20',
+			currency: 'CNY',
+		});
 		expect(modelRequests()).toHaveLength(0);
 	});
 
 	it('explains 1014 for a key that is not enterprise-shared', async () => {
 		const failure = await expectFailure(
-			run({ operation: 'pricePreview', endpoint: 'rhart-image-v1/text-to-image', values: { prompt: 'x', aspectRatio: '1:1' }, apiKey: SIM_KEY_NORMAL }),
+			run({
+				operation: 'pricePreview',
+				endpoint: 'rhart-image-v1/text-to-image',
+				values: { prompt: 'x', aspectRatio: '1:1' },
+				apiKey: SIM_KEY_NORMAL,
+			}),
 		);
 		expect(failure.message).toContain('Enterprise-Shared');
 	});
@@ -361,37 +518,80 @@ describe('Model › Price Preview', () => {
 
 describe('Model list search and parameter mapping', () => {
 	const loadOptions = (endpoint: string, mode = 'list') => ({
-		parameters: { resource: 'model', operation: 'generate', modelEndpoint: { __rl: true, mode, value: endpoint } } as INodeParameters,
+		parameters: {
+			resource: 'model',
+			operation: 'generate',
+			modelEndpoint: { __rl: true, mode, value: endpoint },
+		} as INodeParameters,
 		credentials: simulatorCredentials('http://127.0.0.1:1', SIM_KEY_SHARED),
 	});
 
 	it('searchModels finds models by name, endpoint, provider and category', async () => {
-		const byName = await callNodeMethod<INodeListSearchResult>('listSearch', 'searchModels', loadOptions(''), ['kling v2.6 pro']);
+		const byName = await callNodeMethod<INodeListSearchResult>(
+			'listSearch',
+			'searchModels',
+			loadOptions(''),
+			['kling v2.6 pro'],
+		);
 		const kling = byName.results.find((result) => result.value === 'kling-v2.6-pro/text-to-video');
 		expect(kling?.name).toBe('Kling v2.6 Pro · Text to Video');
 
-		const byEndpoint = await callNodeMethod<INodeListSearchResult>('listSearch', 'searchModels', loadOptions(''), ['alibaba/wan-2.6/image-to-video']);
+		const byEndpoint = await callNodeMethod<INodeListSearchResult>(
+			'listSearch',
+			'searchModels',
+			loadOptions(''),
+			['alibaba/wan-2.6/image-to-video'],
+		);
 		expect(byEndpoint.results[0].value).toBe('alibaba/wan-2.6/image-to-video');
 
-		const byProvider = await callNodeMethod<INodeListSearchResult>('listSearch', 'searchModels', loadOptions(''), ['bytedance']);
+		const byProvider = await callNodeMethod<INodeListSearchResult>(
+			'listSearch',
+			'searchModels',
+			loadOptions(''),
+			['bytedance'],
+		);
 		expect(byProvider.results.length).toBeGreaterThan(3);
-		expect(byProvider.results.some((result) => String(result.value).startsWith('seedream'))).toBe(true);
+		expect(byProvider.results.some((result) => String(result.value).startsWith('seedream'))).toBe(
+			true,
+		);
 
-		const byCategory = await callNodeMethod<INodeListSearchResult>('listSearch', 'searchModels', loadOptions(''), ['text-to-audio']);
-		expect(byCategory.results.map((result) => result.value)).toContain('rhart-audio/text-to-audio/speech-2.8-hd');
+		const byCategory = await callNodeMethod<INodeListSearchResult>(
+			'listSearch',
+			'searchModels',
+			loadOptions(''),
+			['text-to-audio'],
+		);
+		expect(byCategory.results.map((result) => result.value)).toContain(
+			'rhart-audio/text-to-audio/speech-2.8-hd',
+		);
 
-		const none = await callNodeMethod<INodeListSearchResult>('listSearch', 'searchModels', loadOptions(''), ['zzzz-no-such-model']);
+		const none = await callNodeMethod<INodeListSearchResult>(
+			'listSearch',
+			'searchModels',
+			loadOptions(''),
+			['zzzz-no-such-model'],
+		);
 		expect(none.results).toEqual([]);
 	});
 
 	it('searchModels pages through the whole catalogue', async () => {
-		const first = await callNodeMethod<INodeListSearchResult>('listSearch', 'searchModels', loadOptions(''), []);
+		const first = await callNodeMethod<INodeListSearchResult>(
+			'listSearch',
+			'searchModels',
+			loadOptions(''),
+			[],
+		);
 		expect(first.results).toHaveLength(50);
 		expect(first.paginationToken).toBe('50');
 		const seen = new Set(first.results.map((result) => result.value));
 		let token = first.paginationToken;
 		while (token !== undefined) {
-			const page = await callNodeMethod<INodeListSearchResult>('listSearch', 'searchModels', loadOptions(''), [undefined, token]);
+			const page = await callNodeMethod<INodeListSearchResult>(
+				'listSearch',
+				'searchModels',
+				loadOptions(''),
+				[undefined, token],
+			);
 			for (const result of page.results) seen.add(result.value);
 			token = page.paginationToken as string | undefined;
 		}
@@ -399,7 +599,11 @@ describe('Model list search and parameter mapping', () => {
 	});
 
 	it('getModelParameters: required first, LIST as options, BOOLEAN as boolean, bounds in the label', async () => {
-		const kling = await callNodeMethod<ResourceMapperFields>('resourceMapping', 'getModelParameters', loadOptions('kling-v2.6-pro/text-to-video'));
+		const kling = await callNodeMethod<ResourceMapperFields>(
+			'resourceMapping',
+			'getModelParameters',
+			loadOptions('kling-v2.6-pro/text-to-video'),
+		);
 		expect(kling.fields.map((field) => [field.id, field.required])).toEqual([
 			['prompt', true],
 			['sound', true],
@@ -408,24 +612,65 @@ describe('Model list search and parameter mapping', () => {
 			['negativePrompt', false],
 		]);
 		const sound = kling.fields.find((field) => field.id === 'sound');
-		expect(sound).toMatchObject({ type: 'options', defaultValue: 'true', options: [{ name: 'true', value: 'true' }, { name: 'false', value: 'false' }] });
-		expect(kling.fields.find((field) => field.id === 'duration')?.options?.map((option) => option.value)).toEqual(['5', '10']);
+		expect(sound).toMatchObject({
+			type: 'options',
+			defaultValue: 'true',
+			options: [
+				{ name: 'true', value: 'true' },
+				{ name: 'false', value: 'false' },
+			],
+		});
+		expect(
+			kling.fields.find((field) => field.id === 'duration')?.options?.map((option) => option.value),
+		).toEqual(['5', '10']);
 
-		const seedream = await callNodeMethod<ResourceMapperFields>('resourceMapping', 'getModelParameters', loadOptions('seedream-v4/text-to-image'));
+		const seedream = await callNodeMethod<ResourceMapperFields>(
+			'resourceMapping',
+			'getModelParameters',
+			loadOptions('seedream-v4/text-to-image'),
+		);
 		const width = seedream.fields.find((field) => field.id === 'width');
-		expect(width).toMatchObject({ type: 'number', displayName: 'Width (512–8192)', required: false });
+		expect(width).toMatchObject({
+			type: 'number',
+			displayName: 'Width (512–8192)',
+			required: false,
+		});
 
-		const video = await callNodeMethod<ResourceMapperFields>('resourceMapping', 'getModelParameters', loadOptions('kling-v3.0-std/image-to-video'));
-		expect(video.fields.find((field) => field.id === 'sound')).toMatchObject({ type: 'boolean', required: true });
-		expect(video.fields.find((field) => field.id === 'cfgScale')).toMatchObject({ type: 'number', displayName: 'CFG Scale (0–1)' });
-		expect(video.fields.find((field) => field.id === 'firstImageUrl')).toMatchObject({ type: 'string', required: true, displayName: 'First Image URL (URL or binary:property)' });
+		const video = await callNodeMethod<ResourceMapperFields>(
+			'resourceMapping',
+			'getModelParameters',
+			loadOptions('kling-v3.0-std/image-to-video'),
+		);
+		expect(video.fields.find((field) => field.id === 'sound')).toMatchObject({
+			type: 'boolean',
+			required: true,
+		});
+		expect(video.fields.find((field) => field.id === 'cfgScale')).toMatchObject({
+			type: 'number',
+			displayName: 'CFG Scale (0–1)',
+		});
+		expect(video.fields.find((field) => field.id === 'firstImageUrl')).toMatchObject({
+			type: 'string',
+			required: true,
+			displayName: 'First Image URL (URL or binary:property)',
+		});
 
-		const edit = await callNodeMethod<ResourceMapperFields>('resourceMapping', 'getModelParameters', loadOptions('rhart-image-v1/edit'));
-		expect(edit.fields.find((field) => field.id === 'imageUrls')?.displayName).toBe('Image URLs (URLs or binary:property, comma-separated, max 5)');
+		const edit = await callNodeMethod<ResourceMapperFields>(
+			'resourceMapping',
+			'getModelParameters',
+			loadOptions('rhart-image-v1/edit'),
+		);
+		expect(edit.fields.find((field) => field.id === 'imageUrls')?.displayName).toBe(
+			'Image URLs (URLs or binary:property, comma-separated, max 5)',
+		);
 	});
 
 	it('getModelParameters offers no fields for an endpoint the catalogue does not know', async () => {
-		const unknown = await callNodeMethod<ResourceMapperFields>('resourceMapping', 'getModelParameters', loadOptions('acme/new-model/text-to-image', 'id'));
+		const unknown = await callNodeMethod<ResourceMapperFields>(
+			'resourceMapping',
+			'getModelParameters',
+			loadOptions('acme/new-model/text-to-image', 'id'),
+		);
 		expect(unknown.fields).toEqual([]);
 		expect(unknown.emptyFieldsNotice).toContain('Additional Parameters (JSON)');
 	});

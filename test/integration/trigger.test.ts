@@ -53,11 +53,18 @@ async function deliveredEvent(): Promise<ReceivedCall & { taskId: string }> {
 		credentials: simulatorCredentials(sim.baseUrl, SIM_KEY_NORMAL),
 	});
 	const taskId = String(run.output[0][0].json.taskId);
-	await sim.waitFor(() => captured.some((c) => c.body.taskId === taskId), 5000, `TASK_END of ${taskId}`);
+	await sim.waitFor(
+		() => captured.some((c) => c.body.taskId === taskId),
+		5000,
+		`TASK_END of ${taskId}`,
+	);
 	return { ...captured.find((c) => c.body.taskId === taskId)!, taskId };
 }
 
-async function trigger(call: Partial<WebhookCallOptions> & { body: unknown }, withCredential = true) {
+async function trigger(
+	call: Partial<WebhookCallOptions> & { body: unknown },
+	withCredential = true,
+) {
 	return await callWebhook({
 		nodeType: TRIGGER,
 		parameters: { token: TOKEN, verifyWithApi: true, options: {}, ...(call.parameters ?? {}) },
@@ -76,11 +83,21 @@ describe('RunningHub Trigger', () => {
 	it('emits one item for a real TASK_END with the right token, confirmed by the API', async () => {
 		const event = await deliveredEvent();
 		expect(event.query.token).toBe(TOKEN);
-		const { result, response } = await trigger({ body: event.body, query: event.query, parameters: { token: TOKEN, verifyWithApi: true, options: { downloadOutputs: true } } });
+		const { result, response } = await trigger({
+			body: event.body,
+			query: event.query,
+			parameters: { token: TOKEN, verifyWithApi: true, options: { downloadOutputs: true } },
+		});
 		expect(response.ended).toBe(false);
 		const items = result.workflowData![0];
 		expect(items).toHaveLength(1);
-		expect(items[0].json).toMatchObject({ event: 'TASK_END', taskId: event.taskId, status: 'SUCCESS', failure: null, verifiedWithApi: true });
+		expect(items[0].json).toMatchObject({
+			event: 'TASK_END',
+			taskId: event.taskId,
+			status: 'SUCCESS',
+			failure: null,
+			verifiedWithApi: true,
+		});
 		expect(items[0].json.rawEvent).toEqual(event.body);
 		const outputs = items[0].json.outputs as IDataObject[];
 		expect(outputs.length).toBeGreaterThan(0);
@@ -103,11 +120,17 @@ describe('RunningHub Trigger', () => {
 		const forged = {
 			event: 'TASK_END',
 			taskId: '1904163390028185602',
-			eventData: JSON.stringify({ code: 0, msg: 'success', data: [{ fileUrl: 'https://evil.example/x.png', fileType: 'png', nodeId: '9' }] }),
+			eventData: JSON.stringify({
+				code: 0,
+				msg: 'success',
+				data: [{ fileUrl: 'https://evil.example/x.png', fileType: 'png', nodeId: '9' }],
+			}),
 		};
 		const { result, response } = await trigger({ body: forged });
 		expect(response.statusCode).toBe(403);
-		expect(String((response.body as IDataObject).error)).toMatch(/does not know task 1904163390028185602/);
+		expect(String((response.body as IDataObject).error)).toMatch(
+			/does not know task 1904163390028185602/,
+		);
 		expect(result.workflowData).toBeUndefined();
 	});
 
@@ -115,7 +138,11 @@ describe('RunningHub Trigger', () => {
 		const event = await deliveredEvent();
 		const forged = {
 			...event.body,
-			eventData: JSON.stringify({ code: 0, msg: 'success', data: [{ fileUrl: 'https://evil.example/x.png', fileType: 'png', nodeId: '9' }] }),
+			eventData: JSON.stringify({
+				code: 0,
+				msg: 'success',
+				data: [{ fileUrl: 'https://evil.example/x.png', fileType: 'png', nodeId: '9' }],
+			}),
 		};
 		const { result } = await trigger({ body: forged });
 		const json = result.workflowData![0][0].json;
@@ -151,7 +178,12 @@ describe('RunningHub Trigger', () => {
 	});
 
 	it('reports a failed task with its failure details', async () => {
-		sim.nextTaskOutcome({ result: 'fail', exceptionType: 'TypeError', exceptionMessage: 'missing vae', nodeId: '3' });
+		sim.nextTaskOutcome({
+			result: 'fail',
+			exceptionType: 'TypeError',
+			exceptionMessage: 'missing vae',
+			nodeId: '3',
+		});
 		const event = await deliveredEvent();
 		const { result } = await trigger({ body: event.body });
 		expect(result.workflowData![0][0].json).toMatchObject({
@@ -172,10 +204,27 @@ describe('RunningHub Trigger', () => {
 
 	it('accepts the v2 callback shapes (eventData as a task object, or a bare task object)', async () => {
 		const event = await deliveredEvent();
-		const v2 = { taskId: event.taskId, status: 'SUCCESS', errorCode: '', errorMessage: '', results: [{ url: 'https://x.example/a.png', outputType: 'png' }] };
-		for (const body of [{ event: 'TASK_END', taskId: event.taskId, eventData: JSON.stringify(v2) }, { event: 'TASK_END', taskId: event.taskId, eventData: v2 }, v2]) {
-			const { result } = await trigger({ body, parameters: { token: TOKEN, verifyWithApi: false, options: {} } }, false);
-			expect(result.workflowData![0][0].json).toMatchObject({ taskId: event.taskId, status: 'SUCCESS', outputs: [{ fileUrl: 'https://x.example/a.png', fileType: 'png' }] });
+		const v2 = {
+			taskId: event.taskId,
+			status: 'SUCCESS',
+			errorCode: '',
+			errorMessage: '',
+			results: [{ url: 'https://x.example/a.png', outputType: 'png' }],
+		};
+		for (const body of [
+			{ event: 'TASK_END', taskId: event.taskId, eventData: JSON.stringify(v2) },
+			{ event: 'TASK_END', taskId: event.taskId, eventData: v2 },
+			v2,
+		]) {
+			const { result } = await trigger(
+				{ body, parameters: { token: TOKEN, verifyWithApi: false, options: {} } },
+				false,
+			);
+			expect(result.workflowData![0][0].json).toMatchObject({
+				taskId: event.taskId,
+				status: 'SUCCESS',
+				outputs: [{ fileUrl: 'https://x.example/a.png', fileType: 'png' }],
+			});
 		}
 	});
 });

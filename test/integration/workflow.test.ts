@@ -4,10 +4,22 @@
  * the resource mapper, overrides as received by the simulator, binary uploads, waiting, downloads,
  * failures, timeouts, stops, queue-full bursts and batches.
  */
-import type { IDataObject, INodeExecutionData, ResourceMapperField, ResourceMapperFields } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	ResourceMapperField,
+	ResourceMapperFields,
+} from 'n8n-workflow';
 
 import { RETRY_DEFAULTS } from '../../nodes/RunningHub/transport';
-import { callNodeMethod, prepareBinary, resourceMapperValue, runNode, simulatorCredentials, useBinaryMode } from '../harness/n8n';
+import {
+	callNodeMethod,
+	prepareBinary,
+	resourceMapperValue,
+	runNode,
+	simulatorCredentials,
+	useBinaryMode,
+} from '../harness/n8n';
 import type { RunningHubSimulator } from '../simulator';
 import {
 	SIM_KEY_NORMAL,
@@ -26,7 +38,12 @@ const savedRetry = { ...RETRY_DEFAULTS };
 beforeAll(async () => {
 	await useBinaryMode('default');
 	sim = await startSimulator({ queuedMs: 20, runningMs: 60 });
-	Object.assign(RETRY_DEFAULTS, { baseDelayMs: 10, maxDelayMs: 40, maxAttempts: 4, maxTotalMs: 3000 });
+	Object.assign(RETRY_DEFAULTS, {
+		baseDelayMs: 10,
+		maxDelayMs: 40,
+		maxAttempts: 4,
+		maxTotalMs: 3000,
+	});
 });
 
 afterAll(async () => {
@@ -39,18 +56,31 @@ beforeEach(() => sim.reset());
 const credentials = (apiKey = SIM_KEY_NORMAL) => simulatorCredentials(sim.baseUrl, apiKey);
 const FAST = { pollIntervalSeconds: 0.1, timeoutSeconds: 20 };
 
-async function loadFields(workflowId: string | IDataObject, apiKey = SIM_KEY_NORMAL): Promise<ResourceMapperField[]> {
-	const locator = typeof workflowId === 'string' ? { __rl: true, mode: 'id', value: workflowId } : workflowId;
-	const result = await callNodeMethod<ResourceMapperFields>('resourceMapping', 'getWorkflowInputs', {
-		parameters: { resource: 'workflow', operation: 'run', workflowId: locator as never },
-		credentials: credentials(apiKey),
-	});
+async function loadFields(
+	workflowId: string | IDataObject,
+	apiKey = SIM_KEY_NORMAL,
+): Promise<ResourceMapperField[]> {
+	const locator =
+		typeof workflowId === 'string' ? { __rl: true, mode: 'id', value: workflowId } : workflowId;
+	const result = await callNodeMethod<ResourceMapperFields>(
+		'resourceMapping',
+		'getWorkflowInputs',
+		{
+			parameters: { resource: 'workflow', operation: 'run', workflowId: locator as never },
+			credentials: credentials(apiKey),
+		},
+	);
 	return result.fields;
 }
 
-const mapperValue = (fields: ResourceMapperField[], values: IDataObject) => resourceMapperValue(values, fields);
+const mapperValue = (fields: ResourceMapperField[], values: IDataObject) =>
+	resourceMapperValue(values, fields);
 
-function runParameters(workflowId: string, extra: IDataObject = {}, options: IDataObject = {}): IDataObject {
+function runParameters(
+	workflowId: string,
+	extra: IDataObject = {},
+	options: IDataObject = {},
+): IDataObject {
 	return {
 		resource: 'workflow',
 		operation: 'run',
@@ -66,10 +96,16 @@ function noFailure(): Error {
 }
 
 function createBodies(): IDataObject[] {
-	return sim.requests.filter((request) => request.route === 'v1.create').map((request) => request.body as IDataObject);
+	return sim.requests
+		.filter((request) => request.route === 'v1.create')
+		.map((request) => request.body as IDataObject);
 }
 
-async function runWorkflow(parameters: IDataObject, items?: INodeExecutionData[], extra: { continueOnFail?: boolean; abortSignal?: AbortSignal; apiKey?: string } = {}) {
+async function runWorkflow(
+	parameters: IDataObject,
+	items?: INodeExecutionData[],
+	extra: { continueOnFail?: boolean; abortSignal?: AbortSignal; apiKey?: string } = {},
+) {
 	return await runNode({
 		parameters: parameters as never,
 		credentials: credentials(extra.apiKey),
@@ -89,7 +125,9 @@ describe('Inputs to Change (resource mapper)', () => {
 			removed: true,
 			required: false,
 		});
-		expect(byId.get('6##text')!.displayName).toMatch(/^#6 CLIP Text Encode \(Positive Prompt\) \(CLIPTextEncode\) › text/);
+		expect(byId.get('6##text')!.displayName).toMatch(
+			/^#6 CLIP Text Encode \(Positive Prompt\) \(CLIPTextEncode\) › text/,
+		);
 		expect(byId.get('3##seed')).toMatchObject({ type: 'number', defaultValue: 156680208700286 });
 		expect(byId.get('3##steps')!.displayName).toBe('#3 KSampler › steps (now 20)');
 		expect(byId.get('3##cfg')).toMatchObject({ type: 'number', defaultValue: 8 });
@@ -98,7 +136,14 @@ describe('Inputs to Change (resource mapper)', () => {
 		expect(byId.has('3##model')).toBe(false);
 		expect(byId.has('8##samples')).toBe(false);
 		expect(fields.map((field) => field.id)).toEqual(
-			expect.arrayContaining(['4##ckpt_name', '5##width', '5##height', '5##batch_size', '7##text', '9##filename_prefix']),
+			expect.arrayContaining([
+				'4##ckpt_name',
+				'5##width',
+				'5##height',
+				'5##batch_size',
+				'7##text',
+				'9##filename_prefix',
+			]),
 		);
 		// Sorted by node ID numerically.
 		expect(fields[0].id.startsWith('3##')).toBe(true);
@@ -106,15 +151,23 @@ describe('Inputs to Change (resource mapper)', () => {
 
 	it('marks LoadImage inputs as taking a file or a binary property (img2img, video)', async () => {
 		const img2img = await loadFields(WORKFLOW_ID_IMG2IMG);
-		expect(img2img.find((field) => field.id === '10##image')!.displayName).toMatch(/file name or binary:<binary property>/);
+		expect(img2img.find((field) => field.id === '10##image')!.displayName).toMatch(
+			/file name or binary:<binary property>/,
+		);
 		expect(img2img.find((field) => field.id === '2##text')!.displayName).not.toMatch(/binary:/);
 		const video = await loadFields(WORKFLOW_ID_VIDEO);
-		expect(video.find((field) => field.id === '52##image')!.displayName).toMatch(/^#52 Start Frame \(LoadImage\) › image .*binary:/);
+		expect(video.find((field) => field.id === '52##image')!.displayName).toMatch(
+			/^#52 Start Frame \(LoadImage\) › image .*binary:/,
+		);
 		expect(video.some((field) => field.id === '51##image')).toBe(false);
 	});
 
 	it('loads the fields from a workflow URL on the .cn site', async () => {
-		const fields = await loadFields({ __rl: true, mode: 'url', value: `https://www.runninghub.cn/workflow/${WORKFLOW_ID_TXT2IMG}` });
+		const fields = await loadFields({
+			__rl: true,
+			mode: 'url',
+			value: `https://www.runninghub.cn/workflow/${WORKFLOW_ID_TXT2IMG}`,
+		});
 		expect(fields.some((field) => field.id === '6##text')).toBe(true);
 		const request = sim.requests.find((r) => r.path === '/api/openapi/getJsonApiFormat');
 		expect(request?.body).toMatchObject({ workflowId: WORKFLOW_ID_TXT2IMG });
@@ -125,7 +178,13 @@ describe('Workflow › Run', () => {
 	it('sends only the changed inputs as nodeInfoList, waits, and returns the image as binary data_0', async () => {
 		const fields = await loadFields(WORKFLOW_ID_TXT2IMG);
 		const { output } = await runWorkflow(
-			runParameters(WORKFLOW_ID_TXT2IMG, { inputs: mapperValue(fields, { '6##text': 'a red fox in the snow', '3##steps': 12, '3##cfg': 6.5 }) }),
+			runParameters(WORKFLOW_ID_TXT2IMG, {
+				inputs: mapperValue(fields, {
+					'6##text': 'a red fox in the snow',
+					'3##steps': 12,
+					'3##cfg': 6.5,
+				}),
+			}),
 		);
 		const body = createBodies()[0];
 		expect(body.workflowId).toBe(WORKFLOW_ID_TXT2IMG);
@@ -150,15 +209,23 @@ describe('Workflow › Run', () => {
 	it('uploads a binary input and puts the uploaded file name into the LoadImage field (img2img)', async () => {
 		const fields = await loadFields(WORKFLOW_ID_IMG2IMG);
 		const png = makePng('input-photo', 32, 32);
-		const items = [{ json: {}, binary: { photo: await prepareBinary(png, 'photo.png', 'image/png') } }];
+		const items = [
+			{ json: {}, binary: { photo: await prepareBinary(png, 'photo.png', 'image/png') } },
+		];
 		const { output } = await runWorkflow(
-			runParameters(WORKFLOW_ID_IMG2IMG, { inputs: mapperValue(fields, { '10##image': 'binary:photo', '2##text': 'watercolor' }) }),
+			runParameters(WORKFLOW_ID_IMG2IMG, {
+				inputs: mapperValue(fields, { '10##image': 'binary:photo', '2##text': 'watercolor' }),
+			}),
 			items,
 		);
 		expect(sim.stats.uploads).toBe(1);
-		const upload = sim.requests.find((request) => request.path === '/openapi/v2/media/upload/binary');
+		const upload = sim.requests.find(
+			(request) => request.path === '/openapi/v2/media/upload/binary',
+		);
 		expect(upload).toBeDefined();
-		const image = (createBodies()[0].nodeInfoList as IDataObject[]).find((entry) => entry.fieldName === 'image');
+		const image = (createBodies()[0].nodeInfoList as IDataObject[]).find(
+			(entry) => entry.fieldName === 'image',
+		);
 		expect(String(image?.fieldValue)).toMatch(/^openapi\/[0-9a-f]+\.png$/);
 		expect(output[0][0].json.status).toBe('SUCCESS');
 		expect(output[0][0].binary?.data_0.mimeType).toBe('image/png');
@@ -167,14 +234,23 @@ describe('Workflow › Run', () => {
 	it('names the missing binary property before creating anything', async () => {
 		const fields = await loadFields(WORKFLOW_ID_IMG2IMG);
 		await expect(
-			runWorkflow(runParameters(WORKFLOW_ID_IMG2IMG, { inputs: mapperValue(fields, { '10##image': 'binary:nothing' }) }), [{ json: {} }]),
+			runWorkflow(
+				runParameters(WORKFLOW_ID_IMG2IMG, {
+					inputs: mapperValue(fields, { '10##image': 'binary:nothing' }),
+				}),
+				[{ json: {} }],
+			),
 		).rejects.toThrow(/#10 › image.*"nothing".*does not exist/);
 		expect(sim.stats.createRequests).toBe(0);
 	});
 
 	it('runs the video workflow and returns an mp4', async () => {
 		const fields = await loadFields(WORKFLOW_ID_VIDEO);
-		const { output } = await runWorkflow(runParameters(WORKFLOW_ID_VIDEO, { inputs: mapperValue(fields, { '6##text': 'a fox jumping' }) }));
+		const { output } = await runWorkflow(
+			runParameters(WORKFLOW_ID_VIDEO, {
+				inputs: mapperValue(fields, { '6##text': 'a fox jumping' }),
+			}),
+		);
 		const item = output[0][0];
 		expect(item.json.status).toBe('SUCCESS');
 		expect(item.binary?.data_0.mimeType).toBe('video/mp4');
@@ -182,7 +258,10 @@ describe('Workflow › Run', () => {
 	});
 
 	it('returns the task ID at once in "Return Task ID" mode, without polling', async () => {
-		const { output } = await runWorkflow({ ...runParameters(WORKFLOW_ID_TXT2IMG), waitMode: 'submit' });
+		const { output } = await runWorkflow({
+			...runParameters(WORKFLOW_ID_TXT2IMG),
+			waitMode: 'submit',
+		});
 		expect(output[0]).toHaveLength(1);
 		const json = output[0][0].json;
 		expect(json.taskId).toMatch(/^\d{19}$/);
@@ -193,20 +272,26 @@ describe('Workflow › Run', () => {
 	});
 
 	it('returns links only when Download Outputs is off', async () => {
-		const { output } = await runWorkflow(runParameters(WORKFLOW_ID_TXT2IMG, {}, { downloadOutputs: false }));
+		const { output } = await runWorkflow(
+			runParameters(WORKFLOW_ID_TXT2IMG, {}, { downloadOutputs: false }),
+		);
 		expect(output[0][0].binary).toBeUndefined();
 		expect(String((output[0][0].json.outputs as IDataObject[])[0].fileUrl)).toMatch(/^http/);
 	});
 
 	it('sends instance type, personal queue, metadata, webhook and retain seconds', async () => {
 		await runWorkflow({
-			...runParameters(WORKFLOW_ID_TXT2IMG, {}, {
-				instanceType: 'plus',
-				usePersonalQueue: true,
-				addMetadata: false,
-				webhookUrl: 'https://example.com/hook',
-				retainSeconds: 30,
-			}),
+			...runParameters(
+				WORKFLOW_ID_TXT2IMG,
+				{},
+				{
+					instanceType: 'plus',
+					usePersonalQueue: true,
+					addMetadata: false,
+					webhookUrl: 'https://example.com/hook',
+					retainSeconds: 30,
+				},
+			),
 			waitMode: 'submit',
 		});
 		expect(createBodies()[0]).toMatchObject({
@@ -222,13 +307,23 @@ describe('Workflow › Run', () => {
 		[{ retainSeconds: 5 }, /Retain Seconds must be between 10 and 180/],
 		[{ webhookUrl: 'ftp://example.com' }, /Webhook URL must be an http/],
 	])('rejects option %j before any request', async (options, message) => {
-		await expect(runWorkflow(runParameters(WORKFLOW_ID_TXT2IMG, {}, options))).rejects.toThrow(message);
+		await expect(runWorkflow(runParameters(WORKFLOW_ID_TXT2IMG, {}, options))).rejects.toThrow(
+			message,
+		);
 		expect(sim.stats.createRequests).toBe(0);
 	});
 
 	it('fails with the failing node, exception and task ID when the task fails', async () => {
-		sim.nextTaskOutcome({ result: 'fail', nodeId: '3', exceptionType: 'torch.OutOfMemoryError', exceptionMessage: 'CUDA out of memory. Tried to allocate 2.00 GiB' });
-		const error = await runWorkflow(runParameters(WORKFLOW_ID_TXT2IMG)).then(noFailure, (e: Error) => e);
+		sim.nextTaskOutcome({
+			result: 'fail',
+			nodeId: '3',
+			exceptionType: 'torch.OutOfMemoryError',
+			exceptionMessage: 'CUDA out of memory. Tried to allocate 2.00 GiB',
+		});
+		const error = await runWorkflow(runParameters(WORKFLOW_ID_TXT2IMG)).then(
+			noFailure,
+			(e: Error) => e,
+		);
 		expect(error).toBeInstanceOf(Error);
 		const text = `${error.message} ${(error as { description?: string }).description ?? ''}`;
 		const taskId = [...sim.tasks.keys()][0];
@@ -240,7 +335,11 @@ describe('Workflow › Run', () => {
 
 	it('fails fast on promptTips node_errors, naming node and problem, and cancels the task', async () => {
 		const fields = await loadFields(WORKFLOW_ID_TXT2IMG);
-		const error = await runWorkflow(runParameters(WORKFLOW_ID_TXT2IMG, { inputs: mapperValue(fields, { '3##sampler_name': 'not_a_sampler' }) })).then(noFailure, (e: Error) => e);
+		const error = await runWorkflow(
+			runParameters(WORKFLOW_ID_TXT2IMG, {
+				inputs: mapperValue(fields, { '3##sampler_name': 'not_a_sampler' }),
+			}),
+		).then(noFailure, (e: Error) => e);
 		expect(error.message).toMatch(/node #3 \(KSampler\).*Value not in list.*not_a_sampler/);
 		const taskId = /\[task (\d+)\]/.exec(error.message)?.[1];
 		expect(taskId).toBeDefined();
@@ -255,66 +354,136 @@ describe('Workflow › Run', () => {
 		[{ '3##model': 'x' }, /Field "model" of node #3 \(KSampler\) is connected to another node/],
 	])('rejects override %j before any billable request', async (values, message) => {
 		const fields = await loadFields(WORKFLOW_ID_TXT2IMG);
-		const schema = [...fields, { id: Object.keys(values)[0], displayName: 'stale', required: false, defaultMatch: false, display: true }];
-		await expect(runWorkflow(runParameters(WORKFLOW_ID_TXT2IMG, { inputs: mapperValue(schema as ResourceMapperField[], values) }))).rejects.toThrow(message);
+		const schema = [
+			...fields,
+			{
+				id: Object.keys(values)[0],
+				displayName: 'stale',
+				required: false,
+				defaultMatch: false,
+				display: true,
+			},
+		];
+		await expect(
+			runWorkflow(
+				runParameters(WORKFLOW_ID_TXT2IMG, {
+					inputs: mapperValue(schema as ResourceMapperField[], values),
+				}),
+			),
+		).rejects.toThrow(message);
 		expect(sim.stats.createRequests).toBe(0);
 	});
 
 	it('accepts a Node Info List (JSON) and validates it', async () => {
-		const list = [{ nodeId: '6', fieldName: 'text', fieldValue: 'from json' }, { nodeId: 5, fieldName: 'width', fieldValue: 768 }];
-		await runWorkflow({ ...runParameters(WORKFLOW_ID_TXT2IMG, { inputMode: 'nodeInfoListJson', nodeInfoListJson: JSON.stringify(list) }), waitMode: 'submit' });
+		const list = [
+			{ nodeId: '6', fieldName: 'text', fieldValue: 'from json' },
+			{ nodeId: 5, fieldName: 'width', fieldValue: 768 },
+		];
+		await runWorkflow({
+			...runParameters(WORKFLOW_ID_TXT2IMG, {
+				inputMode: 'nodeInfoListJson',
+				nodeInfoListJson: JSON.stringify(list),
+			}),
+			waitMode: 'submit',
+		});
 		expect(createBodies()[0].nodeInfoList).toEqual([
 			{ nodeId: '6', fieldName: 'text', fieldValue: 'from json' },
 			{ nodeId: '5', fieldName: 'width', fieldValue: 768 },
 		]);
-		await expect(runWorkflow(runParameters(WORKFLOW_ID_TXT2IMG, { inputMode: 'nodeInfoListJson', nodeInfoListJson: '[{"nodeId": "6"' }))).rejects.toThrow(
-			/Node Info List \(JSON\) is not valid JSON/,
-		);
-		await expect(runWorkflow(runParameters(WORKFLOW_ID_TXT2IMG, { inputMode: 'nodeInfoListJson', nodeInfoListJson: '{"nodeId": "6"}' }))).rejects.toThrow(
-			/must be a JSON array/,
-		);
 		await expect(
-			runWorkflow(runParameters(WORKFLOW_ID_TXT2IMG, { inputMode: 'nodeInfoListJson', nodeInfoListJson: '[{"nodeId": "6", "fieldValue": "x"}]' })),
+			runWorkflow(
+				runParameters(WORKFLOW_ID_TXT2IMG, {
+					inputMode: 'nodeInfoListJson',
+					nodeInfoListJson: '[{"nodeId": "6"',
+				}),
+			),
+		).rejects.toThrow(/Node Info List \(JSON\) is not valid JSON/);
+		await expect(
+			runWorkflow(
+				runParameters(WORKFLOW_ID_TXT2IMG, {
+					inputMode: 'nodeInfoListJson',
+					nodeInfoListJson: '{"nodeId": "6"}',
+				}),
+			),
+		).rejects.toThrow(/must be a JSON array/);
+		await expect(
+			runWorkflow(
+				runParameters(WORKFLOW_ID_TXT2IMG, {
+					inputMode: 'nodeInfoListJson',
+					nodeInfoListJson: '[{"nodeId": "6", "fieldValue": "x"}]',
+				}),
+			),
 		).rejects.toThrow(/Entry 0 of Node Info List \(JSON\) \(node 6\) has no fieldName/);
 		expect(sim.stats.createRequests).toBe(1);
 	});
 
 	it('sends a whole workflow JSON as the workflow string, still with the workflow ID', async () => {
 		const fields = await runNode({
-			parameters: { resource: 'workflow', operation: 'getJson', workflowId: { __rl: true, mode: 'id', value: WORKFLOW_ID_TXT2IMG } },
+			parameters: {
+				resource: 'workflow',
+				operation: 'getJson',
+				workflowId: { __rl: true, mode: 'id', value: WORKFLOW_ID_TXT2IMG },
+			},
 			credentials: credentials(),
 		});
 		const workflow = fields.output[0][0].json.workflow as Record<string, { inputs: IDataObject }>;
 		workflow['6'].inputs.text = 'edited in JSON';
-		const { output } = await runWorkflow(runParameters(WORKFLOW_ID_TXT2IMG, { inputMode: 'workflowJson', workflowJson: JSON.stringify(workflow) }));
+		const { output } = await runWorkflow(
+			runParameters(WORKFLOW_ID_TXT2IMG, {
+				inputMode: 'workflowJson',
+				workflowJson: JSON.stringify(workflow),
+			}),
+		);
 		const body = createBodies()[0];
 		expect(body.workflowId).toBe(WORKFLOW_ID_TXT2IMG);
 		expect(typeof body.workflow).toBe('string');
 		expect(body.nodeInfoList).toBeUndefined();
-		const graph = sim.getTask(String(output[0][0].json.taskId))!.inputs as Record<string, { inputs: IDataObject }>;
+		const graph = sim.getTask(String(output[0][0].json.taskId))!.inputs as Record<
+			string,
+			{ inputs: IDataObject }
+		>;
 		expect(graph['6'].inputs.text).toBe('edited in JSON');
-		await expect(runWorkflow(runParameters(WORKFLOW_ID_TXT2IMG, { inputMode: 'workflowJson', workflowJson: '{"nodes": []}' }))).rejects.toThrow(
-			/not an API-format ComfyUI workflow: node "nodes" has no class_type/,
-		);
+		await expect(
+			runWorkflow(
+				runParameters(WORKFLOW_ID_TXT2IMG, {
+					inputMode: 'workflowJson',
+					workflowJson: '{"nodes": []}',
+				}),
+			),
+		).rejects.toThrow(/not an API-format ComfyUI workflow: node "nodes" has no class_type/);
 	});
 
 	it('explains a workflow that has never run on the site (810)', async () => {
-		await expect(runWorkflow(runParameters(WORKFLOW_ID_NEVER_RUN))).rejects.toThrow(/never run successfully/);
+		await expect(runWorkflow(runParameters(WORKFLOW_ID_NEVER_RUN))).rejects.toThrow(
+			/never run successfully/,
+		);
 	});
 
 	it.each([
-		[{ __rl: true, mode: 'url', value: 'https://www.example.com/workflow/1851826914200891393' }, /on www\.example\.com, not on RunningHub/],
-		[{ __rl: true, mode: 'url', value: 'https://www.runninghub.ai/ai-detail/1851826914200891393' }, /not a workflow page/],
+		[
+			{ __rl: true, mode: 'url', value: 'https://www.example.com/workflow/1851826914200891393' },
+			/on www\.example\.com, not on RunningHub/,
+		],
+		[
+			{ __rl: true, mode: 'url', value: 'https://www.runninghub.ai/ai-detail/1851826914200891393' },
+			/not a workflow page/,
+		],
 		[{ __rl: true, mode: 'id', value: '12345' }, /must have 19 digits/],
 	])('rejects workflow %j with a clear error', async (workflowId, message) => {
-		await expect(runWorkflow({ ...runParameters(WORKFLOW_ID_TXT2IMG), workflowId })).rejects.toThrow(message);
+		await expect(
+			runWorkflow({ ...runParameters(WORKFLOW_ID_TXT2IMG), workflowId }),
+		).rejects.toThrow(message);
 		expect(sim.requests).toHaveLength(0);
 	});
 
 	it('runs a workflow given by its .ai URL', async () => {
 		const { output } = await runWorkflow({
 			...runParameters(WORKFLOW_ID_TXT2IMG),
-			workflowId: { __rl: true, mode: 'url', value: `https://www.runninghub.ai/workflow/${WORKFLOW_ID_TXT2IMG}?inviteCode=abc` },
+			workflowId: {
+				__rl: true,
+				mode: 'url',
+				value: `https://www.runninghub.ai/workflow/${WORKFLOW_ID_TXT2IMG}?inviteCode=abc`,
+			},
 			waitMode: 'submit',
 		});
 		expect(output[0][0].json.workflowId).toBe(WORKFLOW_ID_TXT2IMG);
@@ -324,7 +493,9 @@ describe('Workflow › Run', () => {
 describe('Waiting limits', () => {
 	it('cancels the remote task when the timeout passes', async () => {
 		sim.setDurations({ queuedMs: 100, runningMs: 60_000 });
-		const error = await runWorkflow(runParameters(WORKFLOW_ID_TXT2IMG, {}, { timeoutSeconds: 1 })).then(noFailure, (e: Error) => e);
+		const error = await runWorkflow(
+			runParameters(WORKFLOW_ID_TXT2IMG, {}, { timeoutSeconds: 1 }),
+		).then(noFailure, (e: Error) => e);
 		expect(error.message).toMatch(/did not finish within 1 s\. It was cancelled on RunningHub/);
 		expect(sim.stats.cancelRequests).toBe(1);
 		const task = [...sim.tasks.values()][0];
@@ -335,11 +506,15 @@ describe('Waiting limits', () => {
 		sim.setDurations({ queuedMs: 100, runningMs: 60_000 });
 		const controller = new AbortController();
 		const started = Date.now();
-		const run = runWorkflow(runParameters(WORKFLOW_ID_TXT2IMG), undefined, { abortSignal: controller.signal });
+		const run = runWorkflow(runParameters(WORKFLOW_ID_TXT2IMG), undefined, {
+			abortSignal: controller.signal,
+		});
 		await sim.waitFor(() => sim.stats.statusRequests >= 2, 5000, 'polling to start');
 		controller.abort();
 		const error = await run.then(noFailure, (e: Error) => e);
-		expect(error.message).toMatch(/was still running when the execution was stopped\. It was cancelled on RunningHub/);
+		expect(error.message).toMatch(
+			/was still running when the execution was stopped\. It was cancelled on RunningHub/,
+		);
 		expect(Date.now() - started).toBeLessThan(5000);
 		expect(sim.stats.cancelRequests).toBe(1);
 		expect([...sim.tasks.values()][0].cancelledAt).toBeDefined();
@@ -353,9 +528,15 @@ describe('Batches', () => {
 		Object.assign(RETRY_DEFAULTS, { maxAttempts: 20, maxTotalMs: 20_000 });
 		try {
 			const fields = await loadFields(WORKFLOW_ID_TXT2IMG);
-			const items = Array.from({ length: 6 }, (_, index) => ({ json: { prompt: `burst ${index}` } }));
+			const items = Array.from({ length: 6 }, (_, index) => ({
+				json: { prompt: `burst ${index}` },
+			}));
 			const { output } = await runWorkflow(
-				runParameters(WORKFLOW_ID_TXT2IMG, { inputs: mapperValue(fields, { '6##text': '={{ $json.prompt }}' }) }, { maxConcurrentTasks: 6, downloadOutputs: false }),
+				runParameters(
+					WORKFLOW_ID_TXT2IMG,
+					{ inputs: mapperValue(fields, { '6##text': '={{ $json.prompt }}' }) },
+					{ maxConcurrentTasks: 6, downloadOutputs: false },
+				),
 				items,
 			);
 			expect(output[0]).toHaveLength(6);
@@ -364,7 +545,10 @@ describe('Batches', () => {
 			expect(sim.stats.createRequests).toBeGreaterThan(6);
 			output[0].forEach((item, index) => {
 				expect(item.pairedItem).toEqual({ item: index });
-				const graph = sim.getTask(String(item.json.taskId))!.inputs as Record<string, { inputs: IDataObject }>;
+				const graph = sim.getTask(String(item.json.taskId))!.inputs as Record<
+					string,
+					{ inputs: IDataObject }
+				>;
 				expect(graph['6'].inputs.text).toBe(`burst ${index}`);
 			});
 		} finally {
@@ -374,7 +558,9 @@ describe('Batches', () => {
 
 	it('retries an injected 421 on create and then succeeds', async () => {
 		sim.injectFault({ route: '/task/openapi/create', kind: 'code', code: 421, times: 3 });
-		const { output } = await runWorkflow(runParameters(WORKFLOW_ID_TXT2IMG, {}, { downloadOutputs: false }));
+		const { output } = await runWorkflow(
+			runParameters(WORKFLOW_ID_TXT2IMG, {}, { downloadOutputs: false }),
+		);
 		expect(output[0][0].json.status).toBe('SUCCESS');
 		expect(sim.stats.createRequests).toBe(4);
 		expect(sim.stats.tasksCreated).toBe(1);
@@ -383,11 +569,18 @@ describe('Batches', () => {
 	it('runs 20 items 5 at a time and returns them in input order, paired by prompt', async () => {
 		sim.setDurations({ queuedMs: 10, runningMs: 100 });
 		const fields = await loadFields(WORKFLOW_ID_TXT2IMG, SIM_KEY_SHARED);
-		const items = Array.from({ length: 20 }, (_, index) => ({ json: { prompt: `item ${index}`, seed: 1000 + index } }));
+		const items = Array.from({ length: 20 }, (_, index) => ({
+			json: { prompt: `item ${index}`, seed: 1000 + index },
+		}));
 		const { output } = await runWorkflow(
 			runParameters(
 				WORKFLOW_ID_TXT2IMG,
-				{ inputs: mapperValue(fields, { '6##text': '={{ $json.prompt }}', '3##seed': '={{ $json.seed }}' }) },
+				{
+					inputs: mapperValue(fields, {
+						'6##text': '={{ $json.prompt }}',
+						'3##seed': '={{ $json.seed }}',
+					}),
+				},
 				{ maxConcurrentTasks: 5 },
 			),
 			items,
@@ -398,7 +591,10 @@ describe('Batches', () => {
 			expect(item.pairedItem).toEqual({ item: index });
 			expect(item.json.status).toBe('SUCCESS');
 			expect(item.binary?.data_0.mimeType).toBe('image/png');
-			const graph = sim.getTask(String(item.json.taskId))!.inputs as Record<string, { inputs: IDataObject }>;
+			const graph = sim.getTask(String(item.json.taskId))!.inputs as Record<
+				string,
+				{ inputs: IDataObject }
+			>;
 			expect(graph['6'].inputs.text).toBe(`item ${index}`);
 			expect(graph['3'].inputs.seed).toBe(1000 + index);
 		});
@@ -406,7 +602,15 @@ describe('Batches', () => {
 		expect(sim.requests.filter((r) => r.path === '/api/openapi/getJsonApiFormat')).toHaveLength(2);
 		// Never more than 5 tasks alive at once.
 		const tasks = [...sim.tasks.values()];
-		const maxAlive = Math.max(...tasks.map((task) => tasks.filter((other) => other.createdAt <= task.createdAt && (other.endedAt ?? Infinity) > task.createdAt).length));
+		const maxAlive = Math.max(
+			...tasks.map(
+				(task) =>
+					tasks.filter(
+						(other) =>
+							other.createdAt <= task.createdAt && (other.endedAt ?? Infinity) > task.createdAt,
+					).length,
+			),
+		);
 		// The batch really runs 5 at a time (speed itself is measured by bench/batch.ts, not here).
 		expect(maxAlive).toBe(5);
 	});
@@ -414,9 +618,15 @@ describe('Batches', () => {
 	it('with Continue On Fail, a failing item does not lose the others', async () => {
 		const fields = await loadFields(WORKFLOW_ID_TXT2IMG);
 		const items = [{ json: { steps: 10 } }, { json: { steps: 'many' } }, { json: { steps: 30 } }];
-		const schema = fields.map((field) => (field.id === '3##steps' ? { ...field, type: 'string' as const } : field));
+		const schema = fields.map((field) =>
+			field.id === '3##steps' ? { ...field, type: 'string' as const } : field,
+		);
 		const { output } = await runWorkflow(
-			runParameters(WORKFLOW_ID_TXT2IMG, { inputs: mapperValue(schema, { '3##steps': '={{ $json.steps }}' }) }, { maxConcurrentTasks: 3, downloadOutputs: false }),
+			runParameters(
+				WORKFLOW_ID_TXT2IMG,
+				{ inputs: mapperValue(schema, { '3##steps': '={{ $json.steps }}' }) },
+				{ maxConcurrentTasks: 3, downloadOutputs: false },
+			),
 			items,
 			{ continueOnFail: true },
 		);
@@ -425,14 +635,22 @@ describe('Batches', () => {
 		expect(output[0][2].json.status).toBe('SUCCESS');
 		expect(String(output[0][1].json.error)).toMatch(/node #3 \(KSampler\)/);
 		expect(output[0][1].json.taskId).toMatch(/^\d{19}$/);
-		expect(output[0].map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(output[0].map((item) => item.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+		]);
 	});
 });
 
 describe('Workflow › Get JSON', () => {
 	it('returns the API-format workflow as an object and a list of its nodes', async () => {
 		const { output } = await runNode({
-			parameters: { resource: 'workflow', operation: 'getJson', workflowId: { __rl: true, mode: 'id', value: WORKFLOW_ID_IMG2IMG } },
+			parameters: {
+				resource: 'workflow',
+				operation: 'getJson',
+				workflowId: { __rl: true, mode: 'id', value: WORKFLOW_ID_IMG2IMG },
+			},
 			credentials: credentials(),
 		});
 		const json = output[0][0].json;
@@ -446,6 +664,11 @@ describe('Workflow › Get JSON', () => {
 			inputs: { image: 'example.png', upload: 'image' },
 			linkedInputs: [],
 		});
-		expect(nodes.find((node) => node.nodeId === '12')!.linkedInputs).toEqual(['model', 'positive', 'negative', 'latent_image']);
+		expect(nodes.find((node) => node.nodeId === '12')!.linkedInputs).toEqual([
+			'model',
+			'positive',
+			'negative',
+			'latent_image',
+		]);
 	});
 });

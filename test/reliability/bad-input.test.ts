@@ -17,7 +17,15 @@ import {
 	makePng,
 	startSimulator,
 } from '../simulator';
-import { aiAppRun, failureOf, locator, mapper, modelRun, useFastBudgets, workflowRun } from './support';
+import {
+	aiAppRun,
+	failureOf,
+	locator,
+	mapper,
+	modelRun,
+	useFastBudgets,
+	workflowRun,
+} from './support';
 
 let sim: RunningHubSimulator;
 let restoreBudgets: () => void;
@@ -28,8 +36,16 @@ beforeAll(async () => {
 	await useBinaryMode('default');
 	sim = await startSimulator({ queuedMs: 10, runningMs: 40 });
 	restoreBudgets = useFastBudgets();
-	bigFile = { json: {}, binary: { data: await prepareBinary(Buffer.alloc(30 * 1024 * 1024 + 1, 7), 'huge.mp4', 'video/mp4') } };
-	smallImage = { json: {}, binary: { photo: await prepareBinary(makePng('in'), 'in.png', 'image/png') } };
+	bigFile = {
+		json: {},
+		binary: {
+			data: await prepareBinary(Buffer.alloc(30 * 1024 * 1024 + 1, 7), 'huge.mp4', 'video/mp4'),
+		},
+	};
+	smallImage = {
+		json: {},
+		binary: { photo: await prepareBinary(makePng('in'), 'in.png', 'image/png') },
+	};
 });
 
 afterAll(async () => {
@@ -50,7 +66,10 @@ interface Case {
 	fix: RegExp;
 }
 
-const json = (list: unknown) => ({ inputMode: 'nodeInfoListJson', nodeInfoListJson: typeof list === 'string' ? list : JSON.stringify(list) });
+const json = (list: unknown) => ({
+	inputMode: 'nodeInfoListJson',
+	nodeInfoListJson: typeof list === 'string' ? list : JSON.stringify(list),
+});
 
 const CASES: Case[] = [
 	{
@@ -96,19 +115,28 @@ const CASES: Case[] = [
 	},
 	{
 		name: 'workflow ID with letters',
-		parameters: () => ({ ...workflowRun(WORKFLOW_ID_TXT2IMG), workflowId: locator('18518269142008913x3') }),
+		parameters: () => ({
+			...workflowRun(WORKFLOW_ID_TXT2IMG),
+			workflowId: locator('18518269142008913x3'),
+		}),
 		message: /Workflow/i,
 		fix: /19 digits|number/i,
 	},
 	{
 		name: 'workflow URL of another site',
-		parameters: () => ({ ...workflowRun(WORKFLOW_ID_TXT2IMG), workflowId: locator(`https://www.example.com/workflow/${WORKFLOW_ID_TXT2IMG}`, 'url') }),
+		parameters: () => ({
+			...workflowRun(WORKFLOW_ID_TXT2IMG),
+			workflowId: locator(`https://www.example.com/workflow/${WORKFLOW_ID_TXT2IMG}`, 'url'),
+		}),
 		message: /on www\.example\.com, not on RunningHub/,
 		fix: /runninghub\.(ai|cn)/,
 	},
 	{
 		name: 'AI app URL of another site',
-		parameters: () => ({ ...aiAppRun(WEBAPP_ID_PORTRAIT), webappId: locator(`https://runninghub.example.org/ai-detail/${WEBAPP_ID_PORTRAIT}`, 'url') }),
+		parameters: () => ({
+			...aiAppRun(WEBAPP_ID_PORTRAIT),
+			webappId: locator(`https://runninghub.example.org/ai-detail/${WEBAPP_ID_PORTRAIT}`, 'url'),
+		}),
 		message: /not on RunningHub/,
 		fix: /runninghub\.(ai|cn)/,
 	},
@@ -120,7 +148,8 @@ const CASES: Case[] = [
 	},
 	{
 		name: 'Node Info List (JSON) that is not an array',
-		parameters: () => workflowRun(WORKFLOW_ID_TXT2IMG, json({ nodeId: '6', fieldName: 'text', fieldValue: 'x' })),
+		parameters: () =>
+			workflowRun(WORKFLOW_ID_TXT2IMG, json({ nodeId: '6', fieldName: 'text', fieldValue: 'x' })),
 		message: /Node Info List \(JSON\) must be a JSON array/,
 		fix: /nodeId.*fieldName.*fieldValue/,
 	},
@@ -132,56 +161,84 @@ const CASES: Case[] = [
 	},
 	{
 		name: 'Workflow JSON that does not parse',
-		parameters: () => workflowRun(WORKFLOW_ID_TXT2IMG, { inputMode: 'workflowJson', workflowJson: '{"3": {' }),
+		parameters: () =>
+			workflowRun(WORKFLOW_ID_TXT2IMG, { inputMode: 'workflowJson', workflowJson: '{"3": {' }),
 		message: /Workflow JSON is not valid JSON/,
 		fix: /Save \(API Format\)/,
 	},
 	{
 		name: 'override naming a node the workflow does not have',
-		parameters: () => workflowRun(WORKFLOW_ID_TXT2IMG, json([{ nodeId: '99', fieldName: 'text', fieldValue: 'x' }])),
+		parameters: () =>
+			workflowRun(
+				WORKFLOW_ID_TXT2IMG,
+				json([{ nodeId: '99', fieldName: 'text', fieldValue: 'x' }]),
+			),
 		message: /Node ID "99" does not exist in workflow 1851826914200891393 \(field "text"\)/,
 		fix: /Node IDs that can be changed: 3, 4, 5, 6, 7, 9/,
 	},
 	{
 		name: 'override naming a field the node does not have',
-		parameters: () => workflowRun(WORKFLOW_ID_TXT2IMG, json([{ nodeId: '6', fieldName: 'colour', fieldValue: 'x' }])),
+		parameters: () =>
+			workflowRun(
+				WORKFLOW_ID_TXT2IMG,
+				json([{ nodeId: '6', fieldName: 'colour', fieldValue: 'x' }]),
+			),
 		message: /Field "colour" does not exist on node #6/,
 		fix: /Fields of node #6 that can be changed: text/,
 	},
 	{
 		name: 'override of an input wired to another node',
-		parameters: () => workflowRun(WORKFLOW_ID_TXT2IMG, json([{ nodeId: '3', fieldName: 'model', fieldValue: 'x' }])),
+		parameters: () =>
+			workflowRun(
+				WORKFLOW_ID_TXT2IMG,
+				json([{ nodeId: '3', fieldName: 'model', fieldValue: 'x' }]),
+			),
 		message: /Field "model" of node #3 \(KSampler\) is connected to another node/,
 		fix: /Fields of node #3 that can be changed: .*seed/,
 	},
 	{
 		name: 'AI app override naming a field the app does not have',
-		parameters: () => aiAppRun(WEBAPP_ID_PORTRAIT, json([{ nodeId: '6', fieldName: 'prompt', fieldValue: 'x' }])),
+		parameters: () =>
+			aiAppRun(WEBAPP_ID_PORTRAIT, json([{ nodeId: '6', fieldName: 'prompt', fieldValue: 'x' }])),
 		message: /Field "prompt" does not exist on node #6 .*AI app 1877265245566922753/,
 		fix: /Fields of node #6 that can be changed: text/,
 	},
 	{
 		name: 'AI app value out of the field range',
-		parameters: () => aiAppRun(WEBAPP_ID_PORTRAIT, json([{ nodeId: '3', fieldName: 'steps', fieldValue: 500 }])),
+		parameters: () =>
+			aiAppRun(WEBAPP_ID_PORTRAIT, json([{ nodeId: '3', fieldName: 'steps', fieldValue: 500 }])),
 		message: /Value 500 of "steps" \(node #3\) must be between 1 and 100/,
 		fix: /Change the value of "#3 .* › steps"/,
 	},
 	{
 		name: 'AI app option that is not allowed',
-		parameters: () => aiAppRun(WEBAPP_ID_PORTRAIT, json([{ nodeId: '25', fieldName: 'style', fieldValue: 'cubism' }])),
+		parameters: () =>
+			aiAppRun(
+				WEBAPP_ID_PORTRAIT,
+				json([{ nodeId: '25', fieldName: 'style', fieldValue: 'cubism' }]),
+			),
 		message: /Value "cubism" of "style" \(node #25\) is not one of its options/,
 		fix: /Allowed: watercolor, oil painting, anime, pixel art/,
 	},
 	{
 		name: 'binary property missing on the item (workflow input)',
-		parameters: () => workflowRun(WORKFLOW_ID_IMG2IMG, json([{ nodeId: '10', fieldName: 'image', fieldValue: 'binary:nothing' }])),
+		parameters: () =>
+			workflowRun(
+				WORKFLOW_ID_IMG2IMG,
+				json([{ nodeId: '10', fieldName: 'image', fieldValue: 'binary:nothing' }]),
+			),
 		items: () => [smallImage],
 		message: /#10 › image.*binary property "nothing" of item 0\) does not exist/,
 		fix: /The item has these binary properties: "photo"/,
 	},
 	{
 		name: 'binary property missing on the item (File › Upload)',
-		parameters: () => ({ resource: 'file', operation: 'upload', binaryPropertyName: 'data', target: 'media' }),
+		parameters: () => ({
+			resource: 'file',
+			operation: 'upload',
+			binaryPropertyName: 'data',
+			target: 'media',
+		}),
 		items: () => [smallImage],
 		message: /Binary property "data" of item 0 does not exist/,
 		fix: /Enter one of them as the binary property name/,
@@ -195,21 +252,36 @@ const CASES: Case[] = [
 	},
 	{
 		name: 'file over the 30 MB upload limit (File › Upload)',
-		parameters: () => ({ resource: 'file', operation: 'upload', binaryPropertyName: 'data', target: 'media' }),
+		parameters: () => ({
+			resource: 'file',
+			operation: 'upload',
+			binaryPropertyName: 'data',
+			target: 'media',
+		}),
 		items: () => [bigFile],
-		message: /file "huge\.mp4" is 30\.0 MB \(31457281 bytes\), over RunningHub's upload limit of 30 MB/,
+		message:
+			/file "huge\.mp4" is 30\.0 MB \(31457281 bytes\), over RunningHub's upload limit of 30 MB/,
 		fix: /Make the file smaller/,
 	},
 	{
 		name: 'file over the 30 MB upload limit (workflow input)',
-		parameters: () => workflowRun(WORKFLOW_ID_IMG2IMG, json([{ nodeId: '10', fieldName: 'image', fieldValue: 'binary:data' }])),
+		parameters: () =>
+			workflowRun(
+				WORKFLOW_ID_IMG2IMG,
+				json([{ nodeId: '10', fieldName: 'image', fieldValue: 'binary:data' }]),
+			),
 		items: () => [bigFile],
 		message: /Input "#10 .*image".*over RunningHub's upload limit of 30 MB/,
 		fix: /Make the file smaller/,
 	},
 	{
 		name: 'LoRA Name with forbidden characters',
-		parameters: () => ({ resource: 'file', operation: 'uploadLora', binaryPropertyName: 'photo', loraName: 'my/lora' }),
+		parameters: () => ({
+			resource: 'file',
+			operation: 'uploadLora',
+			binaryPropertyName: 'photo',
+			loraName: 'my/lora',
+		}),
 		items: () => [smallImage],
 		message: /LoRA Name "my\/lora" contains characters RunningHub cannot store/,
 		fix: /letters, digits, "\.", "-" and "_"/,
@@ -230,7 +302,13 @@ const CASES: Case[] = [
 	},
 	{
 		name: 'model enum value not allowed',
-		parameters: () => modelRun('kling-v2.6-pro/text-to-video', { prompt: 'x', sound: 'true', aspectRatio: '7:3', duration: '5' }),
+		parameters: () =>
+			modelRun('kling-v2.6-pro/text-to-video', {
+				prompt: 'x',
+				sound: 'true',
+				aspectRatio: '7:3',
+				duration: '5',
+			}),
 		credentials: () => simulatorCredentials(sim.baseUrl, SIM_KEY_SHARED),
 		message: /"aspectRatio" must be one of "1:1", "16:9", "9:16" \(got "7:3"\)/,
 		fix: /Nothing was sent to RunningHub/,
@@ -244,7 +322,13 @@ const CASES: Case[] = [
 	},
 	{
 		name: 'model binary input missing (nothing uploaded)',
-		parameters: () => modelRun('alibaba/wan-2.6/image-to-video', { imageUrl: 'binary:nope', resolution: '720p', duration: '5', shotType: 'single' }),
+		parameters: () =>
+			modelRun('alibaba/wan-2.6/image-to-video', {
+				imageUrl: 'binary:nope',
+				resolution: '720p',
+				duration: '5',
+				shotType: 'single',
+			}),
 		credentials: () => simulatorCredentials(sim.baseUrl, SIM_KEY_SHARED),
 		items: () => [smallImage],
 		message: /Model parameter "imageUrl" \(binary property "nope" of item 0\) does not exist/,
@@ -264,7 +348,13 @@ const CASES: Case[] = [
 	},
 	{
 		name: 'poll interval out of range',
-		parameters: () => modelRun('rhart-image-v1/text-to-image', { prompt: 'x', aspectRatio: '1:1' }, {}, { pollIntervalSeconds: 0.01 }),
+		parameters: () =>
+			modelRun(
+				'rhart-image-v1/text-to-image',
+				{ prompt: 'x', aspectRatio: '1:1' },
+				{},
+				{ pollIntervalSeconds: 0.01 },
+			),
 		credentials: () => simulatorCredentials(sim.baseUrl, SIM_KEY_SHARED),
 		message: /Poll Interval \(Seconds\) must be between 0\.1 and 600, got 0\.01/,
 		fix: /Set Poll Interval \(Seconds\) to a value from 0\.1 to 600/,
@@ -289,20 +379,32 @@ const CASES: Case[] = [
 	},
 	{
 		name: 'webhook URL that is not http(s)',
-		parameters: () => workflowRun(WORKFLOW_ID_TXT2IMG, {}, { webhookUrl: 'ftp://example.com/hook' }),
+		parameters: () =>
+			workflowRun(WORKFLOW_ID_TXT2IMG, {}, { webhookUrl: 'ftp://example.com/hook' }),
 		message: /Webhook URL must be an http:\/\/ or https:\/\/ URL, got "ftp:\/\/example\.com\/hook"/,
 		fix: /Paste the Production URL of a RunningHub Trigger node, or leave it empty/,
 	},
 	{
 		name: 'webhook URL that is not a URL (model)',
-		parameters: () => modelRun('rhart-image-v1/text-to-image', { prompt: 'x', aspectRatio: '1:1' }, {}, { webhookUrl: 'my-n8n/webhook' }),
+		parameters: () =>
+			modelRun(
+				'rhart-image-v1/text-to-image',
+				{ prompt: 'x', aspectRatio: '1:1' },
+				{},
+				{ webhookUrl: 'my-n8n/webhook' },
+			),
 		credentials: () => simulatorCredentials(sim.baseUrl, SIM_KEY_SHARED),
 		message: /Webhook URL must be an http:\/\/ or https:\/\/ URL, got "my-n8n\/webhook"/,
 		fix: /Paste the Production URL/,
 	},
 	{
 		name: 'resend webhook to a URL that is not http(s)',
-		parameters: () => ({ resource: 'task', operation: 'resendWebhookEvent', taskId: '1904152026220003329', webhookUrl: 'javascript:alert(1)' }),
+		parameters: () => ({
+			resource: 'task',
+			operation: 'resendWebhookEvent',
+			taskId: '1904152026220003329',
+			webhookUrl: 'javascript:alert(1)',
+		}),
 		message: /Send To URL must be an http:\/\/ or https:\/\/ URL/,
 		fix: /Paste the Production URL/,
 	},
@@ -326,7 +428,9 @@ describe('bad input is refused before anything billable is sent', () => {
 		const { error, text } = await failureOf(
 			runNode({
 				parameters: parameters() as never,
-				credentials: credentials ? credentials() : simulatorCredentials(sim.baseUrl, SIM_KEY_NORMAL),
+				credentials: credentials
+					? credentials()
+					: simulatorCredentials(sim.baseUrl, SIM_KEY_NORMAL),
 				items: items ? items() : undefined,
 			}),
 		);
@@ -363,7 +467,11 @@ describe('bad input is refused before anything billable is sent', () => {
 
 	it('a valid run with the same simulator still works (the rows fail for their input, not the setup)', async () => {
 		const { output } = await runNode({
-			parameters: workflowRun(WORKFLOW_ID_TXT2IMG, json([{ nodeId: '6', fieldName: 'text', fieldValue: 'ok' }]), { downloadOutputs: false }) as never,
+			parameters: workflowRun(
+				WORKFLOW_ID_TXT2IMG,
+				json([{ nodeId: '6', fieldName: 'text', fieldValue: 'ok' }]),
+				{ downloadOutputs: false },
+			) as never,
 			credentials: simulatorCredentials(sim.baseUrl, SIM_KEY_NORMAL),
 		});
 		expect(output[0][0].json.status).toBe('SUCCESS');
@@ -373,7 +481,10 @@ describe('bad input is refused before anything billable is sent', () => {
 	it('a mapper value for a model field is typed before sending', async () => {
 		// Counterpart of the enum row: the same field with an allowed value is accepted.
 		const { output } = await runNode({
-			parameters: { ...modelRun('kling-v2.6-pro/text-to-video', {}), modelParameters: mapper({ prompt: 'x', sound: 'true', aspectRatio: '16:9', duration: '5' }) } as never,
+			parameters: {
+				...modelRun('kling-v2.6-pro/text-to-video', {}),
+				modelParameters: mapper({ prompt: 'x', sound: 'true', aspectRatio: '16:9', duration: '5' }),
+			} as never,
 			credentials: simulatorCredentials(sim.baseUrl, SIM_KEY_SHARED),
 		});
 		expect(output[0][0].json.status).toBe('SUCCESS');

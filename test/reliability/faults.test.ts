@@ -15,8 +15,25 @@ import { RETRY_DEFAULTS, TIMEOUT_DEFAULTS } from '../../nodes/RunningHub/transpo
 import type { NodeRunResult } from '../harness/n8n';
 import { prepareBinary, useBinaryMode } from '../harness/n8n';
 import type { FaultSpec, RunningHubSimulator } from '../simulator';
-import { SIM_KEY_NORMAL, SIM_KEY_SHARED, WEBAPP_ID_PORTRAIT, WORKFLOW_ID_TXT2IMG, makePng, startSimulator } from '../simulator';
-import { FAST_RETRY, aiAppRun, failureOf, locator, modelRun, requestsTo, run, useFastBudgets, workflowRun } from './support';
+import {
+	SIM_KEY_NORMAL,
+	SIM_KEY_SHARED,
+	WEBAPP_ID_PORTRAIT,
+	WORKFLOW_ID_TXT2IMG,
+	makePng,
+	startSimulator,
+} from '../simulator';
+import {
+	FAST_RETRY,
+	aiAppRun,
+	failureOf,
+	locator,
+	modelRun,
+	requestsTo,
+	run,
+	useFastBudgets,
+	workflowRun,
+} from './support';
 
 let sim: RunningHubSimulator;
 let restoreBudgets: () => void;
@@ -51,14 +68,23 @@ const HTTP_AND_NETWORK: Array<[string, Fault]> = [
 	['answer slower than the request timeout', SLOW],
 ];
 
-const TRANSIENT_CODES: Array<[string, Fault]> = ['415', '421', '1003', '1005', '1010', '1011'].map((code) => [`code ${code}`, { kind: 'code', code }]);
+const TRANSIENT_CODES: Array<[string, Fault]> = ['415', '421', '1003', '1005', '1010', '1011'].map(
+	(code) => [`code ${code}`, { kind: 'code', code }],
+);
 
-async function fileItem(data: Buffer, fileName: string, mimeType: string): Promise<INodeExecutionData> {
+async function fileItem(
+	data: Buffer,
+	fileName: string,
+	mimeType: string,
+): Promise<INodeExecutionData> {
 	return { json: {}, binary: { data: await prepareBinary(data, fileName, mimeType) } };
 }
 
 async function createTaskDirectly(): Promise<string> {
-	const response = await axios.post(`${sim.baseUrl}/task/openapi/create`, { apiKey: SIM_KEY_NORMAL, workflowId: WORKFLOW_ID_TXT2IMG });
+	const response = await axios.post(`${sim.baseUrl}/task/openapi/create`, {
+		apiKey: SIM_KEY_NORMAL,
+		workflowId: WORKFLOW_ID_TXT2IMG,
+	});
 	return String(response.data.data.taskId);
 }
 
@@ -81,15 +107,24 @@ const READ_ROUTES: ReadRoute[] = [
 		route: '/openapi/v2/query',
 		simRoute: 'v2.query',
 		polled: true,
-		drive: async () => await run(sim, workflowRun(WORKFLOW_ID_TXT2IMG, {}, { downloadOutputs: false })),
+		drive: async () =>
+			await run(sim, workflowRun(WORKFLOW_ID_TXT2IMG, {}, { downloadOutputs: false })),
 		check: (output) => expect(output[0].json.status).toBe('SUCCESS'),
 	},
 	{
 		name: 'workflow JSON (Workflow › Get JSON)',
 		route: '/api/openapi/getJsonApiFormat',
 		simRoute: 'v1.getJsonApiFormat',
-		drive: async () => await run(sim, { resource: 'workflow', operation: 'getJson', workflowId: locator(WORKFLOW_ID_TXT2IMG) }),
-		check: (output) => expect((output[0].json.workflow as IDataObject)['3']).toMatchObject({ class_type: 'KSampler' }),
+		drive: async () =>
+			await run(sim, {
+				resource: 'workflow',
+				operation: 'getJson',
+				workflowId: locator(WORKFLOW_ID_TXT2IMG),
+			}),
+		check: (output) =>
+			expect((output[0].json.workflow as IDataObject)['3']).toMatchObject({
+				class_type: 'KSampler',
+			}),
 	},
 	{
 		name: 'AI app template (read before an AI app run)',
@@ -98,7 +133,14 @@ const READ_ROUTES: ReadRoute[] = [
 		drive: async () =>
 			await run(
 				sim,
-				aiAppRun(WEBAPP_ID_PORTRAIT, { inputMode: 'nodeInfoListJson', nodeInfoListJson: '[{"nodeId":"6","fieldName":"text","fieldValue":"fox"}]' }, { downloadOutputs: false }),
+				aiAppRun(
+					WEBAPP_ID_PORTRAIT,
+					{
+						inputMode: 'nodeInfoListJson',
+						nodeInfoListJson: '[{"nodeId":"6","fieldName":"text","fieldValue":"fox"}]',
+					},
+					{ downloadOutputs: false },
+				),
 			),
 		check: (output) => expect(output[0].json.status).toBe('SUCCESS'),
 	},
@@ -114,15 +156,24 @@ const READ_ROUTES: ReadRoute[] = [
 		route: '/openapi/v2/media/upload/binary',
 		simRoute: 'v2.upload',
 		drive: async () =>
-			await run(sim, { resource: 'file', operation: 'upload', binaryPropertyName: 'data', target: 'media' }, { items: [await fileItem(makePng('up'), 'up.png', 'image/png')] }),
-		check: (output) => expect(String(output[0].json.fileName)).toMatch(/^openapi\/[0-9a-f]{64}\.png$/),
+			await run(
+				sim,
+				{ resource: 'file', operation: 'upload', binaryPropertyName: 'data', target: 'media' },
+				{ items: [await fileItem(makePng('up'), 'up.png', 'image/png')] },
+			),
+		check: (output) =>
+			expect(String(output[0].json.fileName)).toMatch(/^openapi\/[0-9a-f]{64}\.png$/),
 	},
 	{
 		name: 'legacy upload (File › Upload, legacy)',
 		route: '/task/openapi/upload',
 		simRoute: 'v1.upload',
 		drive: async () =>
-			await run(sim, { resource: 'file', operation: 'upload', binaryPropertyName: 'data', target: 'legacy' }, { items: [await fileItem(makePng('old'), 'old.png', 'image/png')] }),
+			await run(
+				sim,
+				{ resource: 'file', operation: 'upload', binaryPropertyName: 'data', target: 'legacy' },
+				{ items: [await fileItem(makePng('old'), 'old.png', 'image/png')] },
+			),
 		check: (output) => expect(String(output[0].json.fileName)).toMatch(/^api\/[0-9a-f]+\.png$/),
 	},
 	{
@@ -130,7 +181,15 @@ const READ_ROUTES: ReadRoute[] = [
 		route: '/api/openapi/getLoraUploadUrl',
 		simRoute: 'v1.getLoraUploadUrl',
 		drive: async () =>
-			await run(sim, { resource: 'file', operation: 'uploadLora', binaryPropertyName: 'data' }, { items: [await fileItem(randomBytes(2048), 'style.safetensors', 'application/octet-stream')] }),
+			await run(
+				sim,
+				{ resource: 'file', operation: 'uploadLora', binaryPropertyName: 'data' },
+				{
+					items: [
+						await fileItem(randomBytes(2048), 'style.safetensors', 'application/octet-stream'),
+					],
+				},
+			),
 		check: (output) => expect(output[0].json).toMatchObject({ loraName: 'style', uploaded: true }),
 	},
 	{
@@ -138,7 +197,14 @@ const READ_ROUTES: ReadRoute[] = [
 		route: '/openapi/v2/price-preview/rhart-image-v1/text-to-image',
 		simRoute: 'v2.pricePreview',
 		drive: async () =>
-			await run(sim, { ...modelRun('rhart-image-v1/text-to-image', { prompt: 'x', aspectRatio: '1:1' }), operation: 'pricePreview' }, { apiKey: SIM_KEY_SHARED }),
+			await run(
+				sim,
+				{
+					...modelRun('rhart-image-v1/text-to-image', { prompt: 'x', aspectRatio: '1:1' }),
+					operation: 'pricePreview',
+				},
+				{ apiKey: SIM_KEY_SHARED },
+			),
 		check: (output) => expect(output[0].json.estimatedPrice).toBeDefined(),
 	},
 	{
@@ -161,7 +227,10 @@ const READ_ROUTES: ReadRoute[] = [
 		simRoute: 'files.get',
 		files: true,
 		drive: async () => await run(sim, workflowRun(WORKFLOW_ID_TXT2IMG)),
-		check: (output) => expect(Buffer.from(output[0].binary!.data_0.data, 'base64').subarray(1, 4).toString()).toBe('PNG'),
+		check: (output) =>
+			expect(Buffer.from(output[0].binary!.data_0.data, 'base64').subarray(1, 4).toString()).toBe(
+				'PNG',
+			),
 	},
 	{
 		name: 'LoRA presigned PUT (storage)',
@@ -169,7 +238,13 @@ const READ_ROUTES: ReadRoute[] = [
 		simRoute: 'files.loraPut',
 		files: true,
 		drive: async () =>
-			await run(sim, { resource: 'file', operation: 'uploadLora', binaryPropertyName: 'data' }, { items: [await fileItem(randomBytes(4096), 'put.safetensors', 'application/octet-stream')] }),
+			await run(
+				sim,
+				{ resource: 'file', operation: 'uploadLora', binaryPropertyName: 'data' },
+				{
+					items: [await fileItem(randomBytes(4096), 'put.safetensors', 'application/octet-stream')],
+				},
+			),
 		check: (output) => {
 			expect(output[0].json).toMatchObject({ loraName: 'put', uploaded: true });
 			expect(sim.loraUploads.get(String(output[0].json.md5))).toMatchObject({ uploaded: true });
@@ -178,19 +253,26 @@ const READ_ROUTES: ReadRoute[] = [
 ];
 
 const READ_CASES = READ_ROUTES.flatMap((route) =>
-	[...HTTP_AND_NETWORK, ...(route.files ? [] : TRANSIENT_CODES)].map(([label, fault]) => ({ ...route, label, fault })),
+	[...HTTP_AND_NETWORK, ...(route.files ? [] : TRANSIENT_CODES)].map(([label, fault]) => ({
+		...route,
+		label,
+		fault,
+	})),
 );
 
 describe('reads: transient faults are retried, then succeed', () => {
-	it.each(READ_CASES)('$name survives $label', async ({ route, simRoute, polled, fault, drive, check }) => {
-		sim.injectFault({ route, times: 2, ...fault });
-		const { output } = await drive();
-		check(output[0]);
-		expect(sim.stats.faultsInjected).toBe(2);
-		if (polled) expect(requestsTo(sim, simRoute)).toBeGreaterThanOrEqual(3);
-		else expect(requestsTo(sim, simRoute)).toBe(3);
-		expect(sim.stats.tasksCreated).toBeLessThanOrEqual(1);
-	});
+	it.each(READ_CASES)(
+		'$name survives $label',
+		async ({ route, simRoute, polled, fault, drive, check }) => {
+			sim.injectFault({ route, times: 2, ...fault });
+			const { output } = await drive();
+			check(output[0]);
+			expect(sim.stats.faultsInjected).toBe(2);
+			if (polled) expect(requestsTo(sim, simRoute)).toBeGreaterThanOrEqual(3);
+			else expect(requestsTo(sim, simRoute)).toBe(3);
+			expect(sim.stats.tasksCreated).toBeLessThanOrEqual(1);
+		},
+	);
 });
 
 interface CreateRoute {
@@ -205,7 +287,8 @@ const CREATE_ROUTES: CreateRoute[] = [
 		name: 'Workflow › Run',
 		route: '/task/openapi/create',
 		simRoute: 'v1.create',
-		drive: async () => await run(sim, workflowRun(WORKFLOW_ID_TXT2IMG, {}, { downloadOutputs: false })),
+		drive: async () =>
+			await run(sim, workflowRun(WORKFLOW_ID_TXT2IMG, {}, { downloadOutputs: false })),
 	},
 	{
 		name: 'AI App › Run',
@@ -214,19 +297,40 @@ const CREATE_ROUTES: CreateRoute[] = [
 		drive: async () =>
 			await run(
 				sim,
-				aiAppRun(WEBAPP_ID_PORTRAIT, { inputMode: 'nodeInfoListJson', nodeInfoListJson: '[{"nodeId":"6","fieldName":"text","fieldValue":"fox"}]' }, { downloadOutputs: false }),
+				aiAppRun(
+					WEBAPP_ID_PORTRAIT,
+					{
+						inputMode: 'nodeInfoListJson',
+						nodeInfoListJson: '[{"nodeId":"6","fieldName":"text","fieldValue":"fox"}]',
+					},
+					{ downloadOutputs: false },
+				),
 			),
 	},
 	{
 		name: 'Model › Generate',
 		route: '/openapi/v2/rhart-image-v1/text-to-image',
 		simRoute: 'v2.model',
-		drive: async () => await run(sim, modelRun('rhart-image-v1/text-to-image', { prompt: 'fox', aspectRatio: '1:1' }, {}, { downloadOutputs: false }), { apiKey: SIM_KEY_SHARED }),
+		drive: async () =>
+			await run(
+				sim,
+				modelRun(
+					'rhart-image-v1/text-to-image',
+					{ prompt: 'fox', aspectRatio: '1:1' },
+					{},
+					{ downloadOutputs: false },
+				),
+				{ apiKey: SIM_KEY_SHARED },
+			),
 	},
 ];
 
 /** Answers that prove RunningHub refused the task: safe to send again. */
-const PROVEN_NOT_CREATED: Array<[string, Fault]> = [...TRANSIENT_CODES, ['HTTP 429', { kind: 'http', status: 429 }], ['HTTP 503', { kind: 'http', status: 503 }]];
+const PROVEN_NOT_CREATED: Array<[string, Fault]> = [
+	...TRANSIENT_CODES,
+	['HTTP 429', { kind: 'http', status: 429 }],
+	['HTTP 503', { kind: 'http', status: 503 }],
+];
 
 /** Answers that leave it open whether the task exists: never sent again. */
 const MAYBE_CREATED: Array<[string, Fault]> = [
@@ -237,7 +341,11 @@ const MAYBE_CREATED: Array<[string, Fault]> = [
 ];
 
 describe('creates: never double-submit', () => {
-	it.each(CREATE_ROUTES.flatMap((route) => PROVEN_NOT_CREATED.map(([label, fault]) => ({ ...route, label, fault }))))(
+	it.each(
+		CREATE_ROUTES.flatMap((route) =>
+			PROVEN_NOT_CREATED.map(([label, fault]) => ({ ...route, label, fault })),
+		),
+	)(
 		'$name retries $label (no task was created) and creates exactly one task',
 		async ({ route, simRoute, fault, drive }) => {
 			sim.injectFault({ route, times: 2, ...fault });
@@ -251,24 +359,36 @@ describe('creates: never double-submit', () => {
 
 	it.each(
 		CREATE_ROUTES.flatMap((route) =>
-			[...MAYBE_CREATED.map(([label, fault]) => [label, { ...fault, afterTaskCreated: true }] as [string, Fault]), ['answer slower than the request timeout', SLOW] as [string, Fault]].map(
-				([label, fault]) => ({ ...route, label, fault }),
-			),
+			[
+				...MAYBE_CREATED.map(
+					([label, fault]) => [label, { ...fault, afterTaskCreated: true }] as [string, Fault],
+				),
+				['answer slower than the request timeout', SLOW] as [string, Fault],
+			].map(([label, fault]) => ({ ...route, label, fault })),
 		),
-	)('$name: $label after the task was created fails without sending again, saying the task may exist', async ({ route, simRoute, fault, drive }) => {
-		sim.injectFault({ route, times: -1, ...fault });
-		const { text } = await failureOf(drive());
-		expect(text).toMatch(/may have created (the task|it) anyway.*not sent again.*check the task list/i);
-		expect(requestsTo(sim, simRoute)).toBe(1);
-		// The task exists on RunningHub (the slow answer creates it once its delay is over): one, never two.
-		await sim.waitFor(() => sim.stats.tasksCreated === 1, 3000, 'the task to be created');
-		await new Promise((resolve) => setTimeout(resolve, 50));
-		expect(sim.stats.tasksCreated).toBe(1);
-		expect(sim.stats.createRequests).toBe(1);
-		expect(sim.stats.statusRequests).toBe(0);
-	});
+	)(
+		'$name: $label after the task was created fails without sending again, saying the task may exist',
+		async ({ route, simRoute, fault, drive }) => {
+			sim.injectFault({ route, times: -1, ...fault });
+			const { text } = await failureOf(drive());
+			expect(text).toMatch(
+				/may have created (the task|it) anyway.*not sent again.*check the task list/i,
+			);
+			expect(requestsTo(sim, simRoute)).toBe(1);
+			// The task exists on RunningHub (the slow answer creates it once its delay is over): one, never two.
+			await sim.waitFor(() => sim.stats.tasksCreated === 1, 3000, 'the task to be created');
+			await new Promise((resolve) => setTimeout(resolve, 50));
+			expect(sim.stats.tasksCreated).toBe(1);
+			expect(sim.stats.createRequests).toBe(1);
+			expect(sim.stats.statusRequests).toBe(0);
+		},
+	);
 
-	it.each(CREATE_ROUTES.flatMap((route) => MAYBE_CREATED.map(([label, fault]) => ({ ...route, label, fault }))))(
+	it.each(
+		CREATE_ROUTES.flatMap((route) =>
+			MAYBE_CREATED.map(([label, fault]) => ({ ...route, label, fault })),
+		),
+	)(
 		'$name: $label before the task was created is not sent again either (the node cannot tell)',
 		async ({ route, fault, drive }) => {
 			sim.injectFault({ route, times: -1, ...fault });
@@ -285,7 +405,10 @@ describe('creates: never double-submit', () => {
 		const url = closed.baseUrl;
 		await closed.stop();
 		const { text } = await failureOf(
-			run({ baseUrl: url } as RunningHubSimulator, workflowRun(WORKFLOW_ID_TXT2IMG, {}, { downloadOutputs: false })),
+			run(
+				{ baseUrl: url } as RunningHubSimulator,
+				workflowRun(WORKFLOW_ID_TXT2IMG, {}, { downloadOutputs: false }),
+			),
 		);
 		expect(text).toMatch(/refused the connection/);
 		expect(text).toMatch(/Gave up after \d+ attempts/);
@@ -315,7 +438,9 @@ describe('bounded waits', () => {
 		const elapsed = Date.now() - started;
 		expect(text).toMatch(/RunningHub did not answer within 0\.25 s/);
 		expect(text).toMatch(/Gave up after 4 attempts/);
-		expect(elapsed).toBeLessThan(FAST_RETRY.maxAttempts * TIMEOUT_DEFAULTS.requestMs + FAST_RETRY.maxTotalMs);
+		expect(elapsed).toBeLessThan(
+			FAST_RETRY.maxAttempts * TIMEOUT_DEFAULTS.requestMs + FAST_RETRY.maxTotalMs,
+		);
 	});
 
 	it('a queue that stays full (421) ends the item after the create budget, with no task and the reason', async () => {
@@ -334,15 +459,24 @@ describe('bounded waits', () => {
 		sim.injectFault({ route: '/files/*', kind: 'http', status: 502, times: -1 });
 		const { text } = await failureOf(run(sim, workflowRun(WORKFLOW_ID_TXT2IMG)));
 		const taskId = [...sim.tasks.keys()][0];
-		expect(text).toMatch(new RegExp(`Could not download output 0 \\(node 9, .*\\.png\\): HTTP 502 \\(after 4 attempts\\) \\[task ${taskId}\\]`));
+		expect(text).toMatch(
+			new RegExp(
+				`Could not download output 0 \\(node 9, .*\\.png\\): HTTP 502 \\(after 4 attempts\\) \\[task ${taskId}\\]`,
+			),
+		);
 		expect(requestsTo(sim, 'files.get')).toBe(4);
 	});
 });
 
 describe('stopping the execution ends retries at once', () => {
-	const slowBackoff = () => Object.assign(RETRY_DEFAULTS, { baseDelayMs: 10_000, maxDelayMs: 10_000, maxTotalMs: 120_000 });
+	const slowBackoff = () =>
+		Object.assign(RETRY_DEFAULTS, { baseDelayMs: 10_000, maxDelayMs: 10_000, maxTotalMs: 120_000 });
 
-	async function stopAfter(parameters: IDataObject, ready: () => boolean, options: { apiKey?: string; items?: INodeExecutionData[] } = {}) {
+	async function stopAfter(
+		parameters: IDataObject,
+		ready: () => boolean,
+		options: { apiKey?: string; items?: INodeExecutionData[] } = {},
+	) {
 		const controller = new AbortController();
 		const started = Date.now();
 		const running = run(sim, parameters, { ...options, abortSignal: controller.signal });
@@ -355,8 +489,13 @@ describe('stopping the execution ends retries at once', () => {
 	it('during the backoff of a refused create: no task, no further create', async () => {
 		slowBackoff();
 		sim.injectFault({ route: '/task/openapi/create', kind: 'code', code: 421, times: -1 });
-		const { text, elapsed } = await stopAfter(workflowRun(WORKFLOW_ID_TXT2IMG), () => sim.stats.createRequests === 1);
-		expect(text).toMatch(/execution was stopped while calling RunningHub \(\/task\/openapi\/create\)/);
+		const { text, elapsed } = await stopAfter(
+			workflowRun(WORKFLOW_ID_TXT2IMG),
+			() => sim.stats.createRequests === 1,
+		);
+		expect(text).toMatch(
+			/execution was stopped while calling RunningHub \(\/task\/openapi\/create\)/,
+		);
 		expect(elapsed).toBeLessThan(2000);
 		expect(sim.stats.createRequests).toBe(1);
 		expect(sim.stats.tasksCreated).toBe(0);
@@ -366,9 +505,14 @@ describe('stopping the execution ends retries at once', () => {
 		sim.injectFault({ route: '/task/openapi/create', kind: 'slow', delayMs: 300 });
 		Object.assign(TIMEOUT_DEFAULTS, { requestMs: 5000 });
 		try {
-			const { text, elapsed } = await stopAfter(workflowRun(WORKFLOW_ID_TXT2IMG), () => sim.stats.createRequests === 1);
+			const { text, elapsed } = await stopAfter(
+				workflowRun(WORKFLOW_ID_TXT2IMG),
+				() => sim.stats.createRequests === 1,
+			);
 			expect(elapsed).toBeLessThan(1000);
-			expect(text).toMatch(/execution was stopped while creating a task.*may have created it anyway/i);
+			expect(text).toMatch(
+				/execution was stopped while creating a task.*may have created it anyway/i,
+			);
 			await sim.waitFor(() => sim.stats.tasksCreated === 1, 3000, 'the slow create to finish');
 			expect(sim.stats.createRequests).toBe(1);
 		} finally {
@@ -380,8 +524,13 @@ describe('stopping the execution ends retries at once', () => {
 		slowBackoff();
 		sim.setDurations({ queuedMs: 2000, runningMs: 5000 });
 		sim.injectFault({ route: '/openapi/v2/query', kind: 'http', status: 503, times: -1 });
-		const { text, elapsed } = await stopAfter(workflowRun(WORKFLOW_ID_TXT2IMG), () => requestsTo(sim, 'v2.query') === 1);
-		expect(text).toMatch(/was still running when the execution was stopped\. It was cancelled on RunningHub/);
+		const { text, elapsed } = await stopAfter(
+			workflowRun(WORKFLOW_ID_TXT2IMG),
+			() => requestsTo(sim, 'v2.query') === 1,
+		);
+		expect(text).toMatch(
+			/was still running when the execution was stopped\. It was cancelled on RunningHub/,
+		);
 		expect(elapsed).toBeLessThan(2000);
 		expect(requestsTo(sim, 'v2.query')).toBe(1);
 		expect(sim.stats.tasksCancelled).toBe(1);
@@ -390,19 +539,39 @@ describe('stopping the execution ends retries at once', () => {
 	it('during the backoff of a failing download', async () => {
 		slowBackoff();
 		sim.injectFault({ route: '/files/*', kind: 'http', status: 503, times: -1 });
-		const { text, elapsed } = await stopAfter(workflowRun(WORKFLOW_ID_TXT2IMG), () => requestsTo(sim, 'files.get') === 1);
-		expect(text).toMatch(/execution was stopped while downloading output 0 \[task \d{19}\].*Task › Get Outputs/);
+		const { text, elapsed } = await stopAfter(
+			workflowRun(WORKFLOW_ID_TXT2IMG),
+			() => requestsTo(sim, 'files.get') === 1,
+		);
+		expect(text).toMatch(
+			/execution was stopped while downloading output 0 \[task \d{19}\].*Task › Get Outputs/,
+		);
 		expect(elapsed).toBeLessThan(2000);
 		expect(requestsTo(sim, 'files.get')).toBe(1);
 	});
 
 	it('during the backoff of a failing upload: the task is never created', async () => {
 		slowBackoff();
-		sim.injectFault({ route: '/openapi/v2/media/upload/binary', kind: 'http', status: 502, times: -1 });
-		const items = [{ json: {}, binary: { photo: await prepareBinary(makePng('p'), 'p.png', 'image/png') } }];
-		const parameters = workflowRun('1904136902449209347', { nodeInfoListJson: '[{"nodeId":"10","fieldName":"image","fieldValue":"binary:photo"}]' });
-		const { text, elapsed } = await stopAfter(parameters, () => requestsTo(sim, 'v2.upload') === 1, { items });
-		expect(text).toMatch(/execution was stopped while calling RunningHub \(\/openapi\/v2\/media\/upload\/binary\)/);
+		sim.injectFault({
+			route: '/openapi/v2/media/upload/binary',
+			kind: 'http',
+			status: 502,
+			times: -1,
+		});
+		const items = [
+			{ json: {}, binary: { photo: await prepareBinary(makePng('p'), 'p.png', 'image/png') } },
+		];
+		const parameters = workflowRun('1904136902449209347', {
+			nodeInfoListJson: '[{"nodeId":"10","fieldName":"image","fieldValue":"binary:photo"}]',
+		});
+		const { text, elapsed } = await stopAfter(
+			parameters,
+			() => requestsTo(sim, 'v2.upload') === 1,
+			{ items },
+		);
+		expect(text).toMatch(
+			/execution was stopped while calling RunningHub \(\/openapi\/v2\/media\/upload\/binary\)/,
+		);
 		expect(elapsed).toBeLessThan(2000);
 		expect(sim.stats.createRequests).toBe(0);
 	});
@@ -410,15 +579,28 @@ describe('stopping the execution ends retries at once', () => {
 
 describe('task outcomes', () => {
 	it('a FAILED task fails the item with the failing node, exception and task ID', async () => {
-		sim.nextTaskOutcome({ result: 'fail', nodeId: '3', exceptionType: 'torch.OutOfMemoryError', exceptionMessage: 'CUDA out of memory' });
+		sim.nextTaskOutcome({
+			result: 'fail',
+			nodeId: '3',
+			exceptionType: 'torch.OutOfMemoryError',
+			exceptionMessage: 'CUDA out of memory',
+		});
 		const { text } = await failureOf(run(sim, workflowRun(WORKFLOW_ID_TXT2IMG)));
 		const taskId = [...sim.tasks.keys()][0];
-		expect(text).toMatch(new RegExp(`Task failed: node #3 .*torch\\.OutOfMemoryError: CUDA out of memory.*\\[task ${taskId}\\]`));
+		expect(text).toMatch(
+			new RegExp(
+				`Task failed: node #3 .*torch\\.OutOfMemoryError: CUDA out of memory.*\\[task ${taskId}\\]`,
+			),
+		);
 	});
 
 	it('a FAILED task in a batch with Continue On Fail becomes an error item carrying its task ID', async () => {
 		sim.nextTaskOutcome('fail');
-		const { output } = await run(sim, workflowRun(WORKFLOW_ID_TXT2IMG, {}, { downloadOutputs: false }), { continueOnFail: true, items: [{ json: {} }, { json: {} }] });
+		const { output } = await run(
+			sim,
+			workflowRun(WORKFLOW_ID_TXT2IMG, {}, { downloadOutputs: false }),
+			{ continueOnFail: true, items: [{ json: {} }, { json: {} }] },
+		);
 		const [first, second] = output[0];
 		const failed = first.json.error ? first : second;
 		const succeeded = first.json.error ? second : first;
@@ -433,10 +615,15 @@ describe('task outcomes', () => {
 		const running = run(sim, workflowRun(WORKFLOW_ID_TXT2IMG));
 		await sim.waitFor(() => sim.stats.statusRequests >= 1, 5000, 'polling to start');
 		const taskId = [...sim.tasks.keys()][0];
-		const cancel = await axios.post(`${sim.baseUrl}/task/openapi/cancel`, { apiKey: SIM_KEY_NORMAL, taskId });
+		const cancel = await axios.post(`${sim.baseUrl}/task/openapi/cancel`, {
+			apiKey: SIM_KEY_NORMAL,
+			taskId,
+		});
 		expect(cancel.data.code).toBe(0);
 		const { text, error } = await failureOf(running);
-		expect(error.message).toMatch(new RegExp(`^Task was cancelled on RunningHub before it finished.*\\[task ${taskId}\\]`));
+		expect(error.message).toMatch(
+			new RegExp(`^Task was cancelled on RunningHub before it finished.*\\[task ${taskId}\\]`),
+		);
 		expect(text).toMatch(/InterruptProcessingException/);
 		expect(text).toMatch(/cancelled on the RunningHub site, by another tool or workflow/);
 		expect(sim.stats.cancelRequests).toBe(1);
@@ -446,7 +633,11 @@ describe('task outcomes', () => {
 		sim.injectFault({ route: '/files/*', kind: 'http', status: 404 });
 		const { error } = await failureOf(run(sim, workflowRun(WORKFLOW_ID_TXT2IMG)));
 		const taskId = [...sim.tasks.keys()][0];
-		expect(error.message).toMatch(new RegExp(`^Could not download output 0 \\(node 9, http://127\\.0\\.0\\.1:\\d+/files/.+\\.png\\): HTTP 404 \\[task ${taskId}\\]$`));
+		expect(error.message).toMatch(
+			new RegExp(
+				`^Could not download output 0 \\(node 9, http://127\\.0\\.0\\.1:\\d+/files/.+\\.png\\): HTTP 404 \\[task ${taskId}\\]$`,
+			),
+		);
 		expect(error.description).toMatch(/Allow Partial Results/);
 		// 404 is final: not retried.
 		expect(requestsTo(sim, 'files.get')).toBe(1);
@@ -454,13 +645,18 @@ describe('task outcomes', () => {
 
 	it('with Allow Partial Results, a 404 result keeps the JSON outputs and lists downloadFailures', async () => {
 		sim.injectFault({ route: '/files/*', kind: 'http', status: 404 });
-		const { output } = await run(sim, workflowRun(WORKFLOW_ID_TXT2IMG, {}, { allowPartialResults: true }));
+		const { output } = await run(
+			sim,
+			workflowRun(WORKFLOW_ID_TXT2IMG, {}, { allowPartialResults: true }),
+		);
 		const item = output[0][0];
 		expect(item.json.status).toBe('SUCCESS');
 		const outputs = item.json.outputs as IDataObject[];
 		expect(outputs).toHaveLength(1);
 		expect(outputs[0]).toMatchObject({ nodeId: '9', fileType: 'png', downloadError: 'HTTP 404' });
-		expect(item.json.downloadFailures).toEqual([{ index: 0, fileUrl: outputs[0].fileUrl, error: 'HTTP 404' }]);
+		expect(item.json.downloadFailures).toEqual([
+			{ index: 0, fileUrl: outputs[0].fileUrl, error: 'HTTP 404' },
+		]);
 		expect(item.binary).toBeUndefined();
 	});
 
@@ -469,12 +665,20 @@ describe('task outcomes', () => {
 		sim.injectFault({ route: '/files/*', kind: 'http', status: 403 });
 		const { output } = await run(
 			sim,
-			workflowRun(WORKFLOW_ID_TXT2IMG, { nodeInfoListJson: '[{"nodeId":"5","fieldName":"batch_size","fieldValue":2}]' }, { allowPartialResults: true }),
+			workflowRun(
+				WORKFLOW_ID_TXT2IMG,
+				{ nodeInfoListJson: '[{"nodeId":"5","fieldName":"batch_size","fieldValue":2}]' },
+				{ allowPartialResults: true },
+			),
 		);
 		const item = output[0][0];
-		expect((item.json.downloadFailures as IDataObject[]).map((failure) => failure.index)).toEqual([0]);
+		expect((item.json.downloadFailures as IDataObject[]).map((failure) => failure.index)).toEqual([
+			0,
+		]);
 		expect(Object.keys(item.binary ?? {})).toEqual(['data_1']);
-		const hash = createHash('sha256').update(Buffer.from(item.binary!.data_1.data, 'base64')).digest('hex');
+		const hash = createHash('sha256')
+			.update(Buffer.from(item.binary!.data_1.data, 'base64'))
+			.digest('hex');
 		expect(hash).toHaveLength(64);
 	});
 });

@@ -10,13 +10,41 @@
  */
 import * as path from 'path';
 import { LoggerProxy } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, ResourceMapperFields } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	ResourceMapperFields,
+} from 'n8n-workflow';
 import { randomBytes } from 'crypto';
 
-import { callNodeMethod, callWebhook, prepareBinary, registerNodeType, runNode, simulatorCredentials, useBinaryMode } from '../harness/n8n';
+import {
+	callNodeMethod,
+	callWebhook,
+	prepareBinary,
+	registerNodeType,
+	runNode,
+	simulatorCredentials,
+	useBinaryMode,
+} from '../harness/n8n';
 import type { FaultSpec, RunningHubSimulator } from '../simulator';
-import { WEBAPP_ID_PORTRAIT, WORKFLOW_ID_IMG2IMG, WORKFLOW_ID_TXT2IMG, makePng, startSimulator } from '../simulator';
-import { aiAppRun, dumpError, dumpItems, locator, modelRun, useFastBudgets, workflowRun } from './support';
+import {
+	WEBAPP_ID_PORTRAIT,
+	WORKFLOW_ID_IMG2IMG,
+	WORKFLOW_ID_TXT2IMG,
+	makePng,
+	startSimulator,
+} from '../simulator';
+import {
+	aiAppRun,
+	dumpError,
+	dumpItems,
+	locator,
+	modelRun,
+	useFastBudgets,
+	workflowRun,
+} from './support';
 
 /** Distinctive, 32 characters, registered with the simulator as an enterprise-shared key. */
 const KEY = 'LEAKcanaryQ7xW2pZr9Tf4Hd8Km3Ns6V';
@@ -65,9 +93,18 @@ function captureLogs(): void {
 			restoreLogs.push(() => (Logger.prototype[level] = original));
 		}
 	}
-	LoggerProxy.init({ error: record('error'), warn: record('warn'), info: record('info'), debug: record('debug') } as never);
+	LoggerProxy.init({
+		error: record('error'),
+		warn: record('warn'),
+		info: record('info'),
+		debug: record('debug'),
+	} as never);
 	for (const level of ['log', 'error', 'warn', 'info', 'debug'] as const) {
-		const spy = jest.spyOn(console, level).mockImplementation((...args: unknown[]) => record(`console.${level}`)(args.map(String).join(' ')));
+		const spy = jest
+			.spyOn(console, level)
+			.mockImplementation((...args: unknown[]) =>
+				record(`console.${level}`)(args.map(String).join(' ')),
+			);
 		restoreLogs.push(() => spy.mockRestore());
 	}
 }
@@ -87,13 +124,30 @@ afterAll(async () => {
 
 beforeEach(() => {
 	sim.reset();
-	sim.addKey(KEY, { apiType: 'SHARED', concurrency: 50, remainCoins: '0', remainMoney: '10.00', currency: 'CNY', description: 'canary' });
-	sim.addKey(NORMAL_KEY, { apiType: 'NORMAL', concurrency: 2, remainCoins: '100', remainMoney: null, currency: null, description: 'canary' });
+	sim.addKey(KEY, {
+		apiType: 'SHARED',
+		concurrency: 50,
+		remainCoins: '0',
+		remainMoney: '10.00',
+		currency: 'CNY',
+		description: 'canary',
+	});
+	sim.addKey(NORMAL_KEY, {
+		apiType: 'NORMAL',
+		concurrency: 2,
+		remainCoins: '100',
+		remainMoney: null,
+		currency: null,
+		description: 'canary',
+	});
 });
 
 function expectNoKey(text: string, what: string, key = KEY): void {
 	for (const fragment of FRAGMENTS(key)) {
-		if (text.includes(fragment)) throw new Error(`The API key (or part of it) appears in ${what}:\n${text.slice(Math.max(0, text.indexOf(fragment) - 300), text.indexOf(fragment) + 100)}`);
+		if (text.includes(fragment))
+			throw new Error(
+				`The API key (or part of it) appears in ${what}:\n${text.slice(Math.max(0, text.indexOf(fragment) - 300), text.indexOf(fragment) + 100)}`,
+			);
 	}
 }
 
@@ -106,41 +160,212 @@ interface Scenario {
 	before?: () => void;
 }
 
-const photo = async () => [{ json: {}, binary: { data: await prepareBinary(makePng('secret'), 'secret.png', 'image/png') } }];
+const photo = async () => [
+	{ json: {}, binary: { data: await prepareBinary(makePng('secret'), 'secret.png', 'image/png') } },
+];
 
 const SCENARIOS: Scenario[] = [
-	{ name: 'rejected key (802) on a v1 read', parameters: () => ({ resource: 'account', operation: 'get' }), faults: [{ route: '/uc/openapi/accountStatus', kind: 'code', code: 802 }] },
-	{ name: 'RunningHub echoing the key in a v1 error message', parameters: () => workflowRun(WORKFLOW_ID_TXT2IMG), faults: [{ route: '/task/openapi/create', kind: 'code', code: 802, msg: `APIKEY_UNAUTHORIZED: ${KEY}` }] },
-	{ name: 'RunningHub echoing the key in a v2 error message', parameters: () => modelRun('rhart-image-v1/text-to-image', { prompt: 'x', aspectRatio: '1:1' }), faults: [{ route: /^\/openapi\/v2\/rhart/, kind: 'code', code: '1002', msg: `Invalid API Key ${KEY}` }] },
-	{ name: 'RunningHub echoing the key in a transient error, until retries run out', parameters: () => ({ resource: 'account', operation: 'get' }), faults: [{ route: '/uc/openapi/accountStatus', kind: 'code', code: 1011, msg: `busy for ${KEY}`, times: -1 }] },
-	{ name: 'key refused by the Standard Model API (1014)', parameters: () => modelRun('rhart-image-v1/text-to-image', { prompt: 'x', aspectRatio: '1:1' }), key: NORMAL_KEY },
-	{ name: 'permanent code on create (803)', parameters: () => workflowRun(WORKFLOW_ID_TXT2IMG), faults: [{ route: '/task/openapi/create', kind: 'code', code: 803 }] },
-	{ name: 'queue full until the budget is spent (421)', parameters: () => workflowRun(WORKFLOW_ID_TXT2IMG), faults: [{ route: '/task/openapi/create', kind: 'code', code: 421, times: -1 }] },
-	{ name: 'HTTP 500 on a v1 create (body holds the key)', parameters: () => workflowRun(WORKFLOW_ID_TXT2IMG), faults: [{ route: '/task/openapi/create', kind: 'http', status: 500 }] },
-	{ name: 'connection reset on a v1 create (n8n-core wraps the axios error)', parameters: () => workflowRun(WORKFLOW_ID_TXT2IMG), faults: [{ route: '/task/openapi/create', kind: 'reset' }] },
-	{ name: 'timeout on a v1 create', parameters: () => workflowRun(WORKFLOW_ID_TXT2IMG), faults: [{ route: '/task/openapi/create', kind: 'slow', delayMs: 800 }] },
-	{ name: 'connection reset on an AI app run', parameters: () => aiAppRun(WEBAPP_ID_PORTRAIT, { inputMode: 'nodeInfoListJson', nodeInfoListJson: '[]' }), faults: [{ route: '/task/openapi/ai-app/run', kind: 'reset' }] },
-	{ name: 'connection reset on a v2 model create', parameters: () => modelRun('rhart-image-v1/text-to-image', { prompt: 'x', aspectRatio: '1:1' }), faults: [{ route: /^\/openapi\/v2\/rhart/, kind: 'reset' }] },
-	{ name: 'resets on a v1 GET (key in the query string)', parameters: () => aiAppRun(WEBAPP_ID_PORTRAIT, { inputMode: 'nodeInfoListJson', nodeInfoListJson: '[{"nodeId":"6","fieldName":"text","fieldValue":"x"}]' }), faults: [{ route: '/api/webapp/apiCallDemo', kind: 'reset', times: -1 }] },
-	{ name: 'HTML 502 page on a read', parameters: () => ({ resource: 'workflow', operation: 'getJson', workflowId: locator(WORKFLOW_ID_TXT2IMG) }), faults: [{ route: '/api/openapi/getJsonApiFormat', kind: 'http', status: 502, times: -1 }] },
-	{ name: 'status polls failing for good', parameters: () => workflowRun(WORKFLOW_ID_TXT2IMG), faults: [{ route: '/openapi/v2/query', kind: 'reset', times: -1 }] },
-	{ name: 'failed task', parameters: () => workflowRun(WORKFLOW_ID_TXT2IMG), before: () => sim.nextTaskOutcome({ result: 'fail', exceptionType: 'RuntimeError', exceptionMessage: 'boom', nodeId: '3' }) },
-	{ name: 'inputs rejected by ComfyUI validation (task cancelled)', parameters: () => workflowRun(WORKFLOW_ID_TXT2IMG, { nodeInfoListJson: '[{"nodeId":"3","fieldName":"sampler_name","fieldValue":"nope"}]' }) },
-	{ name: 'timeout while waiting (task cancelled)', parameters: () => workflowRun(WORKFLOW_ID_TXT2IMG, {}, { timeoutSeconds: 1 }), before: () => sim.setDurations({ queuedMs: 10, runningMs: 60_000 }) },
-	{ name: 'media upload rejected (key error 401)', parameters: () => ({ resource: 'file', operation: 'upload', binaryPropertyName: 'data', target: 'media' }), items: photo, faults: [{ route: '/openapi/v2/media/upload/binary', kind: 'code', code: 401 }] },
-	{ name: 'legacy upload reset (the key is a form field)', parameters: () => ({ resource: 'file', operation: 'upload', binaryPropertyName: 'data', target: 'legacy' }), items: photo, faults: [{ route: '/task/openapi/upload', kind: 'reset', times: -1 }] },
-	{ name: 'legacy upload HTTP 500', parameters: () => ({ resource: 'file', operation: 'upload', binaryPropertyName: 'data', target: 'legacy' }), items: photo, faults: [{ route: '/task/openapi/upload', kind: 'http', status: 500, times: -1 }] },
-	{ name: 'upload of a workflow input failing', parameters: () => workflowRun(WORKFLOW_ID_IMG2IMG, { nodeInfoListJson: '[{"nodeId":"10","fieldName":"image","fieldValue":"binary:data"}]' }), items: photo, faults: [{ route: '/openapi/v2/media/upload/binary', kind: 'reset', times: -1 }] },
-	{ name: 'result download 404', parameters: () => workflowRun(WORKFLOW_ID_TXT2IMG), faults: [{ route: '/files/*', kind: 'http', status: 404 }] },
-	{ name: 'result download reset for good', parameters: () => workflowRun(WORKFLOW_ID_TXT2IMG), faults: [{ route: '/files/*', kind: 'reset', times: -1 }] },
+	{
+		name: 'rejected key (802) on a v1 read',
+		parameters: () => ({ resource: 'account', operation: 'get' }),
+		faults: [{ route: '/uc/openapi/accountStatus', kind: 'code', code: 802 }],
+	},
+	{
+		name: 'RunningHub echoing the key in a v1 error message',
+		parameters: () => workflowRun(WORKFLOW_ID_TXT2IMG),
+		faults: [
+			{
+				route: '/task/openapi/create',
+				kind: 'code',
+				code: 802,
+				msg: `APIKEY_UNAUTHORIZED: ${KEY}`,
+			},
+		],
+	},
+	{
+		name: 'RunningHub echoing the key in a v2 error message',
+		parameters: () => modelRun('rhart-image-v1/text-to-image', { prompt: 'x', aspectRatio: '1:1' }),
+		faults: [
+			{ route: /^\/openapi\/v2\/rhart/, kind: 'code', code: '1002', msg: `Invalid API Key ${KEY}` },
+		],
+	},
+	{
+		name: 'RunningHub echoing the key in a transient error, until retries run out',
+		parameters: () => ({ resource: 'account', operation: 'get' }),
+		faults: [
+			{
+				route: '/uc/openapi/accountStatus',
+				kind: 'code',
+				code: 1011,
+				msg: `busy for ${KEY}`,
+				times: -1,
+			},
+		],
+	},
+	{
+		name: 'key refused by the Standard Model API (1014)',
+		parameters: () => modelRun('rhart-image-v1/text-to-image', { prompt: 'x', aspectRatio: '1:1' }),
+		key: NORMAL_KEY,
+	},
+	{
+		name: 'permanent code on create (803)',
+		parameters: () => workflowRun(WORKFLOW_ID_TXT2IMG),
+		faults: [{ route: '/task/openapi/create', kind: 'code', code: 803 }],
+	},
+	{
+		name: 'queue full until the budget is spent (421)',
+		parameters: () => workflowRun(WORKFLOW_ID_TXT2IMG),
+		faults: [{ route: '/task/openapi/create', kind: 'code', code: 421, times: -1 }],
+	},
+	{
+		name: 'HTTP 500 on a v1 create (body holds the key)',
+		parameters: () => workflowRun(WORKFLOW_ID_TXT2IMG),
+		faults: [{ route: '/task/openapi/create', kind: 'http', status: 500 }],
+	},
+	{
+		name: 'connection reset on a v1 create (n8n-core wraps the axios error)',
+		parameters: () => workflowRun(WORKFLOW_ID_TXT2IMG),
+		faults: [{ route: '/task/openapi/create', kind: 'reset' }],
+	},
+	{
+		name: 'timeout on a v1 create',
+		parameters: () => workflowRun(WORKFLOW_ID_TXT2IMG),
+		faults: [{ route: '/task/openapi/create', kind: 'slow', delayMs: 800 }],
+	},
+	{
+		name: 'connection reset on an AI app run',
+		parameters: () =>
+			aiAppRun(WEBAPP_ID_PORTRAIT, { inputMode: 'nodeInfoListJson', nodeInfoListJson: '[]' }),
+		faults: [{ route: '/task/openapi/ai-app/run', kind: 'reset' }],
+	},
+	{
+		name: 'connection reset on a v2 model create',
+		parameters: () => modelRun('rhart-image-v1/text-to-image', { prompt: 'x', aspectRatio: '1:1' }),
+		faults: [{ route: /^\/openapi\/v2\/rhart/, kind: 'reset' }],
+	},
+	{
+		name: 'resets on a v1 GET (key in the query string)',
+		parameters: () =>
+			aiAppRun(WEBAPP_ID_PORTRAIT, {
+				inputMode: 'nodeInfoListJson',
+				nodeInfoListJson: '[{"nodeId":"6","fieldName":"text","fieldValue":"x"}]',
+			}),
+		faults: [{ route: '/api/webapp/apiCallDemo', kind: 'reset', times: -1 }],
+	},
+	{
+		name: 'HTML 502 page on a read',
+		parameters: () => ({
+			resource: 'workflow',
+			operation: 'getJson',
+			workflowId: locator(WORKFLOW_ID_TXT2IMG),
+		}),
+		faults: [{ route: '/api/openapi/getJsonApiFormat', kind: 'http', status: 502, times: -1 }],
+	},
+	{
+		name: 'status polls failing for good',
+		parameters: () => workflowRun(WORKFLOW_ID_TXT2IMG),
+		faults: [{ route: '/openapi/v2/query', kind: 'reset', times: -1 }],
+	},
+	{
+		name: 'failed task',
+		parameters: () => workflowRun(WORKFLOW_ID_TXT2IMG),
+		before: () =>
+			sim.nextTaskOutcome({
+				result: 'fail',
+				exceptionType: 'RuntimeError',
+				exceptionMessage: 'boom',
+				nodeId: '3',
+			}),
+	},
+	{
+		name: 'inputs rejected by ComfyUI validation (task cancelled)',
+		parameters: () =>
+			workflowRun(WORKFLOW_ID_TXT2IMG, {
+				nodeInfoListJson: '[{"nodeId":"3","fieldName":"sampler_name","fieldValue":"nope"}]',
+			}),
+	},
+	{
+		name: 'timeout while waiting (task cancelled)',
+		parameters: () => workflowRun(WORKFLOW_ID_TXT2IMG, {}, { timeoutSeconds: 1 }),
+		before: () => sim.setDurations({ queuedMs: 10, runningMs: 60_000 }),
+	},
+	{
+		name: 'media upload rejected (key error 401)',
+		parameters: () => ({
+			resource: 'file',
+			operation: 'upload',
+			binaryPropertyName: 'data',
+			target: 'media',
+		}),
+		items: photo,
+		faults: [{ route: '/openapi/v2/media/upload/binary', kind: 'code', code: 401 }],
+	},
+	{
+		name: 'legacy upload reset (the key is a form field)',
+		parameters: () => ({
+			resource: 'file',
+			operation: 'upload',
+			binaryPropertyName: 'data',
+			target: 'legacy',
+		}),
+		items: photo,
+		faults: [{ route: '/task/openapi/upload', kind: 'reset', times: -1 }],
+	},
+	{
+		name: 'legacy upload HTTP 500',
+		parameters: () => ({
+			resource: 'file',
+			operation: 'upload',
+			binaryPropertyName: 'data',
+			target: 'legacy',
+		}),
+		items: photo,
+		faults: [{ route: '/task/openapi/upload', kind: 'http', status: 500, times: -1 }],
+	},
+	{
+		name: 'upload of a workflow input failing',
+		parameters: () =>
+			workflowRun(WORKFLOW_ID_IMG2IMG, {
+				nodeInfoListJson: '[{"nodeId":"10","fieldName":"image","fieldValue":"binary:data"}]',
+			}),
+		items: photo,
+		faults: [{ route: '/openapi/v2/media/upload/binary', kind: 'reset', times: -1 }],
+	},
+	{
+		name: 'result download 404',
+		parameters: () => workflowRun(WORKFLOW_ID_TXT2IMG),
+		faults: [{ route: '/files/*', kind: 'http', status: 404 }],
+	},
+	{
+		name: 'result download reset for good',
+		parameters: () => workflowRun(WORKFLOW_ID_TXT2IMG),
+		faults: [{ route: '/files/*', kind: 'reset', times: -1 }],
+	},
 	{
 		name: 'LoRA presigned PUT refused',
 		parameters: () => ({ resource: 'file', operation: 'uploadLora', binaryPropertyName: 'data' }),
-		items: async () => [{ json: {}, binary: { data: await prepareBinary(randomBytes(1024), 'l.safetensors', 'application/octet-stream') } }],
+		items: async () => [
+			{
+				json: {},
+				binary: {
+					data: await prepareBinary(randomBytes(1024), 'l.safetensors', 'application/octet-stream'),
+				},
+			},
+		],
 		faults: [{ route: '/lora-upload/*', kind: 'http', status: 403 }],
 	},
-	{ name: 'cancel of an unknown task (807)', parameters: () => ({ resource: 'task', operation: 'cancel', taskId: '1111111111111111111' }) },
-	{ name: 'webhook event that does not exist', parameters: () => ({ resource: 'task', operation: 'getWebhookEvent', taskId: '1111111111111111111' }) },
+	{
+		name: 'cancel of an unknown task (807)',
+		parameters: () => ({ resource: 'task', operation: 'cancel', taskId: '1111111111111111111' }),
+	},
+	{
+		name: 'webhook event that does not exist',
+		parameters: () => ({
+			resource: 'task',
+			operation: 'getWebhookEvent',
+			taskId: '1111111111111111111',
+		}),
+	},
 ];
 
 describe('the API key never appears in errors, error items, outputs or logs', () => {
@@ -148,8 +373,22 @@ describe('the API key never appears in errors, error items, outputs or logs', ()
 		const apiKey = key ?? KEY;
 		for (const withContinueOnFail of [false, true]) {
 			sim.reset();
-			sim.addKey(KEY, { apiType: 'SHARED', concurrency: 50, remainCoins: '0', remainMoney: '10.00', currency: 'CNY', description: 'canary' });
-			sim.addKey(NORMAL_KEY, { apiType: 'NORMAL', concurrency: 2, remainCoins: '100', remainMoney: null, currency: null, description: 'canary' });
+			sim.addKey(KEY, {
+				apiType: 'SHARED',
+				concurrency: 50,
+				remainCoins: '0',
+				remainMoney: '10.00',
+				currency: 'CNY',
+				description: 'canary',
+			});
+			sim.addKey(NORMAL_KEY, {
+				apiType: 'NORMAL',
+				concurrency: 2,
+				remainCoins: '100',
+				remainMoney: null,
+				currency: null,
+				description: 'canary',
+			});
 			for (const fault of faults ?? []) sim.injectFault(fault as FaultSpec);
 			before?.();
 			logLines.length = 0;
@@ -181,10 +420,18 @@ describe('the API key never appears in errors, error items, outputs or logs', ()
 	});
 
 	it('a key pasted with a trailing newline is sent trimmed and redacted trimmed', async () => {
-		sim.injectFault({ route: '/task/openapi/create', kind: 'code', code: 802, msg: `APIKEY_UNAUTHORIZED: ${KEY}` });
+		sim.injectFault({
+			route: '/task/openapi/create',
+			kind: 'code',
+			code: 802,
+			msg: `APIKEY_UNAUTHORIZED: ${KEY}`,
+		});
 		let thrown: unknown;
 		try {
-			await runNode({ parameters: workflowRun(WORKFLOW_ID_TXT2IMG) as never, credentials: simulatorCredentials(sim.baseUrl, `${KEY}\n`) });
+			await runNode({
+				parameters: workflowRun(WORKFLOW_ID_TXT2IMG) as never,
+				credentials: simulatorCredentials(sim.baseUrl, `${KEY}\n`),
+			});
 		} catch (error) {
 			thrown = error;
 		}
@@ -196,7 +443,14 @@ describe('the API key never appears in errors, error items, outputs or logs', ()
 	it('successful outputs of every kind carry no key', async () => {
 		const outputs: INodeExecutionData[] = [];
 		const credentials = simulatorCredentials(sim.baseUrl, KEY);
-		const webhookTask = await runNode({ parameters: workflowRun(WORKFLOW_ID_TXT2IMG, { waitMode: 'submit' }, { webhookUrl: 'http://127.0.0.1:9/hook' }) as never, credentials });
+		const webhookTask = await runNode({
+			parameters: workflowRun(
+				WORKFLOW_ID_TXT2IMG,
+				{ waitMode: 'submit' },
+				{ webhookUrl: 'http://127.0.0.1:9/hook' },
+			) as never,
+			credentials,
+		});
 		const taskId = String(webhookTask.output[0][0].json.taskId);
 		await sim.waitFor(() => sim.taskStatus(taskId) === 'SUCCESS', 5000, 'the task to end');
 		await sim.webhooksIdle();
@@ -208,12 +462,24 @@ describe('the API key never appears in errors, error items, outputs or logs', ()
 			{ resource: 'task', operation: 'getWebhookEvent', taskId },
 			{ resource: 'workflow', operation: 'getJson', workflowId: locator(WORKFLOW_ID_TXT2IMG) },
 			modelRun('rhart-image-v1/text-to-image', { prompt: 'x', aspectRatio: '1:1' }),
-			{ ...modelRun('rhart-image-v1/text-to-image', { prompt: 'x', aspectRatio: '1:1' }), operation: 'pricePreview' },
+			{
+				...modelRun('rhart-image-v1/text-to-image', { prompt: 'x', aspectRatio: '1:1' }),
+				operation: 'pricePreview',
+			},
 		]) {
 			const { output } = await runNode({ parameters: parameters as never, credentials });
 			outputs.push(...output[0]);
 		}
-		const upload = await runNode({ parameters: { resource: 'file', operation: 'upload', binaryPropertyName: 'data', target: 'media' }, credentials, items: await photo() });
+		const upload = await runNode({
+			parameters: {
+				resource: 'file',
+				operation: 'upload',
+				binaryPropertyName: 'data',
+				target: 'media',
+			},
+			credentials,
+			items: await photo(),
+		});
 		outputs.push(...upload.output[0]);
 		expect(outputs.length).toBeGreaterThanOrEqual(9);
 		expectNoKey(dumpItems(outputs), 'an output item');
@@ -225,7 +491,11 @@ describe('the API key never appears in errors, error items, outputs or logs', ()
 		let thrown: unknown;
 		try {
 			await callNodeMethod<ResourceMapperFields>('resourceMapping', 'getWorkflowInputs', {
-				parameters: { resource: 'workflow', operation: 'run', workflowId: locator(WORKFLOW_ID_TXT2IMG) as never },
+				parameters: {
+					resource: 'workflow',
+					operation: 'run',
+					workflowId: locator(WORKFLOW_ID_TXT2IMG) as never,
+				},
 				credentials: simulatorCredentials(sim.baseUrl, KEY),
 			});
 		} catch (error) {
@@ -236,9 +506,16 @@ describe('the API key never appears in errors, error items, outputs or logs', ()
 	});
 
 	it('the trigger answers a failed verification without the key', async () => {
-		const submitted = await runNode({ parameters: workflowRun(WORKFLOW_ID_TXT2IMG, { waitMode: 'submit' }) as never, credentials: simulatorCredentials(sim.baseUrl, KEY) });
+		const submitted = await runNode({
+			parameters: workflowRun(WORKFLOW_ID_TXT2IMG, { waitMode: 'submit' }) as never,
+			credentials: simulatorCredentials(sim.baseUrl, KEY),
+		});
 		const taskId = String(submitted.output[0][0].json.taskId);
-		const event = { event: 'TASK_END', taskId, eventData: JSON.stringify({ code: 0, msg: 'success', data: [] }) };
+		const event = {
+			event: 'TASK_END',
+			taskId,
+			eventData: JSON.stringify({ code: 0, msg: 'success', data: [] }),
+		};
 		for (const fault of [
 			{ kind: 'reset' as const, times: -1 },
 			{ kind: 'http' as const, status: 500, times: -1 },
@@ -266,11 +543,27 @@ describe('the API key never appears in errors, error items, outputs or logs', ()
 describe('the grep would catch a leak', () => {
 	/** A node that makes the raw authenticated request the transport wraps, and reports n8n-core's own error. */
 	const rawNode: INodeType = {
-		description: { displayName: 'Raw', name: 'raw', group: [], version: 1, description: '', defaults: {}, inputs: [], outputs: [], properties: [], credentials: [{ name: 'runningHubApi', required: true }] } as never,
+		description: {
+			displayName: 'Raw',
+			name: 'raw',
+			group: [],
+			version: 1,
+			description: '',
+			defaults: {},
+			inputs: [],
+			outputs: [],
+			properties: [],
+			credentials: [{ name: 'runningHubApi', required: true }],
+		} as never,
 		async execute(this: IExecuteFunctions) {
 			const base = String((await this.getCredentials('runningHubApi')).customBaseUrl);
 			try {
-				await this.helpers.httpRequestWithAuthentication.call(this, 'runningHubApi', { method: 'POST', url: `${base}/task/openapi/create`, body: { workflowId: WORKFLOW_ID_TXT2IMG }, json: true });
+				await this.helpers.httpRequestWithAuthentication.call(this, 'runningHubApi', {
+					method: 'POST',
+					url: `${base}/task/openapi/create`,
+					body: { workflowId: WORKFLOW_ID_TXT2IMG },
+					json: true,
+				});
 			} catch (error) {
 				return [[{ json: { dump: dumpError(error) } }]];
 			}
@@ -281,7 +574,11 @@ describe('the grep would catch a leak', () => {
 
 	it("n8n-core's own error for a reset v1 call holds the key (so the transport must never pass it on)", async () => {
 		sim.injectFault({ route: '/task/openapi/create', kind: 'reset' });
-		const { output } = await runNode({ nodeType: 'test.rawRequest', parameters: {}, credentials: simulatorCredentials(sim.baseUrl, KEY) });
+		const { output } = await runNode({
+			nodeType: 'test.rawRequest',
+			parameters: {},
+			credentials: simulatorCredentials(sim.baseUrl, KEY),
+		});
 		expect(String(output[0][0].json.dump)).toContain(KEY);
 	});
 });
@@ -289,8 +586,19 @@ describe('the grep would catch a leak', () => {
 describe('file hosts never receive a RunningHub credential', () => {
 	it('result downloads send no Authorization header and no key in query, headers or body', async () => {
 		const credentials = simulatorCredentials(sim.baseUrl, KEY);
-		await runNode({ parameters: workflowRun(WORKFLOW_ID_TXT2IMG, { nodeInfoListJson: '[{"nodeId":"5","fieldName":"batch_size","fieldValue":2}]' }) as never, credentials });
-		await runNode({ parameters: modelRun('rhart-image-v1/text-to-image', { prompt: 'x', aspectRatio: '1:1' }) as never, credentials });
+		await runNode({
+			parameters: workflowRun(WORKFLOW_ID_TXT2IMG, {
+				nodeInfoListJson: '[{"nodeId":"5","fieldName":"batch_size","fieldValue":2}]',
+			}) as never,
+			credentials,
+		});
+		await runNode({
+			parameters: modelRun('rhart-image-v1/text-to-image', {
+				prompt: 'x',
+				aspectRatio: '1:1',
+			}) as never,
+			credentials,
+		});
 		// Retried downloads too.
 		sim.injectFault({ route: '/files/*', kind: 'http', status: 503 });
 		await runNode({ parameters: workflowRun(WORKFLOW_ID_TXT2IMG) as never, credentials });
@@ -298,31 +606,68 @@ describe('file hosts never receive a RunningHub credential', () => {
 		expect(downloads.length).toBe(5);
 		for (const download of downloads) {
 			expect(download.headers.authorization).toBeUndefined();
-			expectNoKey(JSON.stringify({ headers: download.headers, query: download.query, path: download.path, body: download.body }), 'a download request');
+			expectNoKey(
+				JSON.stringify({
+					headers: download.headers,
+					query: download.query,
+					path: download.path,
+					body: download.body,
+				}),
+				'a download request',
+			);
 		}
 	});
 
 	it('the presigned LoRA PUT carries no credential, also when retried (credentialLeaks stays 0)', async () => {
 		sim.injectFault({ route: '/lora-upload/*', kind: 'http', status: 500 });
-		const items = [{ json: {}, binary: { data: await prepareBinary(randomBytes(8192), 'clean.safetensors', 'application/octet-stream') } }];
-		const { output } = await runNode({ parameters: { resource: 'file', operation: 'uploadLora', binaryPropertyName: 'data' }, credentials: simulatorCredentials(sim.baseUrl, KEY), items });
+		const items = [
+			{
+				json: {},
+				binary: {
+					data: await prepareBinary(
+						randomBytes(8192),
+						'clean.safetensors',
+						'application/octet-stream',
+					),
+				},
+			},
+		];
+		const { output } = await runNode({
+			parameters: { resource: 'file', operation: 'uploadLora', binaryPropertyName: 'data' },
+			credentials: simulatorCredentials(sim.baseUrl, KEY),
+			items,
+		});
 		expect(output[0][0].json.uploaded).toBe(true);
 		const puts = sim.requests.filter((request) => request.route === 'files.loraPut');
 		expect(puts).toHaveLength(2);
 		for (const put of puts) {
 			expect(put.headers.authorization).toBeUndefined();
-			expectNoKey(JSON.stringify({ headers: put.headers, query: put.query, path: put.path }), 'a LoRA PUT');
+			expectNoKey(
+				JSON.stringify({ headers: put.headers, query: put.query, path: put.path }),
+				'a LoRA PUT',
+			);
 		}
 		expect(sim.stats.credentialLeaks).toBe(0);
 	});
 
 	it('v2 calls carry the key only in the Bearer header, never in the body', async () => {
-		await runNode({ parameters: modelRun('rhart-image-v1/text-to-image', { prompt: 'x', aspectRatio: '1:1' }, {}, { downloadOutputs: false }) as never, credentials: simulatorCredentials(sim.baseUrl, KEY) });
+		await runNode({
+			parameters: modelRun(
+				'rhart-image-v1/text-to-image',
+				{ prompt: 'x', aspectRatio: '1:1' },
+				{},
+				{ downloadOutputs: false },
+			) as never,
+			credentials: simulatorCredentials(sim.baseUrl, KEY),
+		});
 		const v2 = sim.requests.filter((request) => request.path.startsWith('/openapi/v2/'));
 		expect(v2.length).toBeGreaterThan(1);
 		for (const request of v2) {
 			expect(request.headers.authorization).toBe(`Bearer ${KEY}`);
-			expectNoKey(JSON.stringify({ body: request.body, query: request.query, path: request.path }), 'a v2 body');
+			expectNoKey(
+				JSON.stringify({ body: request.body, query: request.query, path: request.path }),
+				'a v2 body',
+			);
 		}
 	});
 });

@@ -52,7 +52,9 @@ class SeededRoute extends RegExp {
 	}
 
 	test(candidate: string): boolean {
-		const onRoute = this.path.endsWith('/') ? candidate.startsWith(this.path) : candidate === this.path;
+		const onRoute = this.path.endsWith('/')
+			? candidate.startsWith(this.path)
+			: candidate === this.path;
 		const hit = onRoute && this.random() < this.p;
 		if (hit) this.hits++;
 		return hit;
@@ -64,7 +66,11 @@ const FAULT_PLAN: Array<{ path: string; p: number; fault: Omit<FaultSpec, 'route
 	{ path: '/task/openapi/create', p: 0.05, fault: { kind: 'code', code: 421 } },
 	{ path: '/task/openapi/create', p: 0.03, fault: { kind: 'http', status: 503 } },
 	{ path: '/task/openapi/create', p: 0.03, fault: { kind: 'code', code: 1011 } },
-	{ path: '/task/openapi/create', p: 0.02, fault: { kind: 'http', status: 500, afterTaskCreated: true } },
+	{
+		path: '/task/openapi/create',
+		p: 0.02,
+		fault: { kind: 'http', status: 500, afterTaskCreated: true },
+	},
 	{ path: '/task/openapi/create', p: 0.02, fault: { kind: 'reset', afterTaskCreated: true } },
 	{ path: '/task/openapi/create', p: 0.01, fault: { kind: 'http', status: 502 } },
 	{ path: '/openapi/v2/query', p: 0.04, fault: { kind: 'http', status: 500 } },
@@ -76,7 +82,12 @@ const FAULT_PLAN: Array<{ path: string; p: number; fault: Omit<FaultSpec, 'route
 	{ path: '/files/', p: 0.01, fault: { kind: 'http', status: 404 } },
 ];
 
-export type Outcome = 'success' | 'taskFailure' | 'unconfirmedCreate' | 'notCreated' | 'unexplained';
+export type Outcome =
+	| 'success'
+	| 'taskFailure'
+	| 'unconfirmedCreate'
+	| 'notCreated'
+	| 'unexplained';
 
 export interface SoakReport {
 	options: Required<SoakOptions>;
@@ -105,19 +116,31 @@ function itemIndexOfTask(sim: RunningHubSimulator, taskId: string): number | und
 export function classify(item: INodeExecutionData): Outcome {
 	const json = item.json as IDataObject;
 	if (json.error === undefined) {
-		return json.status === 'SUCCESS' && typeof json.taskId === 'string' && item.binary?.data_0 ? 'success' : 'unexplained';
+		return json.status === 'SUCCESS' && typeof json.taskId === 'string' && item.binary?.data_0
+			? 'success'
+			: 'unexplained';
 	}
 	const text = `${String(json.error)} ${String(json.description ?? '')}`;
-	if (typeof json.taskId === 'string' && /^\d{19}$/.test(json.taskId) && text.includes(json.taskId)) return 'taskFailure';
+	if (typeof json.taskId === 'string' && /^\d{19}$/.test(json.taskId) && text.includes(json.taskId))
+		return 'taskFailure';
 	if (/may have created (the task|it) anyway/.test(text)) return 'unconfirmedCreate';
-	if (/Gave up after \d+ attempts/.test(text) && /code 421|code 1011|HTTP 503/.test(text)) return 'notCreated';
+	if (/Gave up after \d+ attempts/.test(text) && /code 421|code 1011|HTTP 503/.test(text))
+		return 'notCreated';
 	return 'unexplained';
 }
 
 export async function runSoak(input: SoakOptions): Promise<SoakReport> {
-	const options: Required<SoakOptions> = { concurrency: 12, keyLimit: 8, failShare: 0.08, ...input };
+	const options: Required<SoakOptions> = {
+		concurrency: 12,
+		keyLimit: 8,
+		failShare: 0.08,
+		...input,
+	};
 	const random = seededRandom(options.seed);
-	const restore = useFastBudgets({ maxAttempts: 6, baseDelayMs: 5, maxDelayMs: 40, maxTotalMs: 3000 }, { requestMs: 500, fileTransferMs: 500 });
+	const restore = useFastBudgets(
+		{ maxAttempts: 6, baseDelayMs: 5, maxDelayMs: 40, maxTotalMs: 3000 },
+		{ requestMs: 500, fileTransferMs: 500 },
+	);
 	await useBinaryMode('default');
 	const sim = await startSimulator({ queuedMs: 10, runningMs: 120 });
 	try {
@@ -128,7 +151,12 @@ export async function runSoak(input: SoakOptions): Promise<SoakReport> {
 			return { entry, route };
 		});
 		// The workflow JSON is read once per execution (to check the overrides): make that read fail twice.
-		sim.injectFault({ route: '/api/openapi/getJsonApiFormat', kind: 'http', status: 500, times: 2 });
+		sim.injectFault({
+			route: '/api/openapi/getJsonApiFormat',
+			kind: 'http',
+			status: 500,
+			times: 2,
+		});
 		const failing = new Set<number>();
 		const items = Array.from({ length: options.tasks }, (_, index) => {
 			const fail = random() < options.failShare;
@@ -143,9 +171,14 @@ export async function runSoak(input: SoakOptions): Promise<SoakReport> {
 				operation: 'run',
 				workflowId: { __rl: true, mode: 'id', value: WORKFLOW_ID_TXT2IMG },
 				inputMode: 'nodeInfoListJson',
-				nodeInfoListJson: '={{ JSON.stringify([{ nodeId: "6", fieldName: "text", fieldValue: $json.prompt }]) }}',
+				nodeInfoListJson:
+					'={{ JSON.stringify([{ nodeId: "6", fieldName: "text", fieldValue: $json.prompt }]) }}',
 				waitMode: 'wait',
-				options: { maxConcurrentTasks: options.concurrency, pollIntervalSeconds: 0.1, timeoutSeconds: 120 },
+				options: {
+					maxConcurrentTasks: options.concurrency,
+					pollIntervalSeconds: 0.1,
+					timeoutSeconds: 120,
+				},
 			},
 			credentials: simulatorCredentials(sim.baseUrl, SIM_KEY_SHARED),
 			items,
@@ -157,8 +190,15 @@ export async function runSoak(input: SoakOptions): Promise<SoakReport> {
 
 		const problems: string[] = [];
 		const results = output[0];
-		const counts: Record<Outcome, number> = { success: 0, taskFailure: 0, unconfirmedCreate: 0, notCreated: 0, unexplained: 0 };
-		if (results.length !== items.length) problems.push(`${items.length} items in, ${results.length} out`);
+		const counts: Record<Outcome, number> = {
+			success: 0,
+			taskFailure: 0,
+			unconfirmedCreate: 0,
+			notCreated: 0,
+			unexplained: 0,
+		};
+		if (results.length !== items.length)
+			problems.push(`${items.length} items in, ${results.length} out`);
 
 		// Tasks the simulator created, by the item whose prompt they carry.
 		const tasksByItem = new Map<number, string[]>();
@@ -167,36 +207,57 @@ export async function runSoak(input: SoakOptions): Promise<SoakReport> {
 			if (index === undefined) problems.push(`task ${taskId} carries no item prompt`);
 			else tasksByItem.set(index, [...(tasksByItem.get(index) ?? []), taskId]);
 		}
-		for (const [index, taskIds] of tasksByItem) if (taskIds.length > 1) problems.push(`item ${index} was submitted ${taskIds.length} times: ${taskIds.join(', ')}`);
+		for (const [index, taskIds] of tasksByItem)
+			if (taskIds.length > 1)
+				problems.push(`item ${index} was submitted ${taskIds.length} times: ${taskIds.join(', ')}`);
 
 		let unconfirmedButCreated = 0;
 		results.forEach((item, position) => {
 			const paired = (item.pairedItem as { item: number } | undefined)?.item;
-			if (paired !== position) problems.push(`output ${position} is paired with item ${String(paired)}`);
+			if (paired !== position)
+				problems.push(`output ${position} is paired with item ${String(paired)}`);
 			const outcome = classify(item);
 			counts[outcome]++;
 			const json = item.json as IDataObject;
 			const simTasks = tasksByItem.get(position) ?? [];
-			if (outcome === 'unexplained') problems.push(`item ${position} ended without outputs or a clear error: ${JSON.stringify(json).slice(0, 300)}`);
+			if (outcome === 'unexplained')
+				problems.push(
+					`item ${position} ended without outputs or a clear error: ${JSON.stringify(json).slice(0, 300)}`,
+				);
 			if (outcome === 'success' || outcome === 'taskFailure') {
-				if (simTasks[0] !== json.taskId) problems.push(`item ${position} names task ${String(json.taskId)}, but its task on RunningHub is ${simTasks[0] ?? 'none'}`);
+				if (simTasks[0] !== json.taskId)
+					problems.push(
+						`item ${position} names task ${String(json.taskId)}, but its task on RunningHub is ${simTasks[0] ?? 'none'}`,
+					);
 			}
 			if (outcome === 'success') {
-				if (failing.has(position)) problems.push(`item ${position} should have failed (its task was marked to fail) but succeeded`);
-				if (sim.taskStatus(String(json.taskId)) !== 'SUCCESS') problems.push(`item ${position} succeeded but task ${String(json.taskId)} is ${String(sim.taskStatus(String(json.taskId)))}`);
+				if (failing.has(position))
+					problems.push(
+						`item ${position} should have failed (its task was marked to fail) but succeeded`,
+					);
+				if (sim.taskStatus(String(json.taskId)) !== 'SUCCESS')
+					problems.push(
+						`item ${position} succeeded but task ${String(json.taskId)} is ${String(sim.taskStatus(String(json.taskId)))}`,
+					);
 				const png = Buffer.from(item.binary!.data_0.data, 'base64').subarray(1, 4).toString();
 				if (png !== 'PNG') problems.push(`item ${position}: data_0 is not the PNG result`);
 			}
 			if (outcome === 'unconfirmedCreate' && simTasks.length) unconfirmedButCreated++;
-			if (outcome === 'notCreated' && simTasks.length) problems.push(`item ${position} says no task was created, but task ${simTasks[0]} exists`);
+			if (outcome === 'notCreated' && simTasks.length)
+				problems.push(`item ${position} says no task was created, but task ${simTasks[0]} exists`);
 		});
 
 		const stats = sim.stats;
 		const expectedTasks = counts.success + counts.taskFailure + unconfirmedButCreated;
 		if (stats.tasksCreated !== expectedTasks) {
-			problems.push(`tasksCreated ${stats.tasksCreated} ≠ successes ${counts.success} + task failures ${counts.taskFailure} + unconfirmed creates that exist ${unconfirmedButCreated}`);
+			problems.push(
+				`tasksCreated ${stats.tasksCreated} ≠ successes ${counts.success} + task failures ${counts.taskFailure} + unconfirmed creates that exist ${unconfirmedButCreated}`,
+			);
 		}
-		if (stats.tasksCreated !== sim.tasks.size) problems.push(`tasksCreated ${stats.tasksCreated} ≠ tasks known to the simulator ${sim.tasks.size}`);
+		if (stats.tasksCreated !== sim.tasks.size)
+			problems.push(
+				`tasksCreated ${stats.tasksCreated} ≠ tasks known to the simulator ${sim.tasks.size}`,
+			);
 
 		const faultsByRoute: Record<string, number> = {};
 		for (const { entry, route } of routes) {
@@ -238,14 +299,26 @@ export function formatReport(report: SoakReport): string {
 		['  unexplained', counts.unexplained],
 		['items marked to fail', report.failMarked],
 		['tasks created (simulator)', report.tasksCreated],
-		['= succeeded + failed + unconfirmed that exist', `${counts.success} + ${counts.taskFailure} + ${report.unconfirmedButCreated} = ${counts.success + counts.taskFailure + report.unconfirmedButCreated}`],
+		[
+			'= succeeded + failed + unconfirmed that exist',
+			`${counts.success} + ${counts.taskFailure} + ${report.unconfirmedButCreated} = ${counts.success + counts.taskFailure + report.unconfirmedButCreated}`,
+		],
 		['create requests', report.createRequests],
 		['status requests', report.statusRequests],
 		['faults injected (2 on the workflow JSON read)', report.faultsInjected],
-		...Object.entries(report.faultsByRoute).map(([label, hits]): [string, number] => [`  ${label}`, hits]),
+		...Object.entries(report.faultsByRoute).map(([label, hits]): [string, number] => [
+			`  ${label}`,
+			hits,
+		]),
 		['wall time', `${(report.wallMs / 1000).toFixed(1)} s`],
-		['reconciles', report.problems.length === 0 ? 'YES' : `NO (${report.problems.length} problems)`],
+		[
+			'reconciles',
+			report.problems.length === 0 ? 'YES' : `NO (${report.problems.length} problems)`,
+		],
 	];
 	const width = Math.max(...rows.map(([label]) => label.length));
-	return [...rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`), ...report.problems.map((problem) => `  ! ${problem}`)].join('\n');
+	return [
+		...rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`),
+		...report.problems.map((problem) => `  ! ${problem}`),
+	].join('\n');
 }

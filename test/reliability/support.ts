@@ -16,7 +16,10 @@ export const FAST_RETRY = { maxAttempts: 4, baseDelayMs: 10, maxDelayMs: 40, max
 export const FAST_TIMEOUTS = { requestMs: 250, fileTransferMs: 250 };
 
 /** Shortens the package's budgets; returns a function that restores the production values. */
-export function useFastBudgets(retry: Partial<typeof RETRY_DEFAULTS> = {}, timeouts: Partial<typeof TIMEOUT_DEFAULTS> = {}): () => void {
+export function useFastBudgets(
+	retry: Partial<typeof RETRY_DEFAULTS> = {},
+	timeouts: Partial<typeof TIMEOUT_DEFAULTS> = {},
+): () => void {
 	const savedRetry = { ...RETRY_DEFAULTS };
 	const savedTimeouts = { ...TIMEOUT_DEFAULTS };
 	Object.assign(RETRY_DEFAULTS, FAST_RETRY, retry);
@@ -34,7 +37,11 @@ export const FAST_WAIT = { pollIntervalSeconds: 0.1, timeoutSeconds: 20 };
 
 export const mapper = (value: IDataObject): IDataObject => resourceMapperValue(value);
 
-export function workflowRun(workflowId: string, extra: IDataObject = {}, options: IDataObject = {}): IDataObject {
+export function workflowRun(
+	workflowId: string,
+	extra: IDataObject = {},
+	options: IDataObject = {},
+): IDataObject {
 	return {
 		resource: 'workflow',
 		operation: 'run',
@@ -47,7 +54,11 @@ export function workflowRun(workflowId: string, extra: IDataObject = {}, options
 	};
 }
 
-export function aiAppRun(webappId: string, extra: IDataObject = {}, options: IDataObject = {}): IDataObject {
+export function aiAppRun(
+	webappId: string,
+	extra: IDataObject = {},
+	options: IDataObject = {},
+): IDataObject {
 	return {
 		resource: 'aiApp',
 		operation: 'run',
@@ -58,7 +69,12 @@ export function aiAppRun(webappId: string, extra: IDataObject = {}, options: IDa
 	};
 }
 
-export function modelRun(endpoint: string, values: IDataObject, extra: IDataObject = {}, options: IDataObject = {}): IDataObject {
+export function modelRun(
+	endpoint: string,
+	values: IDataObject,
+	extra: IDataObject = {},
+	options: IDataObject = {},
+): IDataObject {
 	return {
 		resource: 'model',
 		operation: 'generate',
@@ -78,7 +94,11 @@ export interface RunOptions {
 	abortSignal?: AbortSignal;
 }
 
-export async function run(sim: RunningHubSimulator, parameters: IDataObject, options: RunOptions = {}): Promise<NodeRunResult> {
+export async function run(
+	sim: RunningHubSimulator,
+	parameters: IDataObject,
+	options: RunOptions = {},
+): Promise<NodeRunResult> {
 	return await runNode({
 		parameters: parameters as never,
 		credentials: simulatorCredentials(sim.baseUrl, options.apiKey ?? SIM_KEY_NORMAL),
@@ -89,7 +109,12 @@ export async function run(sim: RunningHubSimulator, parameters: IDataObject, opt
 }
 
 export interface Failure {
-	error: Error & { description?: string | null; context?: IDataObject; errorResponse?: IDataObject; httpCode?: string | null };
+	error: Error & {
+		description?: string | null;
+		context?: IDataObject;
+		errorResponse?: IDataObject;
+		httpCode?: string | null;
+	};
 	/** Message and description, as the error panel shows them. */
 	text: string;
 }
@@ -125,7 +150,8 @@ export function dumpError(error: unknown): string {
 		}
 		seen.add(value);
 		const error = value as Record<string, unknown> & { toJSON?: () => unknown };
-		for (const key of ['message', 'description', 'stack', 'name']) if (typeof error[key] === 'string') parts.push(error[key] as string);
+		for (const key of ['message', 'description', 'stack', 'name'])
+			if (typeof error[key] === 'string') parts.push(error[key] as string);
 		try {
 			parts.push(JSON.stringify(value));
 		} catch {
@@ -139,7 +165,17 @@ export function dumpError(error: unknown): string {
 			}
 		}
 		for (const key of Object.getOwnPropertyNames(value)) visit(error[key], depth + 1);
-		for (const key of ['cause', 'errorResponse', 'context', 'functionality', 'messages', 'response', 'config', 'request']) visit(error[key], depth + 1);
+		for (const key of [
+			'cause',
+			'errorResponse',
+			'context',
+			'functionality',
+			'messages',
+			'response',
+			'config',
+			'request',
+		])
+			visit(error[key], depth + 1);
 	};
 	visit(error, 0);
 	parts.push(inspect(error, { depth: 8, showHidden: true }));
@@ -150,7 +186,10 @@ export function dumpError(error: unknown): string {
 export function dumpItems(items: INodeExecutionData[]): string {
 	return items
 		.map((item) => {
-			const binary = Object.values(item.binary ?? {}).map((data) => ({ ...data, bytes: Buffer.from(data.data ?? '', 'base64').toString('latin1') }));
+			const binary = Object.values(item.binary ?? {}).map((data) => ({
+				...data,
+				bytes: Buffer.from(data.data ?? '', 'base64').toString('latin1'),
+			}));
 			return JSON.stringify({ json: item.json, binary });
 		})
 		.join('\n');

@@ -43,7 +43,9 @@ async function main(): Promise<void> {
 		`public base URL: ${sim.publicBaseUrl}`,
 		'',
 		'API keys:',
-		...Object.entries(SIM_KEYS).map(([key, info]) => `  ${key}  ${info.apiType.padEnd(9)} ${info.description}`),
+		...Object.entries(SIM_KEYS).map(
+			([key, info]) => `  ${key}  ${info.apiType.padEnd(9)} ${info.description}`,
+		),
 		'',
 		'Workflows:',
 		...Object.entries(FIXTURE_WORKFLOWS).map(([id, file]) => `  ${id}  ${file}`),

@@ -27,7 +27,10 @@ export class FaultManager {
 	}
 
 	list(): FaultSpec[] {
-		return this.faults.map(({ remaining, ...spec }) => ({ ...spec, times: remaining === Infinity ? -1 : remaining }));
+		return this.faults.map(({ remaining, ...spec }) => ({
+			...spec,
+			times: remaining === Infinity ? -1 : remaining,
+		}));
 	}
 
 	/** Take (consume one use of) the first fault matching this request. */
@@ -54,27 +57,47 @@ export function faultResponse(fault: FaultSpec, family: RouteFamily, path: strin
 		const code = fault.code ?? (family === 'v1' ? 500 : '1005');
 		const msg = fault.msg ?? messageFor(code);
 		if (family === 'v2task') return { status: 200, json: v2Error(String(code), msg) };
-		if (family === 'v2upload') return { status: 200, json: { code: Number(code), message: msg, data: null } };
+		if (family === 'v2upload')
+			return { status: 200, json: { code: Number(code), message: msg, data: null } };
 		if (family === 'v2util') return { status: 200, json: { code: Number(code), msg, data: null } };
 		return { status: 200, json: v1(Number(code), msg, null) };
 	}
 	const status = fault.status ?? 500;
 	const headers: Record<string, string> = {};
-	if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterSeconds);
+	if (fault.retryAfterSeconds !== undefined)
+		headers['retry-after'] = String(fault.retryAfterSeconds);
 	if (status === 429) {
 		// What a rate-limiting gateway typically sends.
-		return { status, headers, json: { code: 1003, msg: 'Rate limit exceeded, please slow down requests', data: null } };
+		return {
+			status,
+			headers,
+			json: { code: 1003, msg: 'Rate limit exceeded, please slow down requests', data: null },
+		};
 	}
 	if (status === 502 || status === 503 || status === 504) {
 		// nginx-style HTML page: clients must not try to JSON.parse it blindly.
-		const text = status === 502 ? 'Bad Gateway' : status === 503 ? 'Service Temporarily Unavailable' : 'Gateway Time-out';
+		const text =
+			status === 502
+				? 'Bad Gateway'
+				: status === 503
+					? 'Service Temporarily Unavailable'
+					: 'Gateway Time-out';
 		headers['content-type'] = 'text/html';
-		return { status, headers, body: `<html>\r\n<head><title>${status} ${text}</title></head>\r\n<body>\r\n<center><h1>${status} ${text}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n` };
+		return {
+			status,
+			headers,
+			body: `<html>\r\n<head><title>${status} ${text}</title></head>\r\n<body>\r\n<center><h1>${status} ${text}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`,
+		};
 	}
 	// Spring Boot's default error body.
 	return {
 		status,
 		headers,
-		json: { timestamp: new Date().toISOString(), status, error: status === 500 ? 'Internal Server Error' : 'Error', path },
+		json: {
+			timestamp: new Date().toISOString(),
+			status,
+			error: status === 500 ? 'Internal Server Error' : 'Error',
+			path,
+		},
 	};
 }

@@ -8,7 +8,11 @@ import { join } from 'path';
 
 export const FIXTURES_DIR = join(__dirname, '..', 'fixtures');
 
-export type ComfyNode = { class_type: string; inputs: Record<string, unknown>; _meta?: { title?: string } };
+export type ComfyNode = {
+	class_type: string;
+	inputs: Record<string, unknown>;
+	_meta?: { title?: string };
+};
 export type ComfyWorkflow = Record<string, ComfyNode>;
 
 export const WORKFLOW_ID_TXT2IMG = '1851826914200891393';
@@ -70,7 +74,8 @@ function readJson<T>(relative: string): T {
 
 export function loadFixtureWorkflows(): Map<string, ComfyWorkflow> {
 	const map = new Map<string, ComfyWorkflow>();
-	for (const [id, file] of Object.entries(FIXTURE_WORKFLOWS)) map.set(id, readJson<ComfyWorkflow>(file));
+	for (const [id, file] of Object.entries(FIXTURE_WORKFLOWS))
+		map.set(id, readJson<ComfyWorkflow>(file));
 	return map;
 }
 

@@ -6,7 +6,17 @@
 
 import { isRecord } from './util';
 
-type ParamType = 'STRING' | 'LIST' | 'INT' | 'FLOAT' | 'BOOLEAN' | 'IMAGE' | 'VIDEO' | 'AUDIO' | 'IMAGE[]' | 'VIDEO[]';
+type ParamType =
+	| 'STRING'
+	| 'LIST'
+	| 'INT'
+	| 'FLOAT'
+	| 'BOOLEAN'
+	| 'IMAGE'
+	| 'VIDEO'
+	| 'AUDIO'
+	| 'IMAGE[]'
+	| 'VIDEO[]';
 
 interface ParamSpec {
 	type: ParamType;
@@ -27,7 +37,11 @@ export const MODEL_REGISTRY: Readonly<Record<string, Record<string, ParamSpec>>>
 	},
 	'rhart-image-v1/edit': {
 		prompt: { type: 'STRING', required: true },
-		aspectRatio: { type: 'LIST', required: true, options: ['auto', '1:1', '16:9', '9:16', '4:3', '3:4', '3:2', '2:3', '5:4', '4:5', '21:9'] },
+		aspectRatio: {
+			type: 'LIST',
+			required: true,
+			options: ['auto', '1:1', '16:9', '9:16', '4:3', '3:4', '3:2', '2:3', '5:4', '4:5', '21:9'],
+		},
 		imageUrls: { type: 'IMAGE[]', required: true },
 	},
 	'seedream-v4/text-to-image': {
@@ -55,8 +69,16 @@ export const MODEL_REGISTRY: Readonly<Record<string, Record<string, ParamSpec>>>
 	},
 	'seedance-v1.5-pro/text-to-video': {
 		prompt: { type: 'STRING', required: true },
-		aspectRatio: { type: 'LIST', required: true, options: ['16:9', '9:16', '4:3', '3:4', '1:1', '21:9'] },
-		duration: { type: 'LIST', required: true, options: ['4', '5', '6', '7', '8', '9', '10', '11', '12'] },
+		aspectRatio: {
+			type: 'LIST',
+			required: true,
+			options: ['16:9', '9:16', '4:3', '3:4', '1:1', '21:9'],
+		},
+		duration: {
+			type: 'LIST',
+			required: true,
+			options: ['4', '5', '6', '7', '8', '9', '10', '11', '12'],
+		},
 		resolution: { type: 'LIST', required: true, options: ['480p', '720p', '1080p'] },
 		generateAudio: { type: 'LIST', required: true, options: ['true', 'false'] },
 		cameraFixed: { type: 'LIST', required: true, options: ['true', 'false'] },
@@ -103,13 +125,18 @@ export function validateModelBody(endpoint: string, body: Record<string, unknown
 			case 'LIST':
 				// LIST values are always sent as strings, even "5" or "true" (reference §10.2).
 				if (typeof v !== 'string') problems.push(`${name} must be a string option`);
-				else if (spec.options && !spec.options.includes(v)) problems.push(`${name} must be one of ${spec.options.join(', ')}`);
+				else if (spec.options && !spec.options.includes(v))
+					problems.push(`${name} must be one of ${spec.options.join(', ')}`);
 				break;
 			case 'INT':
 			case 'FLOAT':
 				if (typeof v !== 'number' || !Number.isFinite(v)) problems.push(`${name} must be a number`);
-				else if (spec.type === 'INT' && !Number.isInteger(v)) problems.push(`${name} must be an integer`);
-				else if ((spec.min !== undefined && v < spec.min) || (spec.max !== undefined && v > spec.max))
+				else if (spec.type === 'INT' && !Number.isInteger(v))
+					problems.push(`${name} must be an integer`);
+				else if (
+					(spec.min !== undefined && v < spec.min) ||
+					(spec.max !== undefined && v > spec.max)
+				)
 					problems.push(`${name} out of range`);
 				break;
 			case 'BOOLEAN':
@@ -122,7 +149,8 @@ export function validateModelBody(endpoint: string, body: Record<string, unknown
 				break;
 			case 'IMAGE[]':
 			case 'VIDEO[]':
-				if (!Array.isArray(v) || v.length === 0 || !v.every(isMediaRef)) problems.push(`${name} must be an array of URLs`);
+				if (!Array.isArray(v) || v.length === 0 || !v.every(isMediaRef))
+					problems.push(`${name} must be an array of URLs`);
 				break;
 		}
 	}

@@ -61,8 +61,19 @@ function box(type: string, payload: Buffer): Buffer {
 
 /** An ISO-BMFF file (ftyp + free + mdat boxes): sniffed as video/mp4; not playable. */
 function makeMp4(seed: string): Buffer {
-	const ftyp = box('ftyp', Buffer.concat([Buffer.from('isom'), Buffer.from([0, 0, 2, 0]), Buffer.from('isomiso2avc1mp41')]));
-	return Buffer.concat([ftyp, box('free', Buffer.alloc(8)), box('mdat', Buffer.from(`runninghub-simulator ${seed}`))]);
+	const ftyp = box(
+		'ftyp',
+		Buffer.concat([
+			Buffer.from('isom'),
+			Buffer.from([0, 0, 2, 0]),
+			Buffer.from('isomiso2avc1mp41'),
+		]),
+	);
+	return Buffer.concat([
+		ftyp,
+		box('free', Buffer.alloc(8)),
+		box('mdat', Buffer.from(`runninghub-simulator ${seed}`)),
+	]);
 }
 
 /** ID3v2 header followed by MPEG-1 Layer III frame headers. */
@@ -147,7 +158,10 @@ export function makeOutputFile(fileType: string, seed: string): Buffer {
 }
 
 /** Output file type of a ComfyUI output node, or undefined if the node writes no result. */
-export function outputTypeOfNode(classType: string, inputs: Record<string, unknown>): string | undefined {
+export function outputTypeOfNode(
+	classType: string,
+	inputs: Record<string, unknown>,
+): string | undefined {
 	switch (classType) {
 		case 'SaveImage':
 		case 'Image Save':
@@ -200,7 +214,8 @@ export function extensionOf(filename: string | undefined, contentType: string | 
 	const fromName = filename && /\.([A-Za-z0-9]{1,12})$/.exec(filename);
 	if (fromName) return fromName[1].toLowerCase();
 	const mime = (contentType ?? '').split(';')[0].trim().toLowerCase();
-	for (const [ext, type] of Object.entries(CONTENT_TYPES)) if (type.split(';')[0] === mime) return ext;
+	for (const [ext, type] of Object.entries(CONTENT_TYPES))
+		if (type.split(';')[0] === mime) return ext;
 	return 'bin';
 }
 

@@ -100,7 +100,14 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<BodyResult>
 				chunks.length = 0;
 			} else chunks.push(chunk);
 		});
-		req.on('end', () => resolve({ buf: tooLarge ? Buffer.alloc(0) : Buffer.concat(chunks, size), size, tooLarge, aborted: false }));
+		req.on('end', () =>
+			resolve({
+				buf: tooLarge ? Buffer.alloc(0) : Buffer.concat(chunks, size),
+				size,
+				tooLarge,
+				aborted: false,
+			}),
+		);
 		req.on('error', () => resolve({ buf: Buffer.alloc(0), size, tooLarge, aborted: true }));
 		req.on('aborted', () => resolve({ buf: Buffer.alloc(0), size, tooLarge, aborted: true }));
 	});
@@ -112,7 +119,9 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<BodyResult>
  * only at places where the key is not inside an escaped string).
  */
 function parseJsonLosslessIds(text: string): unknown {
-	return JSON.parse(text.replace(/"(taskId|webappId|workflowId|webhookId)"(\s*:\s*)(\d{16,})/g, '"$1"$2"$3"'));
+	return JSON.parse(
+		text.replace(/"(taskId|webappId|workflowId|webhookId)"(\s*:\s*)(\d{16,})/g, '"$1"$2"$3"'),
+	);
 }
 
 export interface LoraUpload {
@@ -157,12 +166,19 @@ export class RunningHubSimulator {
 
 	constructor(options: SimulatorOptions = {}) {
 		this.options = resolveOptions(options);
-		this.initial = { ...this.options, webhookRetryDelaysMs: [...this.options.webhookRetryDelaysMs] };
+		this.initial = {
+			...this.options,
+			webhookRetryDelaysMs: [...this.options.webhookRetryDelaysMs],
+		};
 		this.workflows = loadFixtureWorkflows();
 		this.neverRunWorkflows = new Set(NEVER_RUN_WORKFLOW_IDS);
 		this.apps = loadFixtureApps();
 		this.engine = new TaskEngine({
-			durations: () => ({ queuedMs: this.options.queuedMs, runningMs: this.options.runningMs, pollsBeforeDone: this.options.pollsBeforeDone }),
+			durations: () => ({
+				queuedMs: this.options.queuedMs,
+				runningMs: this.options.runningMs,
+				pollsBeforeDone: this.options.pollsBeforeDone,
+			}),
 			publicBaseUrl: () => this.publicBaseUrl,
 			cancelStatus: () => this.options.cancelStatus,
 			onTaskEnd: (task) => {
@@ -188,7 +204,9 @@ export class RunningHubSimulator {
 				this.log(`handler crashed: ${err.stack ?? err.message}`);
 				if (!res.headersSent && !res.destroyed) {
 					res.writeHead(500, { 'content-type': 'application/json' });
-					res.end(JSON.stringify({ status: 500, error: 'Internal Server Error', message: err.message }));
+					res.end(
+						JSON.stringify({ status: 500, error: 'Internal Server Error', message: err.message }),
+					);
 				}
 			});
 		});
@@ -206,7 +224,10 @@ export class RunningHubSimulator {
 		this.server = server;
 		const address = server.address() as AddressInfo;
 		this.port = address.port;
-		const host = this.options.host === '0.0.0.0' || this.options.host === '::' ? '127.0.0.1' : this.options.host;
+		const host =
+			this.options.host === '0.0.0.0' || this.options.host === '::'
+				? '127.0.0.1'
+				: this.options.host;
 		this.baseUrl = `http://${host}:${this.port}`;
 		return this;
 	}
@@ -238,15 +259,23 @@ export class RunningHubSimulator {
 		this.loraUploads.clear();
 		this.knownFiles.clear();
 		for (const f of FIXTURE_INPUT_FILES) this.knownFiles.add(f);
-		Object.assign(this.options, { ...this.initial, webhookRetryDelaysMs: [...this.initial.webhookRetryDelaysMs] });
+		Object.assign(this.options, {
+			...this.initial,
+			webhookRetryDelaysMs: [...this.initial.webhookRetryDelaysMs],
+		});
 	}
 
 	// ---------------------------------------------------------------- test controls
 
-	setDurations(d: { queuedMs?: number; runningMs?: number; pollsBeforeDone?: number | null }): void {
+	setDurations(d: {
+		queuedMs?: number;
+		runningMs?: number;
+		pollsBeforeDone?: number | null;
+	}): void {
 		if (d.queuedMs !== undefined) this.options.queuedMs = d.queuedMs;
 		if (d.runningMs !== undefined) this.options.runningMs = d.runningMs;
-		if (d.pollsBeforeDone !== undefined) this.options.pollsBeforeDone = d.pollsBeforeDone ?? undefined;
+		if (d.pollsBeforeDone !== undefined)
+			this.options.pollsBeforeDone = d.pollsBeforeDone ?? undefined;
 	}
 
 	setConcurrency(apiKey: string, limit: number): void {
@@ -321,7 +350,8 @@ export class RunningHubSimulator {
 	async waitFor(predicate: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
 		const deadline = Date.now() + timeoutMs;
 		while (!predicate()) {
-			if (Date.now() > deadline) throw new Error(`RunningHubSimulator.waitFor: timed out waiting for ${what}`);
+			if (Date.now() > deadline)
+				throw new Error(`RunningHubSimulator.waitFor: timed out waiting for ${what}`);
 			await this.sleep(10);
 		}
 	}
@@ -391,7 +421,9 @@ export class RunningHubSimulator {
 			webhookEvents: this.webhookEvents,
 			webhookDeliveries: this.webhooks.deliveries,
 			requestsCount: this.requests.length,
-			faults: this.faults.list().map((f) => ({ ...f, route: f.route instanceof RegExp ? f.route.source : f.route })),
+			faults: this.faults
+				.list()
+				.map((f) => ({ ...f, route: f.route instanceof RegExp ? f.route.source : f.route })),
 			loraUploads: [...this.loraUploads.values()],
 		};
 	}
@@ -442,7 +474,11 @@ export class RunningHubSimulator {
 		const path = url.pathname;
 		const matched = this.match(method, path);
 		const route = matched?.route;
-		const limit = route?.largeBody ? LARGE_BODY_LIMIT : route?.upload ? this.options.maxUploadBytes + MiB : JSON_BODY_LIMIT;
+		const limit = route?.largeBody
+			? LARGE_BODY_LIMIT
+			: route?.upload
+				? this.options.maxUploadBytes + MiB
+				: JSON_BODY_LIMIT;
 		const bodyResult = await readBody(req, limit);
 		if (bodyResult.aborted || this.stopped) return;
 
@@ -504,13 +540,20 @@ export class RunningHubSimulator {
 			} else {
 				response = await route.handler(ctx);
 			}
-			if (fault && fault.kind !== 'slow' && fault.afterTaskCreated) return this.applyFault(fault, route, path, res, method);
+			if (fault && fault.kind !== 'slow' && fault.afterTaskCreated)
+				return this.applyFault(fault, route, path, res, method);
 		}
 		this.send(res, response, method, isControl);
 		this.log(`${method} ${path} -> ${response.status}`);
 	}
 
-	private applyFault(fault: FaultSpec, route: RouteDef, path: string, res: http.ServerResponse, method: string): void {
+	private applyFault(
+		fault: FaultSpec,
+		route: RouteDef,
+		path: string,
+		res: http.ServerResponse,
+		method: string,
+	): void {
 		if (fault.kind === 'reset') {
 			// Abrupt close: the client sees ECONNRESET / "socket hang up".
 			res.socket?.destroy();
@@ -519,7 +562,12 @@ export class RunningHubSimulator {
 		this.send(res, faultResponse(fault, route.family, path), method, false);
 	}
 
-	private send(res: http.ServerResponse, response: SimResponse, method: string, isControl: boolean): void {
+	private send(
+		res: http.ServerResponse,
+		response: SimResponse,
+		method: string,
+		isControl: boolean,
+	): void {
 		if (res.destroyed || res.writableEnded) return;
 		let payload: Buffer;
 		const headers: Record<string, string> = {};
@@ -537,31 +585,61 @@ export class RunningHubSimulator {
 
 	private unknownPath(path: string): SimResponse {
 		// The error table says 412 TOKEN_INVALID also means "wrong API path"; files get a COS 404.
-		if (path.startsWith('/files/')) return { status: 404, headers: { 'content-type': 'application/xml' }, body: '<Error><Code>NoSuchKey</Code></Error>' };
-		return { status: 200, json: { code: 412, msg: 'TOKEN_INVALID', data: null, errorMessages: null } };
+		if (path.startsWith('/files/'))
+			return {
+				status: 404,
+				headers: { 'content-type': 'application/xml' },
+				body: '<Error><Code>NoSuchKey</Code></Error>',
+			};
+		return {
+			status: 200,
+			json: { code: 412, msg: 'TOKEN_INVALID', data: null, errorMessages: null },
+		};
 	}
 
 	private methodNotAllowed(route: RouteDef, path: string): SimResponse {
 		if (route.family === 'v2task' || route.family === 'v2util' || route.family === 'v2upload')
-			return { status: 200, json: route.family === 'v2task' ? v2Error('1009') : { code: 1009, msg: 'HTTP method not supported, please check documentation', data: null } };
-		return { status: 405, json: { timestamp: new Date().toISOString(), status: 405, error: 'Method Not Allowed', path } };
+			return {
+				status: 200,
+				json:
+					route.family === 'v2task'
+						? v2Error('1009')
+						: {
+								code: 1009,
+								msg: 'HTTP method not supported, please check documentation',
+								data: null,
+							},
+			};
+		return {
+			status: 405,
+			json: { timestamp: new Date().toISOString(), status: 405, error: 'Method Not Allowed', path },
+		};
 	}
 
 	private record(ctx: RouteContext, routeName: string): void {
 		let recordedBody: unknown;
 		if (ctx.parts) {
 			const fields: Record<string, string> = {};
-			const files: Array<{ name: string; filename?: string; contentType?: string; size: number }> = [];
+			const files: Array<{ name: string; filename?: string; contentType?: string; size: number }> =
+				[];
 			for (const p of ctx.parts) {
-				if (p.filename === undefined && p.data.length <= 4096) fields[p.name] = p.data.toString('utf8');
-				else files.push({ name: p.name, filename: p.filename, contentType: p.contentType, size: p.data.length });
+				if (p.filename === undefined && p.data.length <= 4096)
+					fields[p.name] = p.data.toString('utf8');
+				else
+					files.push({
+						name: p.name,
+						filename: p.filename,
+						contentType: p.contentType,
+						size: p.data.length,
+					});
 			}
 			recordedBody = { fields, files };
 		} else if (ctx.json !== undefined) {
 			recordedBody = ctx.json;
 		} else if (ctx.raw.length > 0) {
 			const printable = !ctx.raw.subarray(0, 512).includes(0);
-			recordedBody = printable && ctx.raw.length <= 8192 ? ctx.raw.toString('utf8') : `<${ctx.bodyBytes} bytes>`;
+			recordedBody =
+				printable && ctx.raw.length <= 8192 ? ctx.raw.toString('utf8') : `<${ctx.bodyBytes} bytes>`;
 		}
 		const query: Record<string, string> = {};
 		ctx.query.forEach((v, k) => (query[k] = v));
@@ -575,7 +653,8 @@ export class RunningHubSimulator {
 			bodyBytes: ctx.bodyBytes,
 			timestamp: Date.now(),
 		});
-		if (this.requests.length > MAX_RECORDED_REQUESTS) this.requests.splice(0, this.requests.length - MAX_RECORDED_REQUESTS);
+		if (this.requests.length > MAX_RECORDED_REQUESTS)
+			this.requests.splice(0, this.requests.length - MAX_RECORDED_REQUESTS);
 		this.stats.byRoute[routeName] = (this.stats.byRoute[routeName] ?? 0) + 1;
 	}
 }
@@ -586,6 +665,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 }
 
 /** True if a value looks like a v1 envelope (handy in tests). */
-export function isV1Envelope(value: unknown): value is { code: number; msg: string; data: unknown } {
+export function isV1Envelope(
+	value: unknown,
+): value is { code: number; msg: string; data: unknown } {
 	return isRecord(value) && typeof value.code === 'number' && 'msg' in value;
 }

@@ -30,7 +30,11 @@ let sim: RunningHubSimulator;
 
 const client = axios.create({ validateStatus: () => true, timeout: 10000 });
 
-async function post(path: string, body: unknown, config: AxiosRequestConfig = {}): Promise<AxiosResponse<Json>> {
+async function post(
+	path: string,
+	body: unknown,
+	config: AxiosRequestConfig = {},
+): Promise<AxiosResponse<Json>> {
 	return client.post(sim.baseUrl + path, body, config);
 }
 
@@ -39,7 +43,11 @@ function bearer(key: string): AxiosRequestConfig {
 }
 
 async function v1Create(extra: Json = {}, key = SIM_KEY_NORMAL): Promise<Json> {
-	const res = await post('/task/openapi/create', { apiKey: key, workflowId: WORKFLOW_ID_TXT2IMG, ...extra });
+	const res = await post('/task/openapi/create', {
+		apiKey: key,
+		workflowId: WORKFLOW_ID_TXT2IMG,
+		...extra,
+	});
 	return res.data;
 }
 
@@ -51,7 +59,12 @@ async function query(taskId: string, key = SIM_KEY_NORMAL): Promise<Json> {
 	return (await post('/openapi/v2/query', { taskId }, bearer(key))).data;
 }
 
-async function waitForStatus(taskId: string, wanted: string[], key = SIM_KEY_NORMAL, timeoutMs = 5000): Promise<Json> {
+async function waitForStatus(
+	taskId: string,
+	wanted: string[],
+	key = SIM_KEY_NORMAL,
+	timeoutMs = 5000,
+): Promise<Json> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const q = await query(taskId, key);
@@ -61,14 +74,21 @@ async function waitForStatus(taskId: string, wanted: string[], key = SIM_KEY_NOR
 	}
 }
 
-function multipart(fields: Record<string, string>, file?: { name: string; filename: string; type: string; data: Buffer }): { body: Buffer; contentType: string } {
+function multipart(
+	fields: Record<string, string>,
+	file?: { name: string; filename: string; type: string; data: Buffer },
+): { body: Buffer; contentType: string } {
 	const boundary = '----simtest' + Math.random().toString(16).slice(2);
 	const chunks: Buffer[] = [];
 	for (const [k, v] of Object.entries(fields))
-		chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+		chunks.push(
+			Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`),
+		);
 	if (file) {
 		chunks.push(
-			Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.name}"; filename="${file.filename}"\r\nContent-Type: ${file.type}\r\n\r\n`),
+			Buffer.from(
+				`--${boundary}\r\nContent-Disposition: form-data; name="${file.name}"; filename="${file.filename}"\r\nContent-Type: ${file.type}\r\n\r\n`,
+			),
 			file.data,
 			Buffer.from('\r\n'),
 		);
@@ -77,7 +97,11 @@ function multipart(fields: Record<string, string>, file?: { name: string; filena
 	return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
-async function uploadV2(data: Buffer, filename = 'photo.png', key = SIM_KEY_NORMAL): Promise<AxiosResponse<Json>> {
+async function uploadV2(
+	data: Buffer,
+	filename = 'photo.png',
+	key = SIM_KEY_NORMAL,
+): Promise<AxiosResponse<Json>> {
 	const mp = multipart({}, { name: 'file', filename, type: 'image/png', data });
 	return client.post(sim.baseUrl + '/openapi/v2/media/upload/binary', mp.body, {
 		headers: { 'Content-Type': mp.contentType, Authorization: `Bearer ${key}` },
@@ -86,7 +110,9 @@ async function uploadV2(data: Buffer, filename = 'photo.png', key = SIM_KEY_NORM
 }
 
 /** A tiny webhook receiver answering with the given statuses in turn (last one repeats). */
-async function receiver(statuses: number[]): Promise<{ url: string; bodies: string[]; close(): Promise<void> }> {
+async function receiver(
+	statuses: number[],
+): Promise<{ url: string; bodies: string[]; close(): Promise<void> }> {
 	const bodies: string[] = [];
 	let i = 0;
 	const server = http.createServer((req, res) => {
@@ -133,7 +159,11 @@ describe('keys', () => {
 
 describe('v1 authentication', () => {
 	it('missing body key → 301 "must not be blank", even with a Bearer header', async () => {
-		const res = await post('/task/openapi/status', { taskId: '1904152026220003329' }, bearer(SIM_KEY_NORMAL));
+		const res = await post(
+			'/task/openapi/status',
+			{ taskId: '1904152026220003329' },
+			bearer(SIM_KEY_NORMAL),
+		);
 		expect(res.status).toBe(200);
 		expect(res.data).toMatchObject({ code: 301, msg: 'must not be blank', data: null });
 	});
@@ -151,46 +181,70 @@ describe('v1 authentication', () => {
 		expect(res.data).toEqual({
 			code: 0,
 			msg: 'success',
-			data: { remainCoins: '0', currentTaskCounts: '0', remainMoney: '999.50', currency: 'CNY', apiType: 'SHARED' },
+			data: {
+				remainCoins: '0',
+				currentTaskCounts: '0',
+				remainMoney: '999.50',
+				currency: 'CNY',
+				apiType: 'SHARED',
+			},
 			errorMessages: null,
 		});
 	});
 
 	it('apiCallDemo takes the key from the query string', async () => {
-		const noKey = await client.get(`${sim.baseUrl}/api/webapp/apiCallDemo?webappId=${WEBAPP_ID_PORTRAIT}`, bearer(SIM_KEY_NORMAL));
+		const noKey = await client.get(
+			`${sim.baseUrl}/api/webapp/apiCallDemo?webappId=${WEBAPP_ID_PORTRAIT}`,
+			bearer(SIM_KEY_NORMAL),
+		);
 		expect(noKey.data.code).toBe(301);
-		const res = await client.get(`${sim.baseUrl}/api/webapp/apiCallDemo`, { params: { apiKey: SIM_KEY_NORMAL, webappId: WEBAPP_ID_PORTRAIT } });
+		const res = await client.get(`${sim.baseUrl}/api/webapp/apiCallDemo`, {
+			params: { apiKey: SIM_KEY_NORMAL, webappId: WEBAPP_ID_PORTRAIT },
+		});
 		expect(res.data.code).toBe(0);
 		expect(res.data.data.webappName).toContain('Portrait');
 		const fields = res.data.data.nodeInfoList as Json[];
 		expect(fields.map((f) => f.fieldType)).toEqual(['IMAGE', 'STRING', 'INT', 'LIST']);
 		expect(JSON.parse(fields[3].fieldData)[0]).toContain('anime');
 		expect(res.data.data.curl).toContain('/task/openapi/ai-app/run');
-		const unknown = await client.get(`${sim.baseUrl}/api/webapp/apiCallDemo`, { params: { apiKey: SIM_KEY_NORMAL, webappId: '1111111111111111111' } });
+		const unknown = await client.get(`${sim.baseUrl}/api/webapp/apiCallDemo`, {
+			params: { apiKey: SIM_KEY_NORMAL, webappId: '1111111111111111111' },
+		});
 		expect(unknown.data).toMatchObject({ code: 901, msg: 'WEBAPP_NOT_EXISTS' });
 	});
 });
 
 describe('v2 authentication', () => {
 	it('missing Bearer → {code:412,msg:"TOKEN_INVALID"}; key in body does not help', async () => {
-		const res = await post('/openapi/v2/query', { taskId: '1904152026220003329', apiKey: SIM_KEY_NORMAL });
+		const res = await post('/openapi/v2/query', {
+			taskId: '1904152026220003329',
+			apiKey: SIM_KEY_NORMAL,
+		});
 		expect(res.status).toBe(200);
 		expect(res.data).toEqual({ code: 412, msg: 'TOKEN_INVALID' });
 	});
 
 	it('wrong key → flat 1002 on task endpoints, 401 envelope on upload', async () => {
-		expect((await query('1904152026220003329', SIM_KEY_INVALID))).toEqual({
+		expect(await query('1904152026220003329', SIM_KEY_INVALID)).toEqual({
 			taskId: '',
 			status: '',
 			errorCode: '1002',
 			errorMessage: 'Invalid API Key, please check your credentials',
 		});
 		const up = await uploadV2(Buffer.from('x'), 'a.png', SIM_KEY_INVALID);
-		expect(up.data).toEqual({ code: 401, message: 'ApiKey verification failed: API Key不存在', data: null });
+		expect(up.data).toEqual({
+			code: 401,
+			message: 'ApiKey verification failed: API Key不存在',
+			data: null,
+		});
 	});
 
 	it('Standard Model API is enterprise-shared only (1014)', async () => {
-		const res = await post('/openapi/v2/rhart-image-v1/text-to-image', { prompt: 'a cat', aspectRatio: '1:1' }, bearer(SIM_KEY_NORMAL));
+		const res = await post(
+			'/openapi/v2/rhart-image-v1/text-to-image',
+			{ prompt: 'a cat', aspectRatio: '1:1' },
+			bearer(SIM_KEY_NORMAL),
+		);
 		expect(res.data.errorCode).toBe('1014');
 		expect(res.data.taskId).toBe('');
 	});
@@ -198,12 +252,16 @@ describe('v2 authentication', () => {
 
 describe('workflow task lifecycle', () => {
 	it('create answers the v1 envelope with a QUEUED task and python-style promptTips', async () => {
-		const res = await v1Create({ nodeInfoList: [{ nodeId: '6', fieldName: 'text', fieldValue: 'a lighthouse' }] });
+		const res = await v1Create({
+			nodeInfoList: [{ nodeId: '6', fieldName: 'text', fieldValue: 'a lighthouse' }],
+		});
 		expect(res.code).toBe(0);
 		expect(res.data.netWssUrl).toBeNull();
 		expect(res.data.taskStatus).toBe('QUEUED');
 		expect(res.data.taskId).toMatch(/^\d{19}$/);
-		expect(res.data.promptTips).toBe('{"result": true, "error": null, "outputs_to_execute": ["9"], "node_errors": {}}');
+		expect(res.data.promptTips).toBe(
+			'{"result": true, "error": null, "outputs_to_execute": ["9"], "node_errors": {}}',
+		);
 		const task = sim.getTask(res.data.taskId);
 		expect((task?.inputs as Json)['6'].inputs.text).toBe('a lighthouse');
 	});
@@ -212,8 +270,16 @@ describe('workflow task lifecycle', () => {
 		sim.setDurations({ pollsBeforeDone: 2 });
 		const { data } = await v1Create();
 		const id = data.taskId as string;
-		expect(await outputs(id)).toMatchObject({ code: 813, msg: 'APIKEY_TASK_IS_QUEUED', data: null });
-		expect(await outputs(id)).toMatchObject({ code: 804, msg: 'APIKEY_TASK_IS_RUNNING', data: { netWssUrl: null } });
+		expect(await outputs(id)).toMatchObject({
+			code: 813,
+			msg: 'APIKEY_TASK_IS_QUEUED',
+			data: null,
+		});
+		expect(await outputs(id)).toMatchObject({
+			code: 804,
+			msg: 'APIKEY_TASK_IS_RUNNING',
+			data: { netWssUrl: null },
+		});
 		const done = await outputs(id);
 		expect(done.code).toBe(0);
 		expect(done.data).toEqual([
@@ -231,7 +297,9 @@ describe('workflow task lifecycle', () => {
 		expect(status.data).toMatchObject({ code: 0, data: 'SUCCESS' });
 		const q = await query(id);
 		expect(q).toMatchObject({ taskId: id, status: 'SUCCESS', errorCode: '', errorMessage: '' });
-		expect(q.results).toEqual([{ url: done.data[0].fileUrl, outputType: 'png', nodeId: '9', text: null }]);
+		expect(q.results).toEqual([
+			{ url: done.data[0].fileUrl, outputType: 'png', nodeId: '9', text: null },
+		]);
 		expect(q.usage.taskCostTime).toMatch(/^\d+$/);
 		expect(sim.stats.statusRequests).toBe(5);
 	});
@@ -243,7 +311,9 @@ describe('workflow task lifecycle', () => {
 		expect(file.status).toBe(200);
 		expect(file.headers.get('content-type')).toBe('image/png');
 		const bytes = Buffer.from(await file.arrayBuffer());
-		expect(bytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+		expect(bytes.subarray(0, 8)).toEqual(
+			Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+		);
 		expect((await fetch(`${sim.baseUrl}/files/output/nope.png`)).status).toBe(404);
 	});
 
@@ -255,43 +325,71 @@ describe('workflow task lifecycle', () => {
 		const mp4 = Buffer.from(await (await fetch(q.results[0].url)).arrayBuffer());
 		expect(mp4.subarray(4, 8).toString()).toBe('ftyp');
 
-		const batch = await v1Create({ nodeInfoList: [{ nodeId: '5', fieldName: 'batch_size', fieldValue: 3 }] });
+		const batch = await v1Create({
+			nodeInfoList: [{ nodeId: '5', fieldName: 'batch_size', fieldValue: 3 }],
+		});
 		const qb = await waitForStatus(batch.data.taskId, ['SUCCESS']);
 		expect(qb.results).toHaveLength(3);
 	});
 
 	it('unknown task → 807 (v1) / 1004 (v2); tasks of another key are invisible', async () => {
-		expect(await outputs('1904152026220003329')).toMatchObject({ code: 807, msg: 'APIKEY_TASK_NOT_FOUND' });
+		expect(await outputs('1904152026220003329')).toMatchObject({
+			code: 807,
+			msg: 'APIKEY_TASK_NOT_FOUND',
+		});
 		expect((await query('1904152026220003329')).errorCode).toBe('1004');
 		const { data } = await v1Create();
 		expect((await outputs(data.taskId, SIM_KEY_SHARED)).code).toBe(807);
-		expect((await post('/task/openapi/status', { apiKey: SIM_KEY_NORMAL, taskId: '0' })).data).toMatchObject({ code: 301, msg: 'taskId must be positive' });
+		expect(
+			(await post('/task/openapi/status', { apiKey: SIM_KEY_NORMAL, taskId: '0' })).data,
+		).toMatchObject({ code: 301, msg: 'taskId must be positive' });
 	});
 
 	it('a taskId sent as a bare JSON number is read exactly (like the Java backend)', async () => {
 		const { data } = await v1Create();
 		const raw = `{"apiKey":"${SIM_KEY_NORMAL}","taskId":${data.taskId}}`;
-		const res = await client.post(sim.baseUrl + '/task/openapi/status', raw, { headers: { 'content-type': 'application/json' } });
+		const res = await client.post(sim.baseUrl + '/task/openapi/status', raw, {
+			headers: { 'content-type': 'application/json' },
+		});
 		expect(res.data.code).toBe(0);
 	});
 
 	it('v2 run/workflow answers a flat task object', async () => {
-		const res = await post(`/openapi/v2/run/workflow/${WORKFLOW_ID_TXT2IMG}`, { nodeInfoList: [], addMetadata: true }, bearer(SIM_KEY_NORMAL));
-		expect(res.data).toMatchObject({ status: 'QUEUED', errorCode: '', errorMessage: '', results: null });
+		const res = await post(
+			`/openapi/v2/run/workflow/${WORKFLOW_ID_TXT2IMG}`,
+			{ nodeInfoList: [], addMetadata: true },
+			bearer(SIM_KEY_NORMAL),
+		);
+		expect(res.data).toMatchObject({
+			status: 'QUEUED',
+			errorCode: '',
+			errorMessage: '',
+			results: null,
+		});
 		expect(res.data.taskId).toMatch(/^\d{19}$/);
 		expect(JSON.parse(res.data.promptTips).result).toBe(true);
 		expect(sim.getTask(res.data.taskId)?.api).toBe('v2');
-		const unknown = await post('/openapi/v2/run/workflow/1111111111111111111', { nodeInfoList: [] }, bearer(SIM_KEY_NORMAL));
+		const unknown = await post(
+			'/openapi/v2/run/workflow/1111111111111111111',
+			{ nodeInfoList: [] },
+			bearer(SIM_KEY_NORMAL),
+		);
 		expect(unknown.data).toMatchObject({ taskId: '', errorCode: '380' });
 	});
 
 	it('getJsonApiFormat returns the graph as a string; unknown → 380; never-run → 810 on create', async () => {
-		const res = await post('/api/openapi/getJsonApiFormat', { apiKey: SIM_KEY_NORMAL, workflowId: WORKFLOW_ID_IMG2IMG });
+		const res = await post('/api/openapi/getJsonApiFormat', {
+			apiKey: SIM_KEY_NORMAL,
+			workflowId: WORKFLOW_ID_IMG2IMG,
+		});
 		expect(res.data.msg).toBe('SUCCESS');
 		const graph = JSON.parse(res.data.data.prompt);
 		expect(graph['10']).toMatchObject({ class_type: 'LoadImage' });
 		expect(graph['12'].inputs.model).toEqual(['1', 0]);
-		expect((await post('/api/openapi/getJsonApiFormat', { apiKey: SIM_KEY_NORMAL, workflowId: '123' })).data.code).toBe(380);
+		expect(
+			(await post('/api/openapi/getJsonApiFormat', { apiKey: SIM_KEY_NORMAL, workflowId: '123' }))
+				.data.code,
+		).toBe(380);
 		expect((await v1Create({ workflowId: WORKFLOW_ID_NEVER_RUN })).code).toBe(810);
 		expect((await v1Create({ workflowId: '1111111111111111111' })).code).toBe(380);
 	});
@@ -299,13 +397,21 @@ describe('workflow task lifecycle', () => {
 
 describe('create-time validation', () => {
 	it('unknown nodeId or fieldName → 803, no task', async () => {
-		expect((await v1Create({ nodeInfoList: [{ nodeId: '99', fieldName: 'text', fieldValue: 'x' }] })).code).toBe(803);
-		expect((await v1Create({ nodeInfoList: [{ nodeId: '6', fieldName: 'prompt', fieldValue: 'x' }] })).code).toBe(803);
+		expect(
+			(await v1Create({ nodeInfoList: [{ nodeId: '99', fieldName: 'text', fieldValue: 'x' }] }))
+				.code,
+		).toBe(803);
+		expect(
+			(await v1Create({ nodeInfoList: [{ nodeId: '6', fieldName: 'prompt', fieldValue: 'x' }] }))
+				.code,
+		).toBe(803);
 		expect(sim.stats.tasksCreated).toBe(0);
 	});
 
 	it('a value of the wrong type → success with promptTips result:false, then FAILED', async () => {
-		const res = await v1Create({ nodeInfoList: [{ nodeId: '3', fieldName: 'steps', fieldValue: 'abc' }] });
+		const res = await v1Create({
+			nodeInfoList: [{ nodeId: '3', fieldName: 'steps', fieldValue: 'abc' }],
+		});
 		expect(res.code).toBe(0);
 		const tips = JSON.parse(res.data.promptTips);
 		expect(tips.result).toBe(false);
@@ -318,23 +424,42 @@ describe('create-time validation', () => {
 	});
 
 	it('numeric strings are accepted for numeric inputs; bad enums are flagged', async () => {
-		const okRes = await v1Create({ nodeInfoList: [{ nodeId: '3', fieldName: 'seed', fieldValue: '1231231' }] });
+		const okRes = await v1Create({
+			nodeInfoList: [{ nodeId: '3', fieldName: 'seed', fieldValue: '1231231' }],
+		});
 		expect(JSON.parse(okRes.data.promptTips).result).toBe(true);
 		expect((sim.getTask(okRes.data.taskId)?.inputs as Json)['3'].inputs.seed).toBe(1231231);
-		const bad = await v1Create({ nodeInfoList: [{ nodeId: '3', fieldName: 'sampler_name', fieldValue: 'warp_drive' }] });
-		expect(JSON.parse(bad.data.promptTips).node_errors['3'].errors[0].type).toBe('value_not_in_list');
+		const bad = await v1Create({
+			nodeInfoList: [{ nodeId: '3', fieldName: 'sampler_name', fieldValue: 'warp_drive' }],
+		});
+		expect(JSON.parse(bad.data.promptTips).node_errors['3'].errors[0].type).toBe(
+			'value_not_in_list',
+		);
 	});
 
 	it('LoadImage must reference an uploaded (or seeded) file', async () => {
-		const bad = await v1Create({ workflowId: WORKFLOW_ID_IMG2IMG, nodeInfoList: [{ nodeId: '10', fieldName: 'image', fieldValue: 'never-uploaded.png' }] });
+		const bad = await v1Create({
+			workflowId: WORKFLOW_ID_IMG2IMG,
+			nodeInfoList: [{ nodeId: '10', fieldName: 'image', fieldValue: 'never-uploaded.png' }],
+		});
 		expect(JSON.parse(bad.data.promptTips).node_errors['10'].class_type).toBe('LoadImage');
 		const up = await uploadV2(Buffer.from('fake image'), 'me.png');
-		const good = await v1Create({ workflowId: WORKFLOW_ID_IMG2IMG, nodeInfoList: [{ nodeId: '10', fieldName: 'image', fieldValue: up.data.data.fileName }] });
+		const good = await v1Create({
+			workflowId: WORKFLOW_ID_IMG2IMG,
+			nodeInfoList: [{ nodeId: '10', fieldName: 'image', fieldValue: up.data.data.fileName }],
+		});
 		expect(JSON.parse(good.data.promptTips).result).toBe(true);
 	});
 
 	it('the `workflow` JSON string replaces the stored graph', async () => {
-		const graph = JSON.parse((await post('/api/openapi/getJsonApiFormat', { apiKey: SIM_KEY_NORMAL, workflowId: WORKFLOW_ID_TXT2IMG })).data.data.prompt);
+		const graph = JSON.parse(
+			(
+				await post('/api/openapi/getJsonApiFormat', {
+					apiKey: SIM_KEY_NORMAL,
+					workflowId: WORKFLOW_ID_TXT2IMG,
+				})
+			).data.data.prompt,
+		);
 		graph['9'].inputs.filename_prefix = 'custom';
 		const res = await v1Create({ workflow: JSON.stringify(graph) });
 		const q = await waitForStatus(res.data.taskId, ['SUCCESS']);
@@ -345,13 +470,20 @@ describe('create-time validation', () => {
 
 describe('outcomes', () => {
 	it('[[fail]] → v1 805 with JSON-string failedReason fields; v2 FAILED errorCode 805', async () => {
-		const res = await v1Create({ nodeInfoList: [{ nodeId: '6', fieldName: 'text', fieldValue: 'boom [[fail]]' }] });
+		const res = await v1Create({
+			nodeInfoList: [{ nodeId: '6', fieldName: 'text', fieldValue: 'boom [[fail]]' }],
+		});
 		await waitForStatus(res.data.taskId, ['FAILED']);
 		const out = await outputs(res.data.taskId);
 		expect(out).toMatchObject({ code: 805, msg: 'APIKEY_TASK_STATUS_ERROR' });
 		const reason = out.data.failedReason;
-		expect(reason).toMatchObject({ node_id: '6', node_name: 'CLIPTextEncode', exception_type: 'RuntimeError' });
-		for (const f of ['traceback', 'current_inputs', 'current_outputs']) expect(typeof reason[f]).toBe('string');
+		expect(reason).toMatchObject({
+			node_id: '6',
+			node_name: 'CLIPTextEncode',
+			exception_type: 'RuntimeError',
+		});
+		for (const f of ['traceback', 'current_inputs', 'current_outputs'])
+			expect(typeof reason[f]).toBe('string');
 		expect(JSON.parse(reason.current_inputs).text).toContain('[[fail]]');
 		expect(Array.isArray(JSON.parse(reason.traceback))).toBe(true);
 		const q = await query(res.data.taskId);
@@ -360,7 +492,9 @@ describe('outcomes', () => {
 	});
 
 	it('[[slow]] makes the task take 10x longer', async () => {
-		const res = await v1Create({ nodeInfoList: [{ nodeId: '6', fieldName: 'text', fieldValue: 'patience [[slow]]' }] });
+		const res = await v1Create({
+			nodeInfoList: [{ nodeId: '6', fieldName: 'text', fieldValue: 'patience [[slow]]' }],
+		});
 		const task = sim.getTask(res.data.taskId);
 		expect(task?.queuedMs).toBe(300);
 		expect(task?.runningMs).toBe(600);
@@ -371,7 +505,10 @@ describe('outcomes', () => {
 		sim.nextTaskOutcome('empty');
 		const a = await v1Create();
 		const b = await v1Create();
-		expect(await waitForStatus(a.data.taskId, ['FAILED'])).toMatchObject({ errorCode: '1000', errorMessage: 'unknown error' });
+		expect(await waitForStatus(a.data.taskId, ['FAILED'])).toMatchObject({
+			errorCode: '1000',
+			errorMessage: 'unknown error',
+		});
 		await waitForStatus(b.data.taskId, ['SUCCESS']);
 		expect(await outputs(b.data.taskId)).toMatchObject({ code: 0, data: [] });
 	});
@@ -379,20 +516,33 @@ describe('outcomes', () => {
 	it('cancel turns a running task into FAILED and is counted', async () => {
 		sim.setDurations({ queuedMs: 0, runningMs: 10000 });
 		const { data } = await v1Create();
-		expect((await post('/task/openapi/cancel', { apiKey: SIM_KEY_NORMAL, taskId: data.taskId })).data).toMatchObject({ code: 0, data: null });
+		expect(
+			(await post('/task/openapi/cancel', { apiKey: SIM_KEY_NORMAL, taskId: data.taskId })).data,
+		).toMatchObject({ code: 0, data: null });
 		const out = await outputs(data.taskId);
 		expect(out.code).toBe(805);
 		expect(out.data.failedReason.exception_type).toBe('InterruptProcessingException');
 		expect((await query(data.taskId)).status).toBe('FAILED');
 		expect(sim.stats).toMatchObject({ cancelRequests: 1, tasksCancelled: 1 });
-		expect((await post('/task/openapi/cancel', { apiKey: SIM_KEY_NORMAL, taskId: '1904152026220003329' })).data.code).toBe(807);
+		expect(
+			(
+				await post('/task/openapi/cancel', {
+					apiKey: SIM_KEY_NORMAL,
+					taskId: '1904152026220003329',
+				})
+			).data.code,
+		).toBe(807);
 		sim.options.cancelStatus = 'CANCEL';
 		expect((await query(data.taskId)).status).toBe('CANCEL');
 	});
 
 	it('instant tasks (durations 0) return SUCCESS with results straight from submit', async () => {
 		sim.setDurations({ queuedMs: 0, runningMs: 0 });
-		const res = await post('/openapi/v2/seedream-v4/text-to-image', { prompt: 'a red fox' }, bearer(SIM_KEY_SHARED));
+		const res = await post(
+			'/openapi/v2/seedream-v4/text-to-image',
+			{ prompt: 'a red fox' },
+			bearer(SIM_KEY_SHARED),
+		);
 		expect(res.data.status).toBe('SUCCESS');
 		expect(res.data.results[0].outputType).toBe('png');
 	});
@@ -402,9 +552,26 @@ describe('Standard Model API', () => {
 	it('image, video, audio, 3d and text endpoints', async () => {
 		const cases: Array<[string, Json, string]> = [
 			['rhart-image-v1/text-to-image', { prompt: 'cat', aspectRatio: '1:1' }, 'png'],
-			['kling-v2.6-pro/text-to-video', { prompt: 'cat', sound: 'true', aspectRatio: '16:9', duration: '5' }, 'mp4'],
-			['rhart-audio/text-to-audio/speech-2.8-hd', { text: 'hi', voice_id: 'Wise_Woman', enable_base64_output: false, english_normalization: false }, 'mp3'],
-			['hunyuan3d-v3.1/text-to-3d', { prompt: 'cup', enablePbr: false, generateType: 'Normal' }, 'glb'],
+			[
+				'kling-v2.6-pro/text-to-video',
+				{ prompt: 'cat', sound: 'true', aspectRatio: '16:9', duration: '5' },
+				'mp4',
+			],
+			[
+				'rhart-audio/text-to-audio/speech-2.8-hd',
+				{
+					text: 'hi',
+					voice_id: 'Wise_Woman',
+					enable_base64_output: false,
+					english_normalization: false,
+				},
+				'mp3',
+			],
+			[
+				'hunyuan3d-v3.1/text-to-3d',
+				{ prompt: 'cup', enablePbr: false, generateType: 'Normal' },
+				'glb',
+			],
 		];
 		for (const [endpoint, params, type] of cases) {
 			const res = await post(`/openapi/v2/${endpoint}`, params, bearer(SIM_KEY_SHARED));
@@ -415,28 +582,64 @@ describe('Standard Model API', () => {
 			expect(file.status).toBe(200);
 			expect(q.usage.thirdPartyConsumeMoney).toBe('0.14');
 		}
-		const text = await post('/openapi/v2/rhart-text-g-25-flash/text-to-text', { prompt: 'say hi' }, bearer(SIM_KEY_SHARED));
+		const text = await post(
+			'/openapi/v2/rhart-text-g-25-flash/text-to-text',
+			{ prompt: 'say hi' },
+			bearer(SIM_KEY_SHARED),
+		);
 		const q = await waitForStatus(text.data.taskId, ['SUCCESS'], SIM_KEY_SHARED);
 		expect(q.results[0].url).toBeUndefined();
 		expect(q.results[0].text).toContain('say hi');
 	});
 
 	it('wrong parameter types → 1007; failures → 1015 / 1501', async () => {
-		const bad = await post('/openapi/v2/kling-v2.6-pro/text-to-video', { prompt: 'x', sound: true, aspectRatio: '16:9', duration: 5 }, bearer(SIM_KEY_SHARED));
+		const bad = await post(
+			'/openapi/v2/kling-v2.6-pro/text-to-video',
+			{ prompt: 'x', sound: true, aspectRatio: '16:9', duration: 5 },
+			bearer(SIM_KEY_SHARED),
+		);
 		expect(bad.data.errorCode).toBe('1007');
 		expect(bad.data.errorMessage).toContain('sound');
-		const fail = await post('/openapi/v2/some-vendor/new-model', { prompt: '[[fail]]' }, bearer(SIM_KEY_SHARED));
-		expect(await waitForStatus(fail.data.taskId, ['FAILED'], SIM_KEY_SHARED)).toMatchObject({ errorCode: '1015', errorMessage: 'Generation failed, please try again.' });
-		const mod = await post('/openapi/v2/some-vendor/new-model', { prompt: '[[moderation]]' }, bearer(SIM_KEY_SHARED));
-		expect((await waitForStatus(mod.data.taskId, ['FAILED'], SIM_KEY_SHARED)).errorCode).toBe('1501');
+		const fail = await post(
+			'/openapi/v2/some-vendor/new-model',
+			{ prompt: '[[fail]]' },
+			bearer(SIM_KEY_SHARED),
+		);
+		expect(await waitForStatus(fail.data.taskId, ['FAILED'], SIM_KEY_SHARED)).toMatchObject({
+			errorCode: '1015',
+			errorMessage: 'Generation failed, please try again.',
+		});
+		const mod = await post(
+			'/openapi/v2/some-vendor/new-model',
+			{ prompt: '[[moderation]]' },
+			bearer(SIM_KEY_SHARED),
+		);
+		expect((await waitForStatus(mod.data.taskId, ['FAILED'], SIM_KEY_SHARED)).errorCode).toBe(
+			'1501',
+		);
 	});
 
 	it('price preview and queue status', async () => {
-		const price = await post('/openapi/v2/price-preview/kling-v2.6-pro/text-to-video', { prompt: 'x' }, bearer(SIM_KEY_SHARED));
-		expect(price.data).toMatchObject({ code: 0, data: { estimatedPrice: '1.20', currency: 'CNY' } });
+		const price = await post(
+			'/openapi/v2/price-preview/kling-v2.6-pro/text-to-video',
+			{ prompt: 'x' },
+			bearer(SIM_KEY_SHARED),
+		);
+		expect(price.data).toMatchObject({
+			code: 0,
+			data: { estimatedPrice: '1.20', currency: 'CNY' },
+		});
 		const qs = await client.get(`${sim.baseUrl}/openapi/v2/queue/status`, bearer(SIM_KEY_SHARED));
-		expect(qs.data.data).toEqual({ apiKeyType: 'SHARED', concurrentLimit: 50, runningCount: '0', queuedCount: '0', totalCurrentTasks: '0' });
-		expect((await post('/openapi/v2/queue/status', {}, bearer(SIM_KEY_SHARED))).data.code).toBe(1009);
+		expect(qs.data.data).toEqual({
+			apiKeyType: 'SHARED',
+			concurrentLimit: 50,
+			runningCount: '0',
+			queuedCount: '0',
+			totalCurrentTasks: '0',
+		});
+		expect((await post('/openapi/v2/queue/status', {}, bearer(SIM_KEY_SHARED))).data.code).toBe(
+			1009,
+		);
 	});
 });
 
@@ -459,10 +662,20 @@ describe('AI apps', () => {
 			webappId: WEBAPP_ID_TEXT_TO_VIDEO,
 			nodeInfoList: [{ nodeId: '30', fieldName: 'aspect_ratio', fieldValue: '4:3' }],
 		});
-		expect(JSON.parse(badList.data.data.promptTips).node_errors['30'].errors[0].type).toBe('value_not_in_list');
-		const badField = await post('/task/openapi/ai-app/run', { apiKey: SIM_KEY_NORMAL, webappId: WEBAPP_ID_PORTRAIT, nodeInfoList: [{ nodeId: '1', fieldName: 'x', fieldValue: 'y' }] });
+		expect(JSON.parse(badList.data.data.promptTips).node_errors['30'].errors[0].type).toBe(
+			'value_not_in_list',
+		);
+		const badField = await post('/task/openapi/ai-app/run', {
+			apiKey: SIM_KEY_NORMAL,
+			webappId: WEBAPP_ID_PORTRAIT,
+			nodeInfoList: [{ nodeId: '1', fieldName: 'x', fieldValue: 'y' }],
+		});
 		expect(badField.data.code).toBe(803);
-		const unknown = await post('/task/openapi/ai-app/run', { apiKey: SIM_KEY_NORMAL, webappId: '1111111111111111111', nodeInfoList: [] });
+		const unknown = await post('/task/openapi/ai-app/run', {
+			apiKey: SIM_KEY_NORMAL,
+			webappId: '1111111111111111111',
+			nodeInfoList: [],
+		});
 		expect(unknown.data.code).toBe(901);
 	});
 
@@ -470,7 +683,9 @@ describe('AI apps', () => {
 		const up = await uploadV2(Buffer.from('img'), 'p.png');
 		const res = await post(
 			`/openapi/v2/run/ai-app/${WEBAPP_ID_PORTRAIT}`,
-			{ nodeInfoList: [{ nodeId: '12', fieldName: 'image', fieldValue: up.data.data.download_url }] },
+			{
+				nodeInfoList: [{ nodeId: '12', fieldName: 'image', fieldValue: up.data.data.download_url }],
+			},
 			bearer(SIM_KEY_NORMAL),
 		);
 		expect(JSON.parse(res.data.promptTips).result).toBe(true);
@@ -483,11 +698,18 @@ describe('uploads', () => {
 		const data = Buffer.alloc(200000, 7);
 		const res = await uploadV2(data, 'big.png');
 		const sha = createHash('sha256').update(data).digest('hex');
-		expect(res.data).toMatchObject({ code: 0, message: 'success', data: { type: 'image', fileName: `openapi/${sha}.png`, size: '200000' } });
+		expect(res.data).toMatchObject({
+			code: 0,
+			message: 'success',
+			data: { type: 'image', fileName: `openapi/${sha}.png`, size: '200000' },
+		});
 		const dl = await fetch(res.data.data.download_url);
 		expect(dl.headers.get('content-type')).toBe('image/png');
 		expect(Buffer.from(await dl.arrayBuffer()).equals(data)).toBe(true);
-		expect(sim.requests.find((r) => r.route === 'v2.upload')?.body).toEqual({ fields: {}, files: [{ name: 'file', filename: 'big.png', contentType: 'image/png', size: 200000 }] });
+		expect(sim.requests.find((r) => r.route === 'v2.upload')?.body).toEqual({
+			fields: {},
+			files: [{ name: 'file', filename: 'big.png', contentType: 'image/png', size: 200000 }],
+		});
 	});
 
 	it('handles a 29 MB binary file; over 30 MB → 1008 (v2) / 809 (v1)', async () => {
@@ -496,20 +718,41 @@ describe('uploads', () => {
 		const okRes = await uploadV2(big, 'video.mp4');
 		expect(okRes.data.code).toBe(0);
 		expect(okRes.data.data.type).toBe('video');
-		expect(okRes.data.data.fileName).toBe(`openapi/${createHash('sha256').update(big).digest('hex')}.mp4`);
+		expect(okRes.data.data.fileName).toBe(
+			`openapi/${createHash('sha256').update(big).digest('hex')}.mp4`,
+		);
 		const tooBig = Buffer.alloc(32 * 1024 * 1024);
 		expect((await uploadV2(tooBig, 'huge.mp4')).data).toMatchObject({ code: 1008 });
 		sim.options.maxUploadBytes = 1000;
-		const mp = multipart({ apiKey: SIM_KEY_NORMAL, fileType: 'image' }, { name: 'file', filename: 'x.png', type: 'image/png', data: Buffer.alloc(1500) });
-		const legacy = await client.post(sim.baseUrl + '/task/openapi/upload', mp.body, { headers: { 'Content-Type': mp.contentType } });
+		const mp = multipart(
+			{ apiKey: SIM_KEY_NORMAL, fileType: 'image' },
+			{ name: 'file', filename: 'x.png', type: 'image/png', data: Buffer.alloc(1500) },
+		);
+		const legacy = await client.post(sim.baseUrl + '/task/openapi/upload', mp.body, {
+			headers: { 'Content-Type': mp.contentType },
+		});
 		expect(legacy.data).toMatchObject({ code: 809, msg: 'APIKEY_FILE_SIZE_EXCEEDED' });
 	}, 60000);
 
 	it('legacy upload takes the key from a form field', async () => {
-		const noKey = multipart({ fileType: 'image' }, { name: 'file', filename: 'x.png', type: 'image/png', data: Buffer.from('abc') });
-		expect((await client.post(sim.baseUrl + '/task/openapi/upload', noKey.body, { headers: { 'Content-Type': noKey.contentType, Authorization: `Bearer ${SIM_KEY_NORMAL}` } })).data.code).toBe(301);
-		const mp = multipart({ apiKey: SIM_KEY_NORMAL, fileType: 'image' }, { name: 'file', filename: 'x.png', type: 'image/png', data: Buffer.from('abc') });
-		const res = await client.post(sim.baseUrl + '/task/openapi/upload', mp.body, { headers: { 'Content-Type': mp.contentType } });
+		const noKey = multipart(
+			{ fileType: 'image' },
+			{ name: 'file', filename: 'x.png', type: 'image/png', data: Buffer.from('abc') },
+		);
+		expect(
+			(
+				await client.post(sim.baseUrl + '/task/openapi/upload', noKey.body, {
+					headers: { 'Content-Type': noKey.contentType, Authorization: `Bearer ${SIM_KEY_NORMAL}` },
+				})
+			).data.code,
+		).toBe(301);
+		const mp = multipart(
+			{ apiKey: SIM_KEY_NORMAL, fileType: 'image' },
+			{ name: 'file', filename: 'x.png', type: 'image/png', data: Buffer.from('abc') },
+		);
+		const res = await client.post(sim.baseUrl + '/task/openapi/upload', mp.body, {
+			headers: { 'Content-Type': mp.contentType },
+		});
 		expect(res.data).toMatchObject({ code: 0, msg: 'success', data: { fileType: 'image' } });
 		expect(res.data.data.fileName).toMatch(/^api\/[0-9a-f]{64}\.png$/);
 		expect(sim.isKnownFile(res.data.data.fileName)).toBe(true);
@@ -520,30 +763,51 @@ describe('LoRA upload', () => {
 	it('presigned PUT checks the MD5 and refuses requests carrying credentials', async () => {
 		const lora = Buffer.from('safetensors-bytes-'.repeat(1000));
 		const md5 = createHash('md5').update(lora).digest('hex');
-		const res = await post('/api/openapi/getLoraUploadUrl', { apiKey: SIM_KEY_NORMAL, loraName: 'my-style', md5Hex: md5 });
+		const res = await post('/api/openapi/getLoraUploadUrl', {
+			apiKey: SIM_KEY_NORMAL,
+			loraName: 'my-style',
+			md5Hex: md5,
+		});
 		expect(res.data.code).toBe(0);
 		expect(res.data.data.fileName).toBe(`api-lora-cn/${md5}.safetensors`);
 		const url: string = res.data.data.url;
 		expect(url).toContain('q-signature=');
 
-		const withAuth = await client.put(url, lora, { headers: { 'Content-Type': 'application/octet-stream', Authorization: `Bearer ${SIM_KEY_NORMAL}` } });
+		const withAuth = await client.put(url, lora, {
+			headers: {
+				'Content-Type': 'application/octet-stream',
+				Authorization: `Bearer ${SIM_KEY_NORMAL}`,
+			},
+		});
 		expect(withAuth.status).toBe(403);
 		expect(sim.stats.credentialLeaks).toBe(1);
 
-		const wrong = await client.put(url, Buffer.from('other bytes'), { headers: { 'Content-Type': 'application/octet-stream' } });
+		const wrong = await client.put(url, Buffer.from('other bytes'), {
+			headers: { 'Content-Type': 'application/octet-stream' },
+		});
 		expect(wrong.status).toBe(400);
 		expect(String(wrong.data)).toContain('BadDigest');
 
 		const tampered = await client.put(url.replace(/q-signature=[0-9a-f]+/, 'q-signature=00'), lora);
 		expect(tampered.status).toBe(403);
 
-		const good = await client.put(url, lora, { headers: { 'Content-Type': 'application/octet-stream' } });
+		const good = await client.put(url, lora, {
+			headers: { 'Content-Type': 'application/octet-stream' },
+		});
 		expect(good.status).toBe(200);
 		expect(good.headers.etag).toBe(`"${md5}"`);
 		expect(sim.loraUploads.get(md5)?.uploaded).toBe(true);
 		expect(sim.isKnownFile(`api-lora-cn/${md5}.safetensors`)).toBe(true);
 
-		expect((await post('/api/openapi/getLoraUploadUrl', { apiKey: SIM_KEY_NORMAL, loraName: 'x', md5Hex: 'nope' })).data.code).toBe(301);
+		expect(
+			(
+				await post('/api/openapi/getLoraUploadUrl', {
+					apiKey: SIM_KEY_NORMAL,
+					loraName: 'x',
+					md5Hex: 'nope',
+				})
+			).data.code,
+		).toBe(301);
 	});
 });
 
@@ -553,7 +817,11 @@ describe('webhooks', () => {
 		try {
 			const res = await v1Create({ webhookUrl: hook.url });
 			const id = res.data.taskId as string;
-			await sim.waitFor(() => sim.webhookDeliveries.some((d) => d.status === 200), 5000, 'webhook success');
+			await sim.waitFor(
+				() => sim.webhookDeliveries.some((d) => d.status === 200),
+				5000,
+				'webhook success',
+			);
 			expect(sim.webhookDeliveries.map((d) => [d.attempt, d.status])).toEqual([
 				[1, 500],
 				[2, 200],
@@ -563,9 +831,16 @@ describe('webhooks', () => {
 			expect(payload).toMatchObject({ event: 'TASK_END', taskId: id });
 			const eventData = JSON.parse(payload.eventData);
 			expect(eventData.code).toBe(0);
-			expect(eventData.data[0]).toMatchObject({ nodeId: '9', fileType: 'png', taskCostTime: expect.any(Number) });
+			expect(eventData.data[0]).toMatchObject({
+				nodeId: '9',
+				fileType: 'png',
+				taskCostTime: expect.any(Number),
+			});
 
-			const detail = await post('/task/openapi/getWebhookDetail', { apiKey: SIM_KEY_NORMAL, taskId: id });
+			const detail = await post('/task/openapi/getWebhookDetail', {
+				apiKey: SIM_KEY_NORMAL,
+				taskId: id,
+			});
 			expect(detail.data.data).toMatchObject({
 				userApiKey: '******************',
 				taskId: id,
@@ -578,7 +853,10 @@ describe('webhooks', () => {
 			expect(detail.data.data.id).toMatch(/^\d{19}$/);
 
 			// Resend to the same URL (now answering 200).
-			const retry = await post('/task/openapi/retryWebhook', { apiKey: SIM_KEY_NORMAL, webhookId: detail.data.data.id });
+			const retry = await post('/task/openapi/retryWebhook', {
+				apiKey: SIM_KEY_NORMAL,
+				webhookId: detail.data.data.id,
+			});
 			expect(retry.data).toMatchObject({ code: 0, data: null });
 			// The delivery is recorded once the receiver has answered.
 			await sim.waitFor(() => sim.webhookDeliveries.length === 3, 5000, 'manual resend');
@@ -592,10 +870,16 @@ describe('webhooks', () => {
 	it('gives up after 3 retries and reports FAILED; failure eventData is the 805 envelope', async () => {
 		const hook = await receiver([503]);
 		try {
-			const res = await v1Create({ webhookUrl: hook.url, nodeInfoList: [{ nodeId: '7', fieldName: 'text', fieldValue: '[[fail]]' }] });
+			const res = await v1Create({
+				webhookUrl: hook.url,
+				nodeInfoList: [{ nodeId: '7', fieldName: 'text', fieldValue: '[[fail]]' }],
+			});
 			await sim.waitFor(() => sim.webhookDeliveries.length === 4, 5000, '4 attempts');
 			await sim.webhooksIdle();
-			const detail = await post('/task/openapi/getWebhookDetail', { apiKey: SIM_KEY_NORMAL, taskId: res.data.taskId });
+			const detail = await post('/task/openapi/getWebhookDetail', {
+				apiKey: SIM_KEY_NORMAL,
+				taskId: res.data.taskId,
+			});
 			expect(detail.data.data).toMatchObject({ callbackStatus: 'FAILED', retryCount: 3 });
 			const eventData = JSON.parse(detail.data.data.eventData);
 			expect(eventData.code).toBe(805);
@@ -629,8 +913,22 @@ describe('webhooks', () => {
 	it('no webhook → code 1; unknown webhookId → code 1', async () => {
 		const res = await v1Create();
 		await waitForStatus(res.data.taskId, ['SUCCESS']);
-		expect((await post('/task/openapi/getWebhookDetail', { apiKey: SIM_KEY_NORMAL, taskId: res.data.taskId })).data).toMatchObject({ code: 1, msg: 'webhook event not exists' });
-		expect((await post('/task/openapi/retryWebhook', { apiKey: SIM_KEY_NORMAL, webhookId: '1904152026220003329' })).data.code).toBe(1);
+		expect(
+			(
+				await post('/task/openapi/getWebhookDetail', {
+					apiKey: SIM_KEY_NORMAL,
+					taskId: res.data.taskId,
+				})
+			).data,
+		).toMatchObject({ code: 1, msg: 'webhook event not exists' });
+		expect(
+			(
+				await post('/task/openapi/retryWebhook', {
+					apiKey: SIM_KEY_NORMAL,
+					webhookId: '1904152026220003329',
+				})
+			).data.code,
+		).toBe(1);
 	});
 });
 
@@ -640,7 +938,11 @@ describe('concurrency', () => {
 		expect((await v1Create()).code).toBe(0);
 		expect((await v1Create()).code).toBe(0);
 		expect(await v1Create()).toMatchObject({ code: 421, msg: 'TASK_QUEUE_MAXED' });
-		const v2 = await post(`/openapi/v2/run/workflow/${WORKFLOW_ID_TXT2IMG}`, { nodeInfoList: [] }, bearer(SIM_KEY_NORMAL));
+		const v2 = await post(
+			`/openapi/v2/run/workflow/${WORKFLOW_ID_TXT2IMG}`,
+			{ nodeInfoList: [] },
+			bearer(SIM_KEY_NORMAL),
+		);
 		expect(v2.data).toMatchObject({ taskId: '', errorCode: '421' });
 		expect(sim.stats).toMatchObject({ createRequests: 4, tasksCreated: 2 });
 		const account = await post('/uc/openapi/accountStatus', { apikey: SIM_KEY_NORMAL });
@@ -648,7 +950,10 @@ describe('concurrency', () => {
 
 		sim.setConcurrency(SIM_KEY_EXCLUSIVE, 1);
 		expect((await v1Create({}, SIM_KEY_EXCLUSIVE)).code).toBe(0);
-		expect(await v1Create({}, SIM_KEY_EXCLUSIVE)).toMatchObject({ code: 415, msg: 'TASK_INSTANCE_MAXED' });
+		expect(await v1Create({}, SIM_KEY_EXCLUSIVE)).toMatchObject({
+			code: 415,
+			msg: 'TASK_INSTANCE_MAXED',
+		});
 		expect((await v1Create({ usePersonalQueue: 'true' }, SIM_KEY_EXCLUSIVE)).code).toBe(0);
 	});
 });
@@ -656,12 +961,22 @@ describe('concurrency', () => {
 describe('faults', () => {
 	it('http faults answer once, then the route works again', async () => {
 		sim.injectFault({ route: '/openapi/v2/query', kind: 'http', status: 503 });
-		const first = await client.post(sim.baseUrl + '/openapi/v2/query', { taskId: '1' }, bearer(SIM_KEY_NORMAL));
+		const first = await client.post(
+			sim.baseUrl + '/openapi/v2/query',
+			{ taskId: '1' },
+			bearer(SIM_KEY_NORMAL),
+		);
 		expect(first.status).toBe(503);
 		expect(String(first.data)).toContain('503 Service Temporarily Unavailable');
 		const second = await query('1904152026220003329');
 		expect(second.errorCode).toBe('1004');
-		sim.injectFault({ route: /\/task\/openapi\//, kind: 'http', status: 429, retryAfterSeconds: 2, times: 2 });
+		sim.injectFault({
+			route: /\/task\/openapi\//,
+			kind: 'http',
+			status: 429,
+			retryAfterSeconds: 2,
+			times: 2,
+		});
 		const limited = await post('/task/openapi/status', { apiKey: SIM_KEY_NORMAL, taskId: '1' });
 		expect(limited.status).toBe(429);
 		expect(limited.headers['retry-after']).toBe('2');
@@ -670,22 +985,50 @@ describe('faults', () => {
 
 	it('reset destroys the socket', async () => {
 		sim.injectFault({ route: '/uc/openapi/accountStatus', kind: 'reset' });
-		await expect(client.post(sim.baseUrl + '/uc/openapi/accountStatus', { apikey: SIM_KEY_NORMAL })).rejects.toMatchObject({
+		await expect(
+			client.post(sim.baseUrl + '/uc/openapi/accountStatus', { apikey: SIM_KEY_NORMAL }),
+		).rejects.toMatchObject({
 			code: expect.stringMatching(/ECONNRESET|ERR_BAD_RESPONSE|ECONNABORTED/),
 		});
 	});
 
 	it('code faults follow the route family shape', async () => {
-		sim.injectFault({ route: '/task/openapi/create', kind: 'code', code: 433, msg: 'Your API balance is insufficient' });
-		expect(await v1Create()).toMatchObject({ code: 433, msg: 'Your API balance is insufficient', data: null });
+		sim.injectFault({
+			route: '/task/openapi/create',
+			kind: 'code',
+			code: 433,
+			msg: 'Your API balance is insufficient',
+		});
+		expect(await v1Create()).toMatchObject({
+			code: 433,
+			msg: 'Your API balance is insufficient',
+			data: null,
+		});
 		sim.injectFault({ route: '/openapi/v2/*', kind: 'code', code: '1011' });
-		const res = await post('/openapi/v2/seedream-v4/text-to-image', { prompt: 'x' }, bearer(SIM_KEY_SHARED));
-		expect(res.data).toEqual({ taskId: '', status: '', errorCode: '1011', errorMessage: 'System is currently busy, please retry later' });
+		const res = await post(
+			'/openapi/v2/seedream-v4/text-to-image',
+			{ prompt: 'x' },
+			bearer(SIM_KEY_SHARED),
+		);
+		expect(res.data).toEqual({
+			taskId: '',
+			status: '',
+			errorCode: '1011',
+			errorMessage: 'System is currently busy, please retry later',
+		});
 	});
 
 	it('afterTaskCreated creates the task and then fails the answer', async () => {
-		sim.injectFault({ route: '/task/openapi/create', kind: 'http', status: 502, afterTaskCreated: true });
-		const res = await post('/task/openapi/create', { apiKey: SIM_KEY_NORMAL, workflowId: WORKFLOW_ID_TXT2IMG });
+		sim.injectFault({
+			route: '/task/openapi/create',
+			kind: 'http',
+			status: 502,
+			afterTaskCreated: true,
+		});
+		const res = await post('/task/openapi/create', {
+			apiKey: SIM_KEY_NORMAL,
+			workflowId: WORKFLOW_ID_TXT2IMG,
+		});
 		expect(res.status).toBe(502);
 		expect(sim.stats).toMatchObject({ createRequests: 1, tasksCreated: 1 });
 		expect(sim.tasks.size).toBe(1);
@@ -693,7 +1036,13 @@ describe('faults', () => {
 
 	it('slow delays the answer (client timeouts can be tested)', async () => {
 		sim.injectFault({ route: '/openapi/v2/query', kind: 'slow', delayMs: 400 });
-		await expect(client.post(sim.baseUrl + '/openapi/v2/query', { taskId: '1' }, { ...bearer(SIM_KEY_NORMAL), timeout: 100 })).rejects.toMatchObject({ code: 'ECONNABORTED' });
+		await expect(
+			client.post(
+				sim.baseUrl + '/openapi/v2/query',
+				{ taskId: '1' },
+				{ ...bearer(SIM_KEY_NORMAL), timeout: 100 },
+			),
+		).rejects.toMatchObject({ code: 'ECONNABORTED' });
 		sim.injectFault({ route: '/openapi/v2/query', kind: 'slow', delayMs: 100 });
 		const t0 = Date.now();
 		expect((await query('1904152026220003329')).errorCode).toBe('1004');
@@ -704,14 +1053,22 @@ describe('faults', () => {
 describe('numericIds quirk', () => {
 	it('writes taskId as a bare number that JSON.parse cannot hold', async () => {
 		sim.numericIds = true;
-		const res = await client.post(sim.baseUrl + '/task/openapi/create', { apiKey: SIM_KEY_NORMAL, workflowId: WORKFLOW_ID_TXT2IMG }, { transformResponse: (d: string) => d });
+		const res = await client.post(
+			sim.baseUrl + '/task/openapi/create',
+			{ apiKey: SIM_KEY_NORMAL, workflowId: WORKFLOW_ID_TXT2IMG },
+			{ transformResponse: (d: string) => d },
+		);
 		const text = res.data as unknown as string;
 		const m = /"taskId":(\d{19})[,}]/.exec(text);
 		expect(m).not.toBeNull();
 		const exact = (m as RegExpExecArray)[1];
 		expect(sim.getTask(exact)).toBeDefined();
 		expect(String(JSON.parse(text).data.taskId)).not.toBe(exact);
-		const q = await client.post(sim.baseUrl + '/openapi/v2/query', { taskId: exact }, { ...bearer(SIM_KEY_NORMAL), transformResponse: (d: string) => d });
+		const q = await client.post(
+			sim.baseUrl + '/openapi/v2/query',
+			{ taskId: exact },
+			{ ...bearer(SIM_KEY_NORMAL), transformResponse: (d: string) => d },
+		);
 		expect(q.data as unknown as string).toContain(`"taskId":${exact},`);
 	});
 });
@@ -729,21 +1086,46 @@ describe('request recording', () => {
 
 describe('control API', () => {
 	it('faults, config, state and reset over HTTP', async () => {
-		const add = await client.post(`${sim.baseUrl}/__sim/faults`, { route: '^/task/openapi/(status|outputs)$', regex: true, kind: 'code', code: 500, times: -1 });
+		const add = await client.post(`${sim.baseUrl}/__sim/faults`, {
+			route: '^/task/openapi/(status|outputs)$',
+			regex: true,
+			kind: 'code',
+			code: 500,
+			times: -1,
+		});
 		expect(add.data).toMatchObject({ ok: true, faults: 1 });
-		expect((await post('/task/openapi/outputs', { apiKey: SIM_KEY_NORMAL, taskId: '1' })).data.code).toBe(500);
-		expect((await post('/task/openapi/status', { apiKey: SIM_KEY_NORMAL, taskId: '1' })).data.code).toBe(500);
+		expect(
+			(await post('/task/openapi/outputs', { apiKey: SIM_KEY_NORMAL, taskId: '1' })).data.code,
+		).toBe(500);
+		expect(
+			(await post('/task/openapi/status', { apiKey: SIM_KEY_NORMAL, taskId: '1' })).data.code,
+		).toBe(500);
 		await client.delete(`${sim.baseUrl}/__sim/faults`);
-		expect((await post('/task/openapi/status', { apiKey: SIM_KEY_NORMAL, taskId: '1' })).data.code).toBe(807);
+		expect(
+			(await post('/task/openapi/status', { apiKey: SIM_KEY_NORMAL, taskId: '1' })).data.code,
+		).toBe(807);
 
-		const cfg = await client.post(`${sim.baseUrl}/__sim/config`, { queuedMs: 5, runningMs: 5, concurrency: { [SIM_KEY_NORMAL]: 7 }, nextTaskOutcome: 'fail' });
-		expect(cfg.data.config).toMatchObject({ queuedMs: 5, runningMs: 5, concurrency: { [SIM_KEY_NORMAL]: 7 } });
+		const cfg = await client.post(`${sim.baseUrl}/__sim/config`, {
+			queuedMs: 5,
+			runningMs: 5,
+			concurrency: { [SIM_KEY_NORMAL]: 7 },
+			nextTaskOutcome: 'fail',
+		});
+		expect(cfg.data.config).toMatchObject({
+			queuedMs: 5,
+			runningMs: 5,
+			concurrency: { [SIM_KEY_NORMAL]: 7 },
+		});
 		const created = await v1Create();
 		await waitForStatus(created.data.taskId, ['FAILED']);
 
 		const state = await client.get(`${sim.baseUrl}/__sim/state`);
 		expect(state.data.tasks).toHaveLength(1);
-		expect(state.data.tasks[0]).toMatchObject({ taskId: created.data.taskId, status: 'FAILED', kind: 'workflow' });
+		expect(state.data.tasks[0]).toMatchObject({
+			taskId: created.data.taskId,
+			status: 'FAILED',
+			kind: 'workflow',
+		});
 		expect(state.data.stats.tasksCreated).toBe(1);
 		expect(state.data.requestsCount).toBe(sim.requests.length);
 
@@ -754,7 +1136,10 @@ describe('control API', () => {
 	});
 
 	it('unknown paths answer 412 like the real gateway', async () => {
-		expect((await post('/task/openapi/nope', {})).data).toMatchObject({ code: 412, msg: 'TOKEN_INVALID' });
+		expect((await post('/task/openapi/nope', {})).data).toMatchObject({
+			code: 412,
+			msg: 'TOKEN_INVALID',
+		});
 		expect(sim.requests.at(-1)?.route).toBe('unknown');
 	});
 });

@@ -8,7 +8,15 @@
  */
 
 import { makeOutputFile, contentTypeFor } from './outputs';
-import type { FailedReason, PlannedOutput, ResolvedOutcome, SimTask, TaskKind, TaskOutcome, TaskStatus } from './types';
+import type {
+	FailedReason,
+	PlannedOutput,
+	ResolvedOutcome,
+	SimTask,
+	TaskKind,
+	TaskOutcome,
+	TaskStatus,
+} from './types';
 import { newClientId, newId19, v1 } from './util';
 
 export interface StoredFile {
@@ -80,8 +88,10 @@ export class TaskEngine {
 		const d = this.deps.durations();
 		const programmatic = this.outcomeQueue.shift();
 		const spec = typeof programmatic === 'string' ? { result: programmatic } : programmatic;
-		let queuedMs = spec && 'queuedMs' in spec && spec.queuedMs !== undefined ? spec.queuedMs : d.queuedMs;
-		let runningMs = spec && 'runningMs' in spec && spec.runningMs !== undefined ? spec.runningMs : d.runningMs;
+		let queuedMs =
+			spec && 'queuedMs' in spec && spec.queuedMs !== undefined ? spec.queuedMs : d.queuedMs;
+		let runningMs =
+			spec && 'runningMs' in spec && spec.runningMs !== undefined ? spec.runningMs : d.runningMs;
 		if (input.markerSlow) {
 			queuedMs *= 10;
 			runningMs *= 10;
@@ -95,7 +105,10 @@ export class TaskEngine {
 			nodeId: o.nodeId,
 			fileType: o.fileType,
 			text: o.text,
-			fileName: o.text !== undefined ? '' : `${o.prefix ?? 'ComfyUI'}_${String(i + 1).padStart(5, '0')}_.${o.fileType}`,
+			fileName:
+				o.text !== undefined
+					? ''
+					: `${o.prefix ?? 'ComfyUI'}_${String(i + 1).padStart(5, '0')}_.${o.fileType}`,
 		}));
 
 		const task: SimTask = {
@@ -132,7 +145,11 @@ export class TaskEngine {
 		spec: Exclude<TaskOutcome, string> | { result: 'success' | 'fail' | 'empty' } | undefined,
 	): ResolvedOutcome {
 		const isModel = input.kind === 'model';
-		const fail = (errorCode: string, errorMessage: string, reason: Partial<FailedReason>): ResolvedOutcome => ({
+		const fail = (
+			errorCode: string,
+			errorMessage: string,
+			reason: Partial<FailedReason>,
+		): ResolvedOutcome => ({
 			result: 'fail',
 			errorCode,
 			errorMessage,
@@ -159,7 +176,10 @@ export class TaskEngine {
 		if (spec && spec.result === 'fail') {
 			const full = spec as Exclude<TaskOutcome, string>;
 			const code = full.errorCode ?? (isModel ? '1015' : '805');
-			const message = full.errorMessage ?? full.exceptionMessage ?? (isModel ? 'Generation failed, please try again.' : 'Simulated failure');
+			const message =
+				full.errorMessage ??
+				full.exceptionMessage ??
+				(isModel ? 'Generation failed, please try again.' : 'Simulated failure');
 			return fail(code, message, {
 				node_id: full.nodeId,
 				exception_type: full.exceptionType,
@@ -169,10 +189,14 @@ export class TaskEngine {
 		if (spec && spec.result === 'empty') return { result: 'success', empty: true };
 		if (spec && spec.result === 'success') return { result: 'success', empty: false };
 		if (input.markerModeration)
-			return fail('1501', 'Content verification failed, please modify your prompt or images', { exception_type: 'ContentModerationError' });
+			return fail('1501', 'Content verification failed, please modify your prompt or images', {
+				exception_type: 'ContentModerationError',
+			});
 		if (input.markerFail) {
 			return isModel
-				? fail('1015', 'Generation failed, please try again.', { exception_type: 'GenerationError' })
+				? fail('1015', 'Generation failed, please try again.', {
+						exception_type: 'GenerationError',
+					})
 				: fail('805', `${input.failure.nodeName}: simulated failure triggered by [[fail]] marker`, {
 						exception_type: 'RuntimeError',
 						exception_message: `${input.failure.nodeName}: simulated failure triggered by [[fail]] marker`,
@@ -189,10 +213,20 @@ export class TaskEngine {
 		if (task.pollsBeforeDone !== undefined) {
 			if (countPoll) task.polls++;
 			const queuedPolls = Math.floor(task.pollsBeforeDone / 2);
-			phase = task.polls <= queuedPolls ? 'QUEUED' : task.polls <= task.pollsBeforeDone ? 'RUNNING' : 'DONE';
+			phase =
+				task.polls <= queuedPolls
+					? 'QUEUED'
+					: task.polls <= task.pollsBeforeDone
+						? 'RUNNING'
+						: 'DONE';
 		} else {
 			const elapsed = Date.now() - task.createdAt;
-			phase = elapsed < task.queuedMs ? 'QUEUED' : elapsed < task.queuedMs + task.runningMs ? 'RUNNING' : 'DONE';
+			phase =
+				elapsed < task.queuedMs
+					? 'QUEUED'
+					: elapsed < task.queuedMs + task.runningMs
+						? 'RUNNING'
+						: 'DONE';
 		}
 		if (phase !== 'DONE') return phase;
 		this.end(task);
@@ -299,19 +333,34 @@ export class TaskEngine {
 		if (status === 'QUEUED') return v1(813, 'APIKEY_TASK_IS_QUEUED', null);
 		if (status === 'RUNNING') return v1(804, 'APIKEY_TASK_IS_RUNNING', { netWssUrl: null });
 		if (status === 'SUCCESS') return v1(0, 'success', this.v1Items(task, false));
-		return v1(805, 'APIKEY_TASK_STATUS_ERROR', { failedReason: this.v1FailedReason(this.failedReasonOf(task)) });
+		return v1(805, 'APIKEY_TASK_STATUS_ERROR', {
+			failedReason: this.v1FailedReason(this.failedReasonOf(task)),
+		});
 	}
 
 	/** eventData of the TASK_END webhook: the outputs envelope (taskCostTime as a number, like the docs show). */
 	webhookEventData(task: SimTask): string {
-		if (task.outcome.result === 'success') return JSON.stringify({ code: 0, msg: 'success', data: this.v1Items(task, true) });
-		return JSON.stringify({ code: 805, msg: 'APIKEY_TASK_STATUS_ERROR', data: { failedReason: this.v1FailedReason(task.outcome.failedReason) } });
+		if (task.outcome.result === 'success')
+			return JSON.stringify({ code: 0, msg: 'success', data: this.v1Items(task, true) });
+		return JSON.stringify({
+			code: 805,
+			msg: 'APIKEY_TASK_STATUS_ERROR',
+			data: { failedReason: this.v1FailedReason(task.outcome.failedReason) },
+		});
 	}
 
 	private failedReasonOf(task: SimTask): FailedReason {
 		return task.outcome.result === 'fail'
 			? task.outcome.failedReason
-			: { node_id: '', node_name: '', exception_type: '', exception_message: '', traceback: [], current_inputs: {}, current_outputs: {} };
+			: {
+					node_id: '',
+					node_name: '',
+					exception_type: '',
+					exception_message: '',
+					traceback: [],
+					current_inputs: {},
+					current_outputs: {},
+				};
 	}
 
 	/** The flat v2 task object of /openapi/v2/query. */
@@ -343,8 +392,17 @@ export class TaskEngine {
 					? []
 					: task.outputs.map((out) =>
 							out.text !== undefined
-								? { outputType: out.fileType, ...(out.nodeId ? { nodeId: out.nodeId } : {}), text: out.text }
-								: { url: base + this.filePath(task, out), outputType: out.fileType, ...(out.nodeId ? { nodeId: out.nodeId } : {}), text: null },
+								? {
+										outputType: out.fileType,
+										...(out.nodeId ? { nodeId: out.nodeId } : {}),
+										text: out.text,
+									}
+								: {
+										url: base + this.filePath(task, out),
+										outputType: out.fileType,
+										...(out.nodeId ? { nodeId: out.nodeId } : {}),
+										text: null,
+									},
 						);
 		} else if (status === 'FAILED' && task.outcome.result === 'fail') {
 			obj.errorCode = task.outcome.errorCode;

@@ -8,7 +8,14 @@ import { MODEL_FILE_TYPES, modelOutputKind, outputTypeOfNode } from './outputs';
 import type { RunningHubSimulator } from './server';
 import type { FailureContext, NewTaskInput } from './state';
 import type { SimTask } from './types';
-import { checkGraphShape, prepareApp, prepareWorkflow, promptTipsString, type CreateError, type NodeErrors } from './validation';
+import {
+	checkGraphShape,
+	prepareApp,
+	prepareWorkflow,
+	promptTipsString,
+	type CreateError,
+	type NodeErrors,
+} from './validation';
 import { MODEL_REGISTRY, validateModelBody } from './models';
 import { hasMarker, isRecord } from './util';
 
@@ -23,11 +30,17 @@ function truthy(v: unknown): boolean {
 }
 
 function webhookOf(body: Record<string, unknown>): string | undefined {
-	return typeof body.webhookUrl === 'string' && body.webhookUrl.trim() !== '' ? body.webhookUrl.trim() : undefined;
+	return typeof body.webhookUrl === 'string' && body.webhookUrl.trim() !== ''
+		? body.webhookUrl.trim()
+		: undefined;
 }
 
 /** Concurrency: QUEUED+RUNNING tasks of the key against its limit (421, or 415 for exclusive keys). */
-export function concurrencyError(sim: RunningHubSimulator, apiKey: string, body: Record<string, unknown>): CreateError | undefined {
+export function concurrencyError(
+	sim: RunningHubSimulator,
+	apiKey: string,
+	body: Record<string, unknown>,
+): CreateError | undefined {
 	const info = sim.keyInfo(apiKey);
 	if (!info) return undefined;
 	const { queued, running } = sim.engine.activeCounts(apiKey);
@@ -38,7 +51,9 @@ export function concurrencyError(sim: RunningHubSimulator, apiKey: string, body:
 		return active >= limit + 1000 ? { code: 814, msg: 'PERSONAL_QUEUE_COUNT_LIMIT' } : undefined;
 	}
 	if (active < limit) return undefined;
-	return info.apiType === 'EXCLUSIVE' ? { code: 415, msg: 'TASK_INSTANCE_MAXED' } : { code: 421, msg: 'TASK_QUEUE_MAXED' };
+	return info.apiType === 'EXCLUSIVE'
+		? { code: 415, msg: 'TASK_INSTANCE_MAXED' }
+		: { code: 421, msg: 'TASK_QUEUE_MAXED' };
 }
 
 function firstError(nodeErrors: NodeErrors): NewTaskInput['validationError'] {
@@ -60,7 +75,8 @@ function batchSizeFor(graph: ComfyWorkflow, outputId: string): number {
 		if (!node) continue;
 		const b = node.inputs.batch_size;
 		if (typeof b === 'number' && b >= 1) return Math.min(Math.floor(b), 8);
-		for (const v of Object.values(node.inputs)) if (Array.isArray(v) && v.length === 2) queue.push(String(v[0]));
+		for (const v of Object.values(node.inputs))
+			if (Array.isArray(v) && v.length === 2) queue.push(String(v[0]));
 	}
 	return 1;
 }
@@ -83,11 +99,13 @@ export function createWorkflowTask(
 	if (!workflowId) return { error: { code: 301, msg: 'workflowId must not be blank' } };
 	let base = sim.workflows.get(workflowId);
 	if (!base) return { error: { code: 380, msg: 'WORKFLOW_NOT_EXISTS' } };
-	if (sim.neverRunWorkflows.has(workflowId)) return { error: { code: 810, msg: 'WORKFLOW_NOT_SAVED_OR_NOT_RUNNING' } };
+	if (sim.neverRunWorkflows.has(workflowId))
+		return { error: { code: 810, msg: 'WORKFLOW_NOT_SAVED_OR_NOT_RUNNING' } };
 
 	// `workflow` (a JSON *string*) replaces the stored graph; workflowId must still be valid.
 	if (body.workflow !== undefined && body.workflow !== null && body.workflow !== '') {
-		if (typeof body.workflow !== 'string') return { error: { code: 301, msg: 'workflow must be a JSON string' } };
+		if (typeof body.workflow !== 'string')
+			return { error: { code: 301, msg: 'workflow must be a JSON string' } };
 		let parsed: unknown;
 		try {
 			parsed = JSON.parse(body.workflow);
@@ -108,7 +126,8 @@ export function createWorkflowTask(
 	for (const id of outputsToExecute) {
 		const node = graph[id];
 		const fileType = outputTypeOfNode(node.class_type, node.inputs) ?? 'png';
-		const rawPrefix = typeof node.inputs.filename_prefix === 'string' ? node.inputs.filename_prefix : 'ComfyUI';
+		const rawPrefix =
+			typeof node.inputs.filename_prefix === 'string' ? node.inputs.filename_prefix : 'ComfyUI';
 		const prefix = rawPrefix.replace(/[^A-Za-z0-9_-]+/g, '_') || 'ComfyUI';
 		const n = batchSizeFor(graph, id);
 		for (let i = 0; i < n; i++) outputs.push({ nodeId: id, fileType, prefix });
@@ -125,7 +144,11 @@ export function createWorkflowTask(
 		outputs,
 		inputs: graph,
 		failure: workflowFailure(graph, outputsToExecute),
-		validationError: firstError(nodeErrors) ?? (outputsToExecute.length === 0 ? { nodeId: '', classType: '', message: 'Prompt has no outputs' } : undefined),
+		validationError:
+			firstError(nodeErrors) ??
+			(outputsToExecute.length === 0
+				? { nodeId: '', classType: '', message: 'Prompt has no outputs' }
+				: undefined),
 		markerFail: hasMarker(graph, FAIL),
 		markerModeration: hasMarker(graph, MODERATION),
 		markerSlow: hasMarker(graph, SLOW),
@@ -151,7 +174,11 @@ export function createAppTask(
 	const { fields, nodeErrors, outputsToExecute } = prepared;
 	const marked = fields.find((f) => hasMarker(f.fieldValue, FAIL));
 	const failure: FailureContext = marked
-		? { nodeId: marked.nodeId, nodeName: marked.nodeName, inputs: { [marked.fieldName]: marked.fieldValue } }
+		? {
+				nodeId: marked.nodeId,
+				nodeName: marked.nodeName,
+				inputs: { [marked.fieldName]: marked.fieldValue },
+			}
 		: { nodeId: app.outputs[0]?.nodeId ?? '', nodeName: 'KSampler', inputs: {} };
 	const values = fields.map((f) => f.fieldValue);
 
@@ -174,21 +201,45 @@ export function createAppTask(
 	return { task };
 }
 
-export function createModelTask(sim: RunningHubSimulator, apiKey: string, endpoint: string, body: Record<string, unknown>): CreateResult {
+export function createModelTask(
+	sim: RunningHubSimulator,
+	apiKey: string,
+	endpoint: string,
+	body: Record<string, unknown>,
+): CreateResult {
 	const info = sim.keyInfo(apiKey);
 	if (!info || info.apiType !== 'SHARED')
-		return { error: { code: '1014', msg: 'Access Denied: Standard Model API is restricted to Enterprise-Shared API Keys only.' } };
-	if (sim.options.strictModels && !(endpoint in MODEL_REGISTRY)) return { error: { code: '1001', msg: 'Invalid URL, please check your link' } };
+		return {
+			error: {
+				code: '1014',
+				msg: 'Access Denied: Standard Model API is restricted to Enterprise-Shared API Keys only.',
+			},
+		};
+	if (sim.options.strictModels && !(endpoint in MODEL_REGISTRY))
+		return { error: { code: '1001', msg: 'Invalid URL, please check your link' } };
 	const problems = validateModelBody(endpoint, body);
-	if (problems.length > 0) return { error: { code: '1007', msg: `Invalid parameters, please check your input: ${problems.join('; ')}` } };
+	if (problems.length > 0)
+		return {
+			error: {
+				code: '1007',
+				msg: `Invalid parameters, please check your input: ${problems.join('; ')}`,
+			},
+		};
 	const busy = concurrencyError(sim, apiKey, body);
 	if (busy) return { error: { code: String(busy.code), msg: busy.msg } };
 
 	const kind = modelOutputKind(endpoint);
-	const prompt = typeof body.prompt === 'string' ? body.prompt : typeof body.text === 'string' ? body.text : '';
+	const prompt =
+		typeof body.prompt === 'string' ? body.prompt : typeof body.text === 'string' ? body.text : '';
 	const outputs: NewTaskInput['outputs'] =
 		kind === 'text'
-			? [{ nodeId: '', fileType: 'txt', text: `Simulated answer from ${endpoint}: ${prompt.slice(0, 200)}` }]
+			? [
+					{
+						nodeId: '',
+						fileType: 'txt',
+						text: `Simulated answer from ${endpoint}: ${prompt.slice(0, 200)}`,
+					},
+				]
 			: [{ nodeId: '', fileType: MODEL_FILE_TYPES[kind], prefix: 'output' }];
 
 	const task = sim.createTask({

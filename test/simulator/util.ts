@@ -135,7 +135,8 @@ export function serializeJson(value: unknown, numericIds: boolean): string {
 export function collectStrings(value: unknown, out: string[] = []): string[] {
 	if (typeof value === 'string') out.push(value);
 	else if (Array.isArray(value)) for (const v of value) collectStrings(v, out);
-	else if (value && typeof value === 'object') for (const v of Object.values(value)) collectStrings(v, out);
+	else if (value && typeof value === 'object')
+		for (const v of Object.values(value)) collectStrings(v, out);
 	return out;
 }
 

@@ -33,16 +33,62 @@ export interface NodeError {
 export type NodeErrors = Record<string, NodeError>;
 
 const SAMPLERS = [
-	'euler', 'euler_cfg_pp', 'euler_ancestral', 'euler_ancestral_cfg_pp', 'heun', 'heunpp2', 'dpm_2', 'dpm_2_ancestral',
-	'lms', 'dpm_fast', 'dpm_adaptive', 'dpmpp_2s_ancestral', 'dpmpp_sde', 'dpmpp_sde_gpu', 'dpmpp_2m', 'dpmpp_2m_sde',
-	'dpmpp_2m_sde_gpu', 'dpmpp_3m_sde', 'dpmpp_3m_sde_gpu', 'ddpm', 'lcm', 'ipndm', 'ipndm_v', 'deis', 'res_multistep',
-	'gradient_estimation', 'ddim', 'uni_pc', 'uni_pc_bh2',
+	'euler',
+	'euler_cfg_pp',
+	'euler_ancestral',
+	'euler_ancestral_cfg_pp',
+	'heun',
+	'heunpp2',
+	'dpm_2',
+	'dpm_2_ancestral',
+	'lms',
+	'dpm_fast',
+	'dpm_adaptive',
+	'dpmpp_2s_ancestral',
+	'dpmpp_sde',
+	'dpmpp_sde_gpu',
+	'dpmpp_2m',
+	'dpmpp_2m_sde',
+	'dpmpp_2m_sde_gpu',
+	'dpmpp_3m_sde',
+	'dpmpp_3m_sde_gpu',
+	'ddpm',
+	'lcm',
+	'ipndm',
+	'ipndm_v',
+	'deis',
+	'res_multistep',
+	'gradient_estimation',
+	'ddim',
+	'uni_pc',
+	'uni_pc_bh2',
 ];
-const SCHEDULERS = ['normal', 'karras', 'exponential', 'sgm_uniform', 'simple', 'ddim_uniform', 'beta', 'linear_quadratic', 'kl_optimal'];
+const SCHEDULERS = [
+	'normal',
+	'karras',
+	'exponential',
+	'sgm_uniform',
+	'simple',
+	'ddim_uniform',
+	'beta',
+	'linear_quadratic',
+	'kl_optimal',
+];
 const ENUM_FIELDS: Record<string, string[]> = { sampler_name: SAMPLERS, scheduler: SCHEDULERS };
 
 /** Numeric inputs that are floats even when the stored value happens to be a whole number. */
-const FLOAT_FIELDS = new Set(['cfg', 'denoise', 'strength', 'shift', 'frame_rate', 'scale_by', 'guidance', 'lora_strength', 'strength_model', 'strength_clip']);
+const FLOAT_FIELDS = new Set([
+	'cfg',
+	'denoise',
+	'strength',
+	'shift',
+	'frame_rate',
+	'scale_by',
+	'guidance',
+	'lora_strength',
+	'strength_model',
+	'strength_clip',
+]);
 
 const RANGES: Record<string, { min: number; max: number }> = {
 	steps: { min: 1, max: 10000 },
@@ -64,13 +110,25 @@ const LOADER_FIELDS: Record<string, string> = {
 	VHS_LoadVideo: 'video',
 };
 
-function item(type: string, message: string, details: string, inputName: string, received?: unknown): NodeErrorItem {
+function item(
+	type: string,
+	message: string,
+	details: string,
+	inputName: string,
+	received?: unknown,
+): NodeErrorItem {
 	const extra: Record<string, unknown> = { input_name: inputName };
 	if (received !== undefined) extra.received_value = received;
 	return { type, message, details, extra_info: extra };
 }
 
-function addError(errors: NodeErrors, nodeId: string, classType: string, outputs: string[], err: NodeErrorItem): void {
+function addError(
+	errors: NodeErrors,
+	nodeId: string,
+	classType: string,
+	outputs: string[],
+	err: NodeErrorItem,
+): void {
 	const entry = errors[nodeId] ?? { errors: [], dependent_outputs: outputs, class_type: classType };
 	entry.errors.push(err);
 	errors[nodeId] = entry;
@@ -79,7 +137,12 @@ function addError(errors: NodeErrors, nodeId: string, classType: string, outputs
 type Coerced = { value: unknown } | { error: NodeErrorItem };
 
 /** Convert an override to the type of the current value, ComfyUI style. */
-function coerceWorkflowValue(classType: string, field: string, current: unknown, raw: unknown): Coerced {
+function coerceWorkflowValue(
+	classType: string,
+	field: string,
+	current: unknown,
+	raw: unknown,
+): Coerced {
 	if (Array.isArray(current)) {
 		return {
 			error: item(
@@ -94,9 +157,16 @@ function coerceWorkflowValue(classType: string, field: string, current: unknown,
 	if (typeof current === 'number') {
 		const isInt = Number.isInteger(current) && !FLOAT_FIELDS.has(field);
 		const typeName = isInt ? 'INT' : 'FLOAT';
-		const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+		const n =
+			typeof raw === 'number'
+				? raw
+				: typeof raw === 'string' && raw.trim() !== ''
+					? Number(raw)
+					: NaN;
 		if (!Number.isFinite(n) || (isInt && !Number.isInteger(n))) {
-			const reason = isInt ? `invalid literal for int() with base 10: '${String(raw)}'` : `could not convert string to float: '${String(raw)}'`;
+			const reason = isInt
+				? `invalid literal for int() with base 10: '${String(raw)}'`
+				: `could not convert string to float: '${String(raw)}'`;
 			return {
 				error: item(
 					'invalid_input_type',
@@ -109,19 +179,52 @@ function coerceWorkflowValue(classType: string, field: string, current: unknown,
 		}
 		const range = RANGES[field];
 		if (range && n < range.min)
-			return { error: item('value_smaller_than_min', `Value ${n} smaller than min of ${range.min}`, `${field}`, field, n) };
+			return {
+				error: item(
+					'value_smaller_than_min',
+					`Value ${n} smaller than min of ${range.min}`,
+					`${field}`,
+					field,
+					n,
+				),
+			};
 		if (range && n > range.max)
-			return { error: item('value_bigger_than_max', `Value ${n} bigger than max of ${range.max}`, `${field}`, field, n) };
+			return {
+				error: item(
+					'value_bigger_than_max',
+					`Value ${n} bigger than max of ${range.max}`,
+					`${field}`,
+					field,
+					n,
+				),
+			};
 		return { value: n };
 	}
 	if (typeof current === 'boolean') {
 		if (typeof raw === 'boolean') return { value: raw };
-		if (typeof raw === 'string' && /^(true|false)$/i.test(raw.trim())) return { value: raw.trim().toLowerCase() === 'true' };
-		return { error: item('invalid_input_type', 'Failed to convert an input value to a BOOLEAN value', `${field}, ${String(raw)}`, field, raw) };
+		if (typeof raw === 'string' && /^(true|false)$/i.test(raw.trim()))
+			return { value: raw.trim().toLowerCase() === 'true' };
+		return {
+			error: item(
+				'invalid_input_type',
+				'Failed to convert an input value to a BOOLEAN value',
+				`${field}, ${String(raw)}`,
+				field,
+				raw,
+			),
+		};
 	}
 	if (typeof current === 'string') {
 		if (raw !== null && typeof raw === 'object')
-			return { error: item('invalid_input_type', 'Failed to convert an input value to a STRING value', `${field}`, field, raw) };
+			return {
+				error: item(
+					'invalid_input_type',
+					'Failed to convert an input value to a STRING value',
+					`${field}`,
+					field,
+					raw,
+				),
+			};
 		const s = raw === null || raw === undefined ? '' : String(raw);
 		const allowed = /KSampler/.test(classType) ? ENUM_FIELDS[field] : undefined;
 		if (allowed && !allowed.includes(s)) {
@@ -143,7 +246,11 @@ function coerceWorkflowValue(classType: string, field: string, current: unknown,
 export function outputNodeIds(graph: ComfyWorkflow): string[] {
 	return Object.keys(graph).filter((id) => {
 		const node = graph[id];
-		return isRecord(node) && typeof node.class_type === 'string' && outputTypeOfNode(node.class_type, isRecord(node.inputs) ? node.inputs : {}) !== undefined;
+		return (
+			isRecord(node) &&
+			typeof node.class_type === 'string' &&
+			outputTypeOfNode(node.class_type, isRecord(node.inputs) ? node.inputs : {}) !== undefined
+		);
 	});
 }
 
@@ -156,7 +263,9 @@ export interface PreparedWorkflow {
 /** Validate the graph itself: every node needs class_type + inputs. */
 export function checkGraphShape(graph: unknown): graph is ComfyWorkflow {
 	if (!isRecord(graph) || Object.keys(graph).length === 0) return false;
-	return Object.values(graph).every((n) => isRecord(n) && typeof n.class_type === 'string' && isRecord(n.inputs));
+	return Object.values(graph).every(
+		(n) => isRecord(n) && typeof n.class_type === 'string' && isRecord(n.inputs),
+	);
 }
 
 export function prepareWorkflow(
@@ -173,12 +282,18 @@ export function prepareWorkflow(
 
 	for (const info of (nodeInfoList as unknown[] | null | undefined) ?? []) {
 		if (!isRecord(info)) return { error: { code: 803, msg: 'APIKEY_INVALID_NODE_INFO' } };
-		const nodeId = typeof info.nodeId === 'number' || typeof info.nodeId === 'string' ? String(info.nodeId) : '';
+		const nodeId =
+			typeof info.nodeId === 'number' || typeof info.nodeId === 'string' ? String(info.nodeId) : '';
 		const fieldName = typeof info.fieldName === 'string' ? info.fieldName : '';
 		const node = graph[nodeId];
 		if (!node || !isRecord(node.inputs) || !(fieldName in node.inputs))
 			return { error: { code: 803, msg: 'APIKEY_INVALID_NODE_INFO' } };
-		const coerced = coerceWorkflowValue(node.class_type, fieldName, node.inputs[fieldName], info.fieldValue);
+		const coerced = coerceWorkflowValue(
+			node.class_type,
+			fieldName,
+			node.inputs[fieldName],
+			info.fieldValue,
+		);
 		if ('error' in coerced) addError(nodeErrors, nodeId, node.class_type, outputs, coerced.error);
 		else node.inputs[fieldName] = coerced.value;
 	}
@@ -194,7 +309,13 @@ export function prepareWorkflow(
 				nodeId,
 				node.class_type,
 				outputs,
-				item('custom_validation_failed', 'Custom validation failed for node', `${field} - Invalid ${field} file: ${value}`, field, value),
+				item(
+					'custom_validation_failed',
+					'Custom validation failed for node',
+					`${field} - Invalid ${field} file: ${value}`,
+					field,
+					value,
+				),
 			);
 		}
 	}
@@ -203,7 +324,13 @@ export function prepareWorkflow(
 
 export interface PreparedApp {
 	/** Effective field values: the template defaults overridden by the request. */
-	fields: Array<{ nodeId: string; nodeName: string; fieldName: string; fieldType: string; fieldValue: unknown }>;
+	fields: Array<{
+		nodeId: string;
+		nodeName: string;
+		fieldName: string;
+		fieldType: string;
+		fieldValue: unknown;
+	}>;
 	nodeErrors: NodeErrors;
 	outputsToExecute: string[];
 }
@@ -216,46 +343,110 @@ function parseFieldData(fieldData: string): unknown {
 	}
 }
 
-function checkAppValue(fieldType: string, fieldData: string, field: string, raw: unknown, isKnownFile: (n: string) => boolean): NodeErrorItem | undefined {
+function checkAppValue(
+	fieldType: string,
+	fieldData: string,
+	field: string,
+	raw: unknown,
+	isKnownFile: (n: string) => boolean,
+): NodeErrorItem | undefined {
 	const spec = parseFieldData(fieldData);
 	const opts = Array.isArray(spec) && isRecord(spec[1]) ? spec[1] : {};
 	switch (fieldType) {
 		case 'INT':
 		case 'FLOAT': {
-			const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+			const n =
+				typeof raw === 'number'
+					? raw
+					: typeof raw === 'string' && raw.trim() !== ''
+						? Number(raw)
+						: NaN;
 			if (!Number.isFinite(n) || (fieldType === 'INT' && !Number.isInteger(n)))
-				return item('invalid_input_type', `Failed to convert an input value to a ${fieldType} value`, `${field}, ${String(raw)}`, field, raw);
-			if (typeof opts.min === 'number' && n < opts.min) return item('value_smaller_than_min', `Value ${n} smaller than min of ${opts.min}`, field, field, n);
-			if (typeof opts.max === 'number' && n > opts.max) return item('value_bigger_than_max', `Value ${n} bigger than max of ${opts.max}`, field, field, n);
+				return item(
+					'invalid_input_type',
+					`Failed to convert an input value to a ${fieldType} value`,
+					`${field}, ${String(raw)}`,
+					field,
+					raw,
+				);
+			if (typeof opts.min === 'number' && n < opts.min)
+				return item(
+					'value_smaller_than_min',
+					`Value ${n} smaller than min of ${opts.min}`,
+					field,
+					field,
+					n,
+				);
+			if (typeof opts.max === 'number' && n > opts.max)
+				return item(
+					'value_bigger_than_max',
+					`Value ${n} bigger than max of ${opts.max}`,
+					field,
+					field,
+					n,
+				);
 			return undefined;
 		}
 		case 'LIST': {
-			const options = Array.isArray(spec) && Array.isArray(spec[0]) ? (spec[0] as unknown[]).map(String) : undefined;
+			const options =
+				Array.isArray(spec) && Array.isArray(spec[0])
+					? (spec[0] as unknown[]).map(String)
+					: undefined;
 			if (options && !options.includes(String(raw)))
-				return item('value_not_in_list', 'Value not in list', `${field}: '${String(raw)}' not in ${pythonJson(options)}`, field, raw);
+				return item(
+					'value_not_in_list',
+					'Value not in list',
+					`${field}: '${String(raw)}' not in ${pythonJson(options)}`,
+					field,
+					raw,
+				);
 			return undefined;
 		}
 		case 'BOOLEAN':
 		case 'SWITCH':
-			if (typeof raw === 'boolean' || (typeof raw === 'string' && /^(true|false)$/i.test(raw))) return undefined;
-			return item('invalid_input_type', 'Failed to convert an input value to a BOOLEAN value', `${field}, ${String(raw)}`, field, raw);
+			if (typeof raw === 'boolean' || (typeof raw === 'string' && /^(true|false)$/i.test(raw)))
+				return undefined;
+			return item(
+				'invalid_input_type',
+				'Failed to convert an input value to a BOOLEAN value',
+				`${field}, ${String(raw)}`,
+				field,
+				raw,
+			);
 		case 'IMAGE':
 		case 'VIDEO':
 		case 'AUDIO': {
 			// AI-app media fields accept an uploaded fileName, a seeded name, or a URL (download_url).
 			const s = typeof raw === 'string' ? raw : '';
 			if (/^https?:\/\//i.test(s) || isKnownFile(s)) return undefined;
-			return item('custom_validation_failed', 'Custom validation failed for node', `${field} - Invalid ${fieldType.toLowerCase()} file: ${s}`, field, raw);
+			return item(
+				'custom_validation_failed',
+				'Custom validation failed for node',
+				`${field} - Invalid ${fieldType.toLowerCase()} file: ${s}`,
+				field,
+				raw,
+			);
 		}
 		default:
 			return raw !== null && typeof raw === 'object'
-				? item('invalid_input_type', 'Failed to convert an input value to a STRING value', field, field, raw)
+				? item(
+						'invalid_input_type',
+						'Failed to convert an input value to a STRING value',
+						field,
+						field,
+						raw,
+					)
 				: undefined;
 	}
 }
 
-export function prepareApp(app: AppFixture, nodeInfoList: unknown, isKnownFile: (name: string) => boolean): PreparedApp | { error: CreateError } {
-	if (!Array.isArray(nodeInfoList)) return { error: { code: 301, msg: 'nodeInfoList must not be null' } };
+export function prepareApp(
+	app: AppFixture,
+	nodeInfoList: unknown,
+	isKnownFile: (name: string) => boolean,
+): PreparedApp | { error: CreateError } {
+	if (!Array.isArray(nodeInfoList))
+		return { error: { code: 301, msg: 'nodeInfoList must not be null' } };
 	const outputs = app.outputs.map((o) => o.nodeId);
 	const fields: PreparedApp['fields'] = app.nodeInfoList.map((t) => ({
 		nodeId: t.nodeId,
@@ -267,11 +458,20 @@ export function prepareApp(app: AppFixture, nodeInfoList: unknown, isKnownFile: 
 	const nodeErrors: NodeErrors = {};
 	for (const info of nodeInfoList as unknown[]) {
 		if (!isRecord(info)) return { error: { code: 803, msg: 'APIKEY_INVALID_NODE_INFO' } };
-		const nodeId = typeof info.nodeId === 'number' || typeof info.nodeId === 'string' ? String(info.nodeId) : '';
-		const idx = app.nodeInfoList.findIndex((t) => t.nodeId === nodeId && t.fieldName === info.fieldName);
+		const nodeId =
+			typeof info.nodeId === 'number' || typeof info.nodeId === 'string' ? String(info.nodeId) : '';
+		const idx = app.nodeInfoList.findIndex(
+			(t) => t.nodeId === nodeId && t.fieldName === info.fieldName,
+		);
 		if (idx < 0) return { error: { code: 803, msg: 'APIKEY_INVALID_NODE_INFO' } };
 		const template = app.nodeInfoList[idx];
-		const problem = checkAppValue(template.fieldType, template.fieldData, template.fieldName, info.fieldValue, isKnownFile);
+		const problem = checkAppValue(
+			template.fieldType,
+			template.fieldData,
+			template.fieldName,
+			info.fieldValue,
+			isKnownFile,
+		);
 		if (problem) addError(nodeErrors, nodeId, template.nodeName, outputs, problem);
 		else fields[idx].fieldValue = info.fieldValue;
 	}
@@ -285,6 +485,16 @@ export function promptTipsString(outputsToExecute: string[], nodeErrors: NodeErr
 		? null
 		: outputsToExecute.length === 0
 			? { type: 'prompt_no_outputs', message: 'Prompt has no outputs', details: '', extra_info: {} }
-			: { type: 'prompt_outputs_failed_validation', message: 'Prompt outputs failed validation', details: '', extra_info: {} };
-	return pythonJson({ result: okResult, error, outputs_to_execute: outputsToExecute, node_errors: nodeErrors });
+			: {
+					type: 'prompt_outputs_failed_validation',
+					message: 'Prompt outputs failed validation',
+					details: '',
+					extra_info: {},
+				};
+	return pythonJson({
+		result: okResult,
+		error,
+		outputs_to_execute: outputsToExecute,
+		node_errors: nodeErrors,
+	});
 }

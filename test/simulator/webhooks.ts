@@ -76,7 +76,10 @@ export class WebhookSender {
 	}
 
 	private body(event: WebhookEvent): string {
-		return serializeJson({ event: 'TASK_END', taskId: event.taskId, eventData: event.eventData }, this.deps.numericIds());
+		return serializeJson(
+			{ event: 'TASK_END', taskId: event.taskId, eventData: event.eventData },
+			this.deps.numericIds(),
+		);
 	}
 
 	private async deliver(event: WebhookEvent, manual: boolean): Promise<void> {
@@ -152,7 +155,10 @@ export class WebhookSender {
 					res.on('data', (c: Buffer) => chunks.push(c));
 					res.on('end', () => {
 						this.requests.delete(req);
-						resolve({ status: res.statusCode ?? null, body: Buffer.concat(chunks).toString('utf8') });
+						resolve({
+							status: res.statusCode ?? null,
+							body: Buffer.concat(chunks).toString('utf8'),
+						});
 					});
 					res.on('error', (err) => {
 						this.requests.delete(req);

@@ -106,44 +106,55 @@ describe('model catalogue: completeness against the registry', () => {
 
 	it('maps the registry output type (string → text)', () => {
 		for (const m of registry.models) {
-			expect(model(m.endpoint).outputType).toBe(m.output_type === 'string' ? 'text' : m.output_type);
+			expect(model(m.endpoint).outputType).toBe(
+				m.output_type === 'string' ? 'text' : m.output_type,
+			);
 		}
 	});
 });
 
 describe('model catalogue: shape of every entry', () => {
-	it.each(MODEL_CATALOGUE.map((e) => [e.endpoint, e] as const))('%s is complete', (_endpoint, entry) => {
-		expect(entry.endpoint).toMatch(/^[^\s/][^\s]*[^\s/]$/);
-		expect(entry.name.trim()).not.toBe('');
-		expect(entry.provider.trim()).not.toBe('');
-		expect(MODEL_CATEGORIES).toContain(entry.category);
-		expect(MODEL_OUTPUT_TYPES).toContain(entry.outputType);
-		expect(typeof entry.deprecated).toBe('boolean');
-		for (const p of entry.params) {
-			expect(p.key).toBeTruthy();
-			expect(MODEL_PARAM_TYPES).toContain(p.type);
-			expect(typeof p.required).toBe('boolean');
-			expect(typeof p.multiple).toBe('boolean');
-			if (p.multiple) expect(['IMAGE', 'VIDEO', 'AUDIO']).toContain(p.type);
-			// Appendix A array rule: plural media keys (`...Urls`, `videos`) always take arrays.
-			if (['IMAGE', 'VIDEO', 'AUDIO'].includes(p.type) && (/Urls$/.test(p.key) || p.key === 'videos')) {
-				expect(p.multiple).toBe(true);
-			}
-			if (p.type === 'LIST') {
-				expect(Array.isArray(p.options)).toBe(true);
-				if (p.default !== undefined && p.options!.length) {
-					expect(p.options!.map((o) => o.value)).toContain(p.default);
+	it.each(MODEL_CATALOGUE.map((e) => [e.endpoint, e] as const))(
+		'%s is complete',
+		(_endpoint, entry) => {
+			expect(entry.endpoint).toMatch(/^[^\s/][^\s]*[^\s/]$/);
+			expect(entry.name.trim()).not.toBe('');
+			expect(entry.provider.trim()).not.toBe('');
+			expect(MODEL_CATEGORIES).toContain(entry.category);
+			expect(MODEL_OUTPUT_TYPES).toContain(entry.outputType);
+			expect(typeof entry.deprecated).toBe('boolean');
+			for (const p of entry.params) {
+				expect(p.key).toBeTruthy();
+				expect(MODEL_PARAM_TYPES).toContain(p.type);
+				expect(typeof p.required).toBe('boolean');
+				expect(typeof p.multiple).toBe('boolean');
+				if (p.multiple) expect(['IMAGE', 'VIDEO', 'AUDIO']).toContain(p.type);
+				// Appendix A array rule: plural media keys (`...Urls`, `videos`) always take arrays.
+				if (
+					['IMAGE', 'VIDEO', 'AUDIO'].includes(p.type) &&
+					(/Urls$/.test(p.key) || p.key === 'videos')
+				) {
+					expect(p.multiple).toBe(true);
 				}
-				for (const o of p.options!) {
-					expect(typeof o.value).toBe('string');
-					expect(o.name).toBeTruthy();
+				if (p.type === 'LIST') {
+					expect(Array.isArray(p.options)).toBe(true);
+					if (p.default !== undefined && p.options!.length) {
+						expect(p.options!.map((o) => o.value)).toContain(p.default);
+					}
+					for (const o of p.options!) {
+						expect(typeof o.value).toBe('string');
+						expect(o.name).toBeTruthy();
+					}
 				}
+				if (p.type === 'STRING' || ['IMAGE', 'VIDEO', 'AUDIO'].includes(p.type))
+					expect(p.default).toBeUndefined();
+				if (p.type === 'INT' && p.default !== undefined)
+					expect(Number.isInteger(p.default)).toBe(true);
+				if (p.type === 'BOOLEAN' && p.default !== undefined)
+					expect(typeof p.default).toBe('boolean');
 			}
-			if (p.type === 'STRING' || ['IMAGE', 'VIDEO', 'AUDIO'].includes(p.type)) expect(p.default).toBeUndefined();
-			if (p.type === 'INT' && p.default !== undefined) expect(Number.isInteger(p.default)).toBe(true);
-			if (p.type === 'BOOLEAN' && p.default !== undefined) expect(typeof p.default).toBe('boolean');
-		}
-	});
+		},
+	);
 
 	it('has unique display names', () => {
 		const names = MODEL_CATALOGUE.map((e) => e.name);
@@ -156,12 +167,17 @@ describe('model catalogue: shape of every entry', () => {
 	});
 
 	it('stays compact enough to ship', () => {
-		const size = fs.statSync(path.join(REPO_ROOT, 'nodes/RunningHub/catalogue/models.generated.ts')).size;
+		const size = fs.statSync(
+			path.join(REPO_ROOT, 'nodes/RunningHub/catalogue/models.generated.ts'),
+		).size;
 		expect(size).toBeLessThan(600 * 1024);
 	});
 
 	it('drops registry sample URLs and never ships signed links', () => {
-		const text = fs.readFileSync(path.join(REPO_ROOT, 'nodes/RunningHub/catalogue/models.generated.ts'), 'utf8');
+		const text = fs.readFileSync(
+			path.join(REPO_ROOT, 'nodes/RunningHub/catalogue/models.generated.ts'),
+			'utf8',
+		);
 		expect(text).not.toMatch(/Rh-Comfy-Auth/);
 	});
 });
@@ -169,11 +185,31 @@ describe('model catalogue: shape of every entry', () => {
 describe('model catalogue: known entries (reference §10.3)', () => {
 	it('rhart-image-v1/text-to-image', () => {
 		const e = model('rhart-image-v1/text-to-image');
-		expect(e).toMatchObject({ outputType: 'image', category: 'text-to-image', provider: 'Google Nano Banana' });
-		expect(param(e.endpoint, 'prompt')).toMatchObject({ type: 'STRING', required: true, maxLength: 20000 });
+		expect(e).toMatchObject({
+			outputType: 'image',
+			category: 'text-to-image',
+			provider: 'Google Nano Banana',
+		});
+		expect(param(e.endpoint, 'prompt')).toMatchObject({
+			type: 'STRING',
+			required: true,
+			maxLength: 20000,
+		});
 		const ar = param(e.endpoint, 'aspectRatio');
 		expect(ar).toMatchObject({ type: 'LIST', required: true, default: '3:4' });
-		expect(ar.options!.map((o) => o.value)).toEqual(['auto', '1:1', '16:9', '9:16', '4:3', '3:4', '3:2', '2:3', '5:4', '4:5', '21:9']);
+		expect(ar.options!.map((o) => o.value)).toEqual([
+			'auto',
+			'1:1',
+			'16:9',
+			'9:16',
+			'4:3',
+			'3:4',
+			'3:2',
+			'2:3',
+			'5:4',
+			'4:5',
+			'21:9',
+		]);
 	});
 
 	it('rhart-image-v1/edit imageUrls is a multiple IMAGE (max 5, JPG/PNG, 10 MB)', () => {
@@ -189,9 +225,19 @@ describe('model catalogue: known entries (reference §10.3)', () => {
 	});
 
 	it('multi-input media without a plural key, and plural keys capped at one item', () => {
-		expect(param('kling-elements', 'elementReferList')).toMatchObject({ type: 'IMAGE', multiple: true, maxItems: 3 });
-		expect(param('rhart-image-g-3/image-to-image', 'imageUrls')).toMatchObject({ type: 'IMAGE', multiple: true, maxItems: 1 });
-		expect(coerceModelParameter(param('rhart-image-g-3/image-to-image', 'imageUrls'), 'https://a/1.png')).toEqual(['https://a/1.png']);
+		expect(param('kling-elements', 'elementReferList')).toMatchObject({
+			type: 'IMAGE',
+			multiple: true,
+			maxItems: 3,
+		});
+		expect(param('rhart-image-g-3/image-to-image', 'imageUrls')).toMatchObject({
+			type: 'IMAGE',
+			multiple: true,
+			maxItems: 1,
+		});
+		expect(
+			coerceModelParameter(param('rhart-image-g-3/image-to-image', 'imageUrls'), 'https://a/1.png'),
+		).toEqual(['https://a/1.png']);
 		expect(param('kling-v3.0-std/image-to-video', 'firstImageUrl').multiple).toBe(false);
 	});
 
@@ -199,30 +245,68 @@ describe('model catalogue: known entries (reference §10.3)', () => {
 		const sound = param('kling-v2.6-pro/text-to-video', 'sound');
 		expect(sound).toMatchObject({ type: 'LIST', required: true, default: 'true' });
 		expect(sound.options!.map((o) => o.value)).toEqual(['true', 'false']);
-		expect(param('kling-v2.6-pro/text-to-video', 'duration').options!.map((o) => o.value)).toEqual(['5', '10']);
-		expect(model('kling-v2.6-pro/text-to-video')).toMatchObject({ provider: 'Kling', category: 'text-to-video' });
+		expect(param('kling-v2.6-pro/text-to-video', 'duration').options!.map((o) => o.value)).toEqual([
+			'5',
+			'10',
+		]);
+		expect(model('kling-v2.6-pro/text-to-video')).toMatchObject({
+			provider: 'Kling',
+			category: 'text-to-video',
+		});
 	});
 
 	it('kling-v3.0-std/image-to-video sound is BOOLEAN, cfgScale FLOAT 0–1', () => {
 		const e = 'kling-v3.0-std/image-to-video';
 		expect(model(e).category).toBe('image-to-video');
 		expect(param(e, 'sound')).toMatchObject({ type: 'BOOLEAN', required: true, default: true });
-		expect(param(e, 'cfgScale')).toMatchObject({ type: 'FLOAT', required: false, default: 0.8, min: 0, max: 1 });
-		expect(param(e, 'firstImageUrl')).toMatchObject({ type: 'IMAGE', required: true, multiple: false, maxSize: 50 });
-		expect(param(e, 'duration').options!.map((o) => o.value)).toEqual(
-			['3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13', '14', '15'],
-		);
+		expect(param(e, 'cfgScale')).toMatchObject({
+			type: 'FLOAT',
+			required: false,
+			default: 0.8,
+			min: 0,
+			max: 1,
+		});
+		expect(param(e, 'firstImageUrl')).toMatchObject({
+			type: 'IMAGE',
+			required: true,
+			multiple: false,
+			maxSize: 50,
+		});
+		expect(param(e, 'duration').options!.map((o) => o.value)).toEqual([
+			'3',
+			'4',
+			'5',
+			'6',
+			'7',
+			'8',
+			'9',
+			'10',
+			'11',
+			'12',
+			'13',
+			'14',
+			'15',
+		]);
 	});
 
 	it('seedance-v1.5-pro/text-to-video generateAudio and cameraFixed are string LISTs', () => {
-		expect(param('seedance-v1.5-pro/text-to-video', 'generateAudio')).toMatchObject({ type: 'LIST', required: true });
-		expect(param('seedance-v1.5-pro/text-to-video', 'cameraFixed').options!.map((o) => o.value)).toEqual(['false', 'true']);
+		expect(param('seedance-v1.5-pro/text-to-video', 'generateAudio')).toMatchObject({
+			type: 'LIST',
+			required: true,
+		});
+		expect(
+			param('seedance-v1.5-pro/text-to-video', 'cameraFixed').options!.map((o) => o.value),
+		).toEqual(['false', 'true']);
 		expect(model('seedance-v1.5-pro/text-to-video').provider).toBe('ByteDance Seedance');
 	});
 
 	it('rhart-audio/text-to-audio/speech-2.8-hd keeps snake_case keys', () => {
 		const e = model('rhart-audio/text-to-audio/speech-2.8-hd');
-		expect(e).toMatchObject({ outputType: 'audio', category: 'text-to-audio', provider: 'MiniMax' });
+		expect(e).toMatchObject({
+			outputType: 'audio',
+			category: 'text-to-audio',
+			provider: 'MiniMax',
+		});
 		expect(e.params.map((p) => p.key)).toEqual([
 			'text',
 			'pronunciation_dict',
@@ -234,33 +318,88 @@ describe('model catalogue: known entries (reference §10.3)', () => {
 			'enable_base64_output',
 			'english_normalization',
 		]);
-		expect(param(e.endpoint, 'voice_id')).toMatchObject({ type: 'STRING', required: true, placeholder: 'Wise_Woman' });
+		expect(param(e.endpoint, 'voice_id')).toMatchObject({
+			type: 'STRING',
+			required: true,
+			placeholder: 'Wise_Woman',
+		});
 		expect(param(e.endpoint, 'voice_id').default).toBeUndefined();
-		expect(param(e.endpoint, 'speed')).toMatchObject({ type: 'FLOAT', default: 1, min: 0.5, max: 2 });
-		expect(param(e.endpoint, 'pitch')).toMatchObject({ type: 'INT', default: 0, min: -12, max: 12 });
-		expect(param(e.endpoint, 'enable_base64_output')).toMatchObject({ type: 'BOOLEAN', required: true, default: false });
+		expect(param(e.endpoint, 'speed')).toMatchObject({
+			type: 'FLOAT',
+			default: 1,
+			min: 0.5,
+			max: 2,
+		});
+		expect(param(e.endpoint, 'pitch')).toMatchObject({
+			type: 'INT',
+			default: 0,
+			min: -12,
+			max: 12,
+		});
+		expect(param(e.endpoint, 'enable_base64_output')).toMatchObject({
+			type: 'BOOLEAN',
+			required: true,
+			default: false,
+		});
 	});
 
 	it('seedream-v4/text-to-image', () => {
 		const e = 'seedream-v4/text-to-image';
 		expect(model(e).provider).toBe('ByteDance Seedream');
-		expect(param(e, 'width')).toMatchObject({ type: 'INT', required: false, default: 2048, min: 512, max: 8192 });
+		expect(param(e, 'width')).toMatchObject({
+			type: 'INT',
+			required: false,
+			default: 2048,
+			min: 512,
+			max: 8192,
+		});
 		expect(param(e, 'maxImages')).toMatchObject({ type: 'INT', default: 1, min: 1, max: 15 });
-		expect(param(e, 'sequentialImageGeneration').options!.map((o) => o.value)).toEqual(['disabled', 'auto']);
+		expect(param(e, 'sequentialImageGeneration').options!.map((o) => o.value)).toEqual([
+			'disabled',
+			'auto',
+		]);
 	});
 
 	it('vidu, hailuo, veo, hunyuan3d and gemini entries', () => {
-		expect(param('vidu/text-to-video-q3-pro', 'audio')).toMatchObject({ type: 'BOOLEAN', required: true, default: true });
+		expect(param('vidu/text-to-video-q3-pro', 'audio')).toMatchObject({
+			type: 'BOOLEAN',
+			required: true,
+			default: true,
+		});
 		expect(model('vidu/text-to-video-q3-pro').provider).toBe('Vidu');
-		expect(param('minimax/hailuo-2.3/t2v-standard', 'enablePromptExpansion')).toMatchObject({ type: 'BOOLEAN', required: true });
-		expect(param('minimax/hailuo-2.3/t2v-standard', 'duration').options!.map((o) => o.value)).toEqual(['6', '10']);
-		expect(model('rhart-video-v3.1-fast/text-to-video')).toMatchObject({ provider: 'Google Veo', category: 'text-to-video' });
-		expect(param('rhart-video-v3.1-fast/text-to-video', 'duration')).toMatchObject({ type: 'LIST', required: false });
-		expect(model('hunyuan3d-v3.1/text-to-3d')).toMatchObject({ outputType: '3d', category: 'text-to-3d', provider: 'Hunyuan3D' });
-		expect(param('hunyuan3d-v3.1/text-to-3d', 'enablePbr')).toMatchObject({ type: 'BOOLEAN', required: true });
+		expect(param('minimax/hailuo-2.3/t2v-standard', 'enablePromptExpansion')).toMatchObject({
+			type: 'BOOLEAN',
+			required: true,
+		});
+		expect(
+			param('minimax/hailuo-2.3/t2v-standard', 'duration').options!.map((o) => o.value),
+		).toEqual(['6', '10']);
+		expect(model('rhart-video-v3.1-fast/text-to-video')).toMatchObject({
+			provider: 'Google Veo',
+			category: 'text-to-video',
+		});
+		expect(param('rhart-video-v3.1-fast/text-to-video', 'duration')).toMatchObject({
+			type: 'LIST',
+			required: false,
+		});
+		expect(model('hunyuan3d-v3.1/text-to-3d')).toMatchObject({
+			outputType: '3d',
+			category: 'text-to-3d',
+			provider: 'Hunyuan3D',
+		});
+		expect(param('hunyuan3d-v3.1/text-to-3d', 'enablePbr')).toMatchObject({
+			type: 'BOOLEAN',
+			required: true,
+		});
 		expect(model('hunyuan3d-v3.1/image-to-3d').category).toBe('image-to-3d');
-		expect(model('rhart-text-g-25-flash/text-to-text')).toMatchObject({ outputType: 'text', category: 'text-to-text', provider: 'Google Gemini' });
-		expect(param('alibaba/wan-2.7/text-to-video', 'resolution').options!.map((o) => o.value)).toEqual(['720P', '1080P']);
+		expect(model('rhart-text-g-25-flash/text-to-text')).toMatchObject({
+			outputType: 'text',
+			category: 'text-to-text',
+			provider: 'Google Gemini',
+		});
+		expect(
+			param('alibaba/wan-2.7/text-to-video', 'resolution').options!.map((o) => o.value),
+		).toEqual(['720P', '1080P']);
 	});
 
 	it('marks deprecated entries', () => {
@@ -285,8 +424,12 @@ describe('model catalogue: known entries (reference §10.3)', () => {
 describe('findModel / searchModels', () => {
 	it('finds by endpoint, path or URL', () => {
 		expect(findModel('seedream-v4/text-to-image')?.endpoint).toBe('seedream-v4/text-to-image');
-		expect(findModel('/openapi/v2/seedream-v4/text-to-image')?.endpoint).toBe('seedream-v4/text-to-image');
-		expect(findModel('https://www.runninghub.ai/openapi/v2/kling-v2.6-pro/text-to-video')?.endpoint).toBe('kling-v2.6-pro/text-to-video');
+		expect(findModel('/openapi/v2/seedream-v4/text-to-image')?.endpoint).toBe(
+			'seedream-v4/text-to-image',
+		);
+		expect(
+			findModel('https://www.runninghub.ai/openapi/v2/kling-v2.6-pro/text-to-video')?.endpoint,
+		).toBe('kling-v2.6-pro/text-to-video');
 		expect(findModel('  SEEDREAM-V4/TEXT-TO-IMAGE ')?.endpoint).toBe('seedream-v4/text-to-image');
 		expect(findModel('no-such/model')).toBeUndefined();
 		expect(findModel('')).toBeUndefined();
@@ -305,7 +448,9 @@ describe('findModel / searchModels', () => {
 
 	it('is case-insensitive over endpoint, name, provider and category', () => {
 		expect(searchModels('KLING').length).toBeGreaterThanOrEqual(30);
-		expect(searchModels('kling').every((e) => /kling/i.test(`${e.endpoint} ${e.name} ${e.provider}`))).toBe(true);
+		expect(
+			searchModels('kling').every((e) => /kling/i.test(`${e.endpoint} ${e.name} ${e.provider}`)),
+		).toBe(true);
 		expect(searchModels('google veo').every((e) => e.provider === 'Google Veo')).toBe(true);
 		expect(searchModels('nano-banana').length).toBeGreaterThanOrEqual(10);
 		expect(searchModels('image-to-3d').every((e) => e.category === 'image-to-3d')).toBe(true);
@@ -314,7 +459,9 @@ describe('findModel / searchModels', () => {
 
 	it('ranks the exact endpoint first', () => {
 		expect(searchModels('seedream-v4/text-to-image')[0].endpoint).toBe('seedream-v4/text-to-image');
-		expect(searchModels('kling-v2.6-pro/text-to-video')[0].endpoint).toBe('kling-v2.6-pro/text-to-video');
+		expect(searchModels('kling-v2.6-pro/text-to-video')[0].endpoint).toBe(
+			'kling-v2.6-pro/text-to-video',
+		);
 		const prefix = searchModels('seedream-v4');
 		expect(prefix.slice(0, 4).every((e) => e.endpoint.startsWith('seedream-v4'))).toBe(true);
 	});
@@ -322,8 +469,12 @@ describe('findModel / searchModels', () => {
 	it('filters by category, output type and provider', () => {
 		const videos = searchModels('kling', { category: 'text-to-video' });
 		expect(videos.length).toBeGreaterThan(0);
-		expect(videos.every((e) => e.category === 'text-to-video' && e.provider === 'Kling')).toBe(true);
-		expect(searchModels(undefined, { outputType: '3d' }).every((e) => e.outputType === '3d')).toBe(true);
+		expect(videos.every((e) => e.category === 'text-to-video' && e.provider === 'Kling')).toBe(
+			true,
+		);
+		expect(searchModels(undefined, { outputType: '3d' }).every((e) => e.outputType === '3d')).toBe(
+			true,
+		);
 		expect(searchModels(undefined, { provider: 'vidu' }).length).toBe(20);
 	});
 });
@@ -355,7 +506,9 @@ describe('coerceModelParameter (reference §10.2)', () => {
 	});
 
 	it('LIST matches options case-insensitively and returns the canonical value', () => {
-		expect(coerceModelParameter(param('alibaba/wan-2.7/text-to-video', 'resolution'), '720p')).toBe('720P');
+		expect(coerceModelParameter(param('alibaba/wan-2.7/text-to-video', 'resolution'), '720p')).toBe(
+			'720P',
+		);
 	});
 
 	it('BOOLEAN → JSON boolean, accepting "true"/"false" strings', () => {
@@ -371,9 +524,15 @@ describe('coerceModelParameter (reference §10.2)', () => {
 	it('INT → integer number, rejecting fractions and out-of-range values', () => {
 		expect(coerceModelParameter(seed, '42')).toBe(42);
 		expect(coerceModelParameter(seed, 7)).toBe(7);
-		expect(thrown(() => coerceModelParameter(seed, 1.5)).message).toMatch(/"seed" must be a whole number \(got 1.5\)/);
-		expect(thrown(() => coerceModelParameter(seed, 'abc')).message).toMatch(/"seed" must be a whole number/);
-		expect(thrown(() => coerceModelParameter(seed, -1)).message).toMatch(/"seed" must be between 0 and 2147483647/);
+		expect(thrown(() => coerceModelParameter(seed, 1.5)).message).toMatch(
+			/"seed" must be a whole number \(got 1.5\)/,
+		);
+		expect(thrown(() => coerceModelParameter(seed, 'abc')).message).toMatch(
+			/"seed" must be a whole number/,
+		);
+		expect(thrown(() => coerceModelParameter(seed, -1)).message).toMatch(
+			/"seed" must be between 0 and 2147483647/,
+		);
 	});
 
 	it('FLOAT → number within range', () => {
@@ -392,8 +551,12 @@ describe('coerceModelParameter (reference §10.2)', () => {
 		const missing = thrown(() => coerceModelParameter(prompt, ''));
 		expect(missing.field).toBe('prompt');
 		expect(missing.message).toMatch(/"prompt" is required/);
-		expect(thrown(() => coerceModelParameter(prompt, 'x'.repeat(2001))).message).toMatch(/"prompt" is too long \(2001 characters, max 2000\)/);
-		expect(thrown(() => coerceModelParameter(prompt, { a: 1 })).message).toMatch(/"prompt" must be text/);
+		expect(thrown(() => coerceModelParameter(prompt, 'x'.repeat(2001))).message).toMatch(
+			/"prompt" is too long \(2001 characters, max 2000\)/,
+		);
+		expect(thrown(() => coerceModelParameter(prompt, { a: 1 })).message).toMatch(
+			/"prompt" must be text/,
+		);
 	});
 
 	it('missing required LIST/BOOLEAN values fall back to the registry default', () => {
@@ -403,31 +566,50 @@ describe('coerceModelParameter (reference §10.2)', () => {
 	});
 
 	it('single media → URL string', () => {
-		expect(coerceModelParameter(firstImage, ' https://example.com/a.png ')).toBe('https://example.com/a.png');
-		expect(coerceModelParameter(firstImage, ['https://example.com/a.png'])).toBe('https://example.com/a.png');
+		expect(coerceModelParameter(firstImage, ' https://example.com/a.png ')).toBe(
+			'https://example.com/a.png',
+		);
+		expect(coerceModelParameter(firstImage, ['https://example.com/a.png'])).toBe(
+			'https://example.com/a.png',
+		);
 		expect(coerceModelParameter(lastImage, '')).toBeUndefined();
-		expect(thrown(() => coerceModelParameter(firstImage, '')).message).toMatch(/"firstImageUrl" is required: provide an image URL/);
-		expect(thrown(() => coerceModelParameter(firstImage, ['https://a/1.png', 'https://a/2.png'])).message).toMatch(/takes a single URL/);
-		expect(thrown(() => coerceModelParameter(firstImage, '/tmp/cat.png')).message).toMatch(/"firstImageUrl" must be a public http\(s\) URL/);
+		expect(thrown(() => coerceModelParameter(firstImage, '')).message).toMatch(
+			/"firstImageUrl" is required: provide an image URL/,
+		);
+		expect(
+			thrown(() => coerceModelParameter(firstImage, ['https://a/1.png', 'https://a/2.png']))
+				.message,
+		).toMatch(/takes a single URL/);
+		expect(thrown(() => coerceModelParameter(firstImage, '/tmp/cat.png')).message).toMatch(
+			/"firstImageUrl" must be a public http\(s\) URL/,
+		);
 	});
 
 	it('multiple media → array of URLs from an array, or a comma/newline separated string', () => {
-		expect(coerceModelParameter(imageUrls, 'https://a/1.png, https://a/2.png\nhttps://a/3.png')).toEqual([
-			'https://a/1.png',
-			'https://a/2.png',
-			'https://a/3.png',
-		]);
+		expect(
+			coerceModelParameter(imageUrls, 'https://a/1.png, https://a/2.png\nhttps://a/3.png'),
+		).toEqual(['https://a/1.png', 'https://a/2.png', 'https://a/3.png']);
 		expect(coerceModelParameter(imageUrls, ['https://a/1.png'])).toEqual(['https://a/1.png']);
 		expect(coerceModelParameter(imageUrls, 'https://a/1.png')).toEqual(['https://a/1.png']);
-		expect(coerceModelParameter(imageUrls, '["https://a/1.png","https://a/2.png"]')).toEqual(['https://a/1.png', 'https://a/2.png']);
+		expect(coerceModelParameter(imageUrls, '["https://a/1.png","https://a/2.png"]')).toEqual([
+			'https://a/1.png',
+			'https://a/2.png',
+		]);
 		expect(coerceModelParameter(imageUrls, 'data:image/png;base64,AAA=,https://a/2.png')).toEqual([
 			'data:image/png;base64,AAA=',
 			'https://a/2.png',
 		]);
-		const tooMany = thrown(() => coerceModelParameter(imageUrls, Array.from({ length: 6 }, (_, i) => `https://a/${i}.png`)));
+		const tooMany = thrown(() =>
+			coerceModelParameter(
+				imageUrls,
+				Array.from({ length: 6 }, (_, i) => `https://a/${i}.png`),
+			),
+		);
 		expect(tooMany.field).toBe('imageUrls');
 		expect(tooMany.message).toMatch(/at most 5 URLs \(got 6\)/);
-		expect(thrown(() => coerceModelParameter(imageUrls, [])).message).toMatch(/"imageUrls" is required/);
+		expect(thrown(() => coerceModelParameter(imageUrls, [])).message).toMatch(
+			/"imageUrls" is required/,
+		);
 	});
 });
 
@@ -440,7 +622,12 @@ describe('buildModelRequestBody / validateModelRequest', () => {
 			aspectRatio: '16:9',
 			duration: 10,
 		});
-		expect(body).toEqual({ prompt: 'a cat surfing', sound: 'false', aspectRatio: '16:9', duration: '10' });
+		expect(body).toEqual({
+			prompt: 'a cat surfing',
+			sound: 'false',
+			aspectRatio: '16:9',
+			duration: '10',
+		});
 	});
 
 	it('builds the kling-v3.0-std/image-to-video body with JSON booleans and numbers', () => {
@@ -451,7 +638,13 @@ describe('buildModelRequestBody / validateModelRequest', () => {
 			cfgScale: '0.5',
 			sound: 'true',
 		});
-		expect(body).toEqual({ prompt: 'wave', firstImageUrl: 'https://example.com/a.png', duration: '5', cfgScale: 0.5, sound: true });
+		expect(body).toEqual({
+			prompt: 'wave',
+			firstImageUrl: 'https://example.com/a.png',
+			duration: '5',
+			cfgScale: 0.5,
+			sound: true,
+		});
 	});
 
 	it('builds snake_case bodies for speech-2.8-hd', () => {
@@ -480,9 +673,19 @@ describe('buildModelRequestBody / validateModelRequest', () => {
 			cfgScale: 3,
 			bogus: 1,
 		});
-		expect(issues.map((i) => i.field).sort()).toEqual(['bogus', 'cfgScale', 'duration', 'firstImageUrl', 'prompt']);
-		expect(issues.find((i) => i.field === 'bogus')!.message).toMatch(/not defined for model "kling-v3.0-std\/image-to-video"/);
-		const error = thrown(() => buildModelRequestBody(model('kling-v3.0-std/image-to-video'), { prompt: 'x', duration: '5' }));
+		expect(issues.map((i) => i.field).sort()).toEqual([
+			'bogus',
+			'cfgScale',
+			'duration',
+			'firstImageUrl',
+			'prompt',
+		]);
+		expect(issues.find((i) => i.field === 'bogus')!.message).toMatch(
+			/not defined for model "kling-v3.0-std\/image-to-video"/,
+		);
+		const error = thrown(() =>
+			buildModelRequestBody(model('kling-v3.0-std/image-to-video'), { prompt: 'x', duration: '5' }),
+		);
 		expect(error.field).toBe('firstImageUrl');
 		expect(error.issues).toHaveLength(1);
 		expect(error.message).toMatch(/"firstImageUrl" is required/);
@@ -490,11 +693,18 @@ describe('buildModelRequestBody / validateModelRequest', () => {
 
 	it('handles unknown keys per option, and passes them through for schema-less entries', () => {
 		const entry = model('seedream-v4/text-to-image');
-		expect(buildModelRequestBody(entry, { prompt: 'p', extra: 1 }, { unknownParams: 'drop' })).toEqual({ prompt: 'p' });
-		expect(buildModelRequestBody(entry, { prompt: 'p', extra: 1 }, { unknownParams: 'passthrough' })).toEqual({ prompt: 'p', extra: 1 });
+		expect(
+			buildModelRequestBody(entry, { prompt: 'p', extra: 1 }, { unknownParams: 'drop' }),
+		).toEqual({ prompt: 'p' });
+		expect(
+			buildModelRequestBody(entry, { prompt: 'p', extra: 1 }, { unknownParams: 'passthrough' }),
+		).toEqual({ prompt: 'p', extra: 1 });
 		const schemaless = model('rhart-image/f-dev');
 		expect(schemaless.params).toEqual([]);
-		expect(buildModelRequestBody(schemaless, { prompt: 'p', '79##text': 'x' })).toEqual({ prompt: 'p', '79##text': 'x' });
+		expect(buildModelRequestBody(schemaless, { prompt: 'p', '79##text': 'x' })).toEqual({
+			prompt: 'p',
+			'79##text': 'x',
+		});
 	});
 });
 
@@ -510,7 +720,9 @@ describe('paramDisplayName', () => {
 
 describe('build-model-catalogue.js', () => {
 	it('--check passes on the committed generated file', () => {
-		const result = spawnSync(process.execPath, [SCRIPT, registryPath(), '--check'], { encoding: 'utf8' });
+		const result = spawnSync(process.execPath, [SCRIPT, registryPath(), '--check'], {
+			encoding: 'utf8',
+		});
 		expect(result.stderr).toBe('');
 		expect(result.status).toBe(0);
 		expect(result.stdout).toMatch(/up to date \(299 models, public-2026-04-29\)/);
@@ -520,7 +732,9 @@ describe('build-model-catalogue.js', () => {
 		const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rh-cat-'));
 		const out = path.join(tmp, 'models.generated.ts');
 		fs.writeFileSync(out, '// stale\n');
-		const result = spawnSync(process.execPath, [SCRIPT, registryPath(), '--check', '--out', out], { encoding: 'utf8' });
+		const result = spawnSync(process.execPath, [SCRIPT, registryPath(), '--check', '--out', out], {
+			encoding: 'utf8',
+		});
 		expect(result.status).toBe(1);
 		expect(result.stderr).toMatch(/out of date/);
 		fs.rmSync(tmp, { recursive: true, force: true });
@@ -534,12 +748,28 @@ describe('build-model-catalogue.js', () => {
 			JSON.stringify({
 				version: 'test',
 				models: [
-					{ endpoint: '', name_en: 'x', output_type: 'image', category: 'RunningHub/X', params: [] },
-					{ endpoint: 'a/b', name_en: 'a/b', output_type: 'image', category: 'RunningHub/X', params: [{ fieldKey: 'k', type: 'WEIRD' }] },
+					{
+						endpoint: '',
+						name_en: 'x',
+						output_type: 'image',
+						category: 'RunningHub/X',
+						params: [],
+					},
+					{
+						endpoint: 'a/b',
+						name_en: 'a/b',
+						output_type: 'image',
+						category: 'RunningHub/X',
+						params: [{ fieldKey: 'k', type: 'WEIRD' }],
+					},
 				],
 			}),
 		);
-		const result = spawnSync(process.execPath, [SCRIPT, bad, '--check', '--out', path.join(tmp, 'out.ts')], { encoding: 'utf8' });
+		const result = spawnSync(
+			process.execPath,
+			[SCRIPT, bad, '--check', '--out', path.join(tmp, 'out.ts')],
+			{ encoding: 'utf8' },
+		);
 		expect(result.status).toBe(1);
 		expect(result.stderr).toMatch(/missing endpoint/);
 		expect(result.stderr).toMatch(/unknown type "WEIRD"/);
@@ -553,10 +783,20 @@ describe('build-model-catalogue.js', () => {
 			bad,
 			JSON.stringify({
 				version: 'test',
-				models: [{ endpoint: 'x/y', name_en: 'x/y', output_type: 'hologram', category: 'RunningHub/X', params: [] }],
+				models: [
+					{
+						endpoint: 'x/y',
+						name_en: 'x/y',
+						output_type: 'hologram',
+						category: 'RunningHub/X',
+						params: [],
+					},
+				],
 			}),
 		);
-		const result = spawnSync(process.execPath, [SCRIPT, bad, '--out', path.join(tmp, 'out.ts')], { encoding: 'utf8' });
+		const result = spawnSync(process.execPath, [SCRIPT, bad, '--out', path.join(tmp, 'out.ts')], {
+			encoding: 'utf8',
+		});
 		expect(result.status).toBe(1);
 		expect(result.stderr).toMatch(/x\/y: no task category/);
 		expect(result.stderr).toMatch(/unknown output type "hologram"/);

@@ -12,7 +12,9 @@ describe('harness smoke', () => {
 			req.on('end', () => {
 				seen.push({ url: req.url, body, auth: req.headers.authorization });
 				res.setHeader('content-type', 'application/json');
-				res.end('{"code":0,"msg":"success","data":{"remainCoins":"76600","currentTaskCounts":"0","remainMoney":null,"currency":null,"apiType":"NORMAL"}}');
+				res.end(
+					'{"code":0,"msg":"success","data":{"remainCoins":"76600","currentTaskCounts":"0","remainMoney":null,"currency":null,"apiType":"NORMAL"}}',
+				);
 			});
 		});
 		await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -20,9 +22,19 @@ describe('harness smoke', () => {
 		try {
 			const { output } = await runNode({
 				parameters: { resource: 'account', operation: 'get' },
-				credentials: { apiKey: 'abcdefghijklmnopqrstuvwxyz012345', site: 'custom', customBaseUrl: `http://127.0.0.1:${port}/` },
+				credentials: {
+					apiKey: 'abcdefghijklmnopqrstuvwxyz012345',
+					site: 'custom',
+					customBaseUrl: `http://127.0.0.1:${port}/`,
+				},
 			});
-			expect(output[0][0].json).toEqual({ remainCoins: 76600, remainMoney: null, currency: null, currentTaskCounts: 0, apiType: 'NORMAL' });
+			expect(output[0][0].json).toEqual({
+				remainCoins: 76600,
+				remainMoney: null,
+				currency: null,
+				currentTaskCounts: 0,
+				apiType: 'NORMAL',
+			});
 			expect(JSON.parse(seen[0].body)).toEqual({ apikey: 'abcdefghijklmnopqrstuvwxyz012345' });
 		} finally {
 			server.close();

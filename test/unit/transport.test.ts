@@ -12,11 +12,20 @@ import {
 	runningHubApiError,
 } from '../../nodes/RunningHub/transport';
 
-const node: INode = { id: '1', name: 'RunningHub', type: 'n8n-nodes-runninghub.runningHub', typeVersion: 1, position: [0, 0], parameters: {} };
+const node: INode = {
+	id: '1',
+	name: 'RunningHub',
+	type: 'n8n-nodes-runninghub.runningHub',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
 
 describe('lossless JSON', () => {
 	it('keeps a 19-digit ID sent as a bare number', () => {
-		const parsed = parseJsonLossless('{"code":0,"data":{"taskId":1904152026220003329,"count":3,"ratio":0.5}}') as { data: Record<string, unknown> };
+		const parsed = parseJsonLossless(
+			'{"code":0,"data":{"taskId":1904152026220003329,"count":3,"ratio":0.5}}',
+		) as { data: Record<string, unknown> };
 		expect(parsed.data.taskId).toBe('1904152026220003329');
 		expect(parsed.data.count).toBe(3);
 		expect(parsed.data.ratio).toBe(0.5);
@@ -24,15 +33,21 @@ describe('lossless JSON', () => {
 
 	it('does not touch digits inside strings, including escaped quotes', () => {
 		const text = '{"msg":"id \\"1904152026220003329\\" done","n":-19041520262200033291}';
-		expect(quoteLongIntegers(text)).toBe('{"msg":"id \\"1904152026220003329\\" done","n":"-19041520262200033291"}');
+		expect(quoteLongIntegers(text)).toBe(
+			'{"msg":"id \\"1904152026220003329\\" done","n":"-19041520262200033291"}',
+		);
 	});
 
 	it('leaves exact integers and floats as numbers', () => {
-		expect(parseJsonLossless('[669816362794144, 1.5e3, 12345678901234567.5]')).toEqual([669816362794144, 1500, 12345678901234567.5]);
+		expect(parseJsonLossless('[669816362794144, 1.5e3, 12345678901234567.5]')).toEqual([
+			669816362794144, 1500, 12345678901234567.5,
+		]);
 	});
 
 	it('parses fields RunningHub sends as JSON strings and keeps plain text', () => {
-		expect(parseEmbeddedJson('{"taskId":1904152026220003329}')).toEqual({ taskId: '1904152026220003329' });
+		expect(parseEmbeddedJson('{"taskId":1904152026220003329}')).toEqual({
+			taskId: '1904152026220003329',
+		});
 		expect(parseEmbeddedJson('not json')).toBe('not json');
 		expect(parseEmbeddedJson('{broken')).toBe('{broken');
 	});
@@ -45,7 +60,11 @@ describe('error mapping', () => {
 		['810', /never run successfully/i, /run it once/],
 		['1014', /Enterprise-Shared/i, /Create an Enterprise-Shared key/],
 	])('code %s says what happened and what to do', (code, messagePattern, hintPattern) => {
-		const error = runningHubApiError(node, { code, apiMessage: 'raw', taskId: '1904152026220003329' });
+		const error = runningHubApiError(node, {
+			code,
+			apiMessage: 'raw',
+			taskId: '1904152026220003329',
+		});
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toMatch(messagePattern);
 		expect(error.message).toContain(`code ${code}`);
@@ -59,14 +78,26 @@ describe('error mapping', () => {
 			expect(known.hint).toMatch(/\.$/);
 			expect(classifyCode(code)).toBe(known.class);
 		}
-		expect(['415', '421', '1003', '1005', '1010', '1011'].map(classifyCode)).toEqual(Array(6).fill('transient'));
+		expect(['415', '421', '1003', '1005', '1010', '1011'].map(classifyCode)).toEqual(
+			Array(6).fill('transient'),
+		);
 		expect(classifyCode('99999')).toBe('permanent');
 	});
 
 	it('never carries the API key, even when RunningHub echoes it', () => {
 		const key = 'SECRETKEY0123456789abcdefghijklm';
-		const error = runningHubApiError(node, { code: '301', apiMessage: `apiKey ${key} is invalid`, context: `sent ${key}` }, key);
-		const everything = JSON.stringify({ message: error.message, description: error.description, cause: error.cause, context: error.context, obj: error });
+		const error = runningHubApiError(
+			node,
+			{ code: '301', apiMessage: `apiKey ${key} is invalid`, context: `sent ${key}` },
+			key,
+		);
+		const everything = JSON.stringify({
+			message: error.message,
+			description: error.description,
+			cause: error.cause,
+			context: error.context,
+			obj: error,
+		});
 		expect(everything).not.toContain(key);
 		expect(error.description).toContain('***');
 	});
@@ -85,27 +116,50 @@ describe('backoff', () => {
 
 describe('credential authenticate', () => {
 	const credential = new RunningHubApi();
-	const credentials = { apiKey: 'KEY0123456789abcdefghijklmnopqrs', site: 'https://www.runninghub.ai' };
+	const credentials = {
+		apiKey: 'KEY0123456789abcdefghijklmnopqrs',
+		site: 'https://www.runninghub.ai',
+	};
 
 	it('v2: Bearer header only, body untouched', async () => {
-		const options = await credential.authenticate(credentials, { url: '/openapi/v2/query', method: 'POST', body: { taskId: '1' } });
+		const options = await credential.authenticate(credentials, {
+			url: '/openapi/v2/query',
+			method: 'POST',
+			body: { taskId: '1' },
+		});
 		expect(options.headers?.Authorization).toBe(`Bearer ${credentials.apiKey}`);
 		expect(options.body).toEqual({ taskId: '1' });
 	});
 
 	it('v1: apiKey in the JSON body; accountStatus spells it apikey', async () => {
-		const create = await credential.authenticate(credentials, { url: '/task/openapi/create', method: 'POST', body: { workflowId: '1' } });
+		const create = await credential.authenticate(credentials, {
+			url: '/task/openapi/create',
+			method: 'POST',
+			body: { workflowId: '1' },
+		});
 		expect(create.body).toEqual({ workflowId: '1', apiKey: credentials.apiKey });
-		const account = await credential.authenticate(credentials, { url: 'https://www.runninghub.ai/uc/openapi/accountStatus', method: 'POST', body: {} });
+		const account = await credential.authenticate(credentials, {
+			url: 'https://www.runninghub.ai/uc/openapi/accountStatus',
+			method: 'POST',
+			body: {},
+		});
 		expect(account.body).toEqual({ apikey: credentials.apiKey });
 	});
 
 	it('v1 GET: apiKey in the query; multipart: appended form field', async () => {
-		const demo = await credential.authenticate(credentials, { url: '/api/webapp/apiCallDemo', method: 'GET', qs: { webappId: '1' } });
+		const demo = await credential.authenticate(credentials, {
+			url: '/api/webapp/apiCallDemo',
+			method: 'GET',
+			qs: { webappId: '1' },
+		});
 		expect(demo.qs).toEqual({ webappId: '1', apiKey: credentials.apiKey });
 		const form = new FormData();
 		form.append('fileType', 'image');
-		await credential.authenticate(credentials, { url: '/task/openapi/upload', method: 'POST', body: form });
+		await credential.authenticate(credentials, {
+			url: '/task/openapi/upload',
+			method: 'POST',
+			body: form,
+		});
 		expect(form.get('apiKey')).toBe(credentials.apiKey);
 	});
 });

@@ -15,10 +15,16 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const action: OperationModule | undefined = operationsByResource[resource]?.[operation];
 	if (!action) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of resource "${resource}" is not supported`);
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operation}" of resource "${resource}" is not supported`,
+		);
 	}
 
-	const concurrency = Math.max(1, Math.min(items.length, action.maxConcurrency ? action.maxConcurrency.call(this) : 1));
+	const concurrency = Math.max(
+		1,
+		Math.min(items.length, action.maxConcurrency ? action.maxConcurrency.call(this) : 1),
+	);
 	const results: INodeExecutionData[][] = new Array(items.length);
 	const signal = this.getExecutionCancelSignal?.();
 
@@ -60,7 +66,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	return [results.flat()];
 }
 
-function asNodeError(context: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+function asNodeError(
+	context: IExecuteFunctions,
+	error: unknown,
+	itemIndex: number,
+): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		if (error.context) error.context.itemIndex = itemIndex;
 		return error;

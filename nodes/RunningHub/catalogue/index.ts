@@ -6,7 +6,13 @@
  * problems are reported as `CatalogueIssue`s or a `CatalogueValidationError`, which the node wraps.
  */
 import { MODEL_ENTRIES, MODEL_REGISTRY_VERSION } from './models.generated';
-import type { CatalogueEntry, CatalogueIssue, CatalogueParam, ModelCategory, ModelOutputType } from './types';
+import type {
+	CatalogueEntry,
+	CatalogueIssue,
+	CatalogueParam,
+	ModelCategory,
+	ModelOutputType,
+} from './types';
 import { MEDIA_PARAM_TYPES } from './types';
 
 export * from './types';
@@ -29,7 +35,11 @@ export class CatalogueValidationError extends Error {
 
 	constructor(issues: CatalogueIssue[]) {
 		const list = issues.length ? issues : [{ field: '', message: 'Invalid model parameters' }];
-		super(list.length === 1 ? list[0].message : `${list.length} invalid model parameters: ${list.map((i) => i.message).join('; ')}`);
+		super(
+			list.length === 1
+				? list[0].message
+				: `${list.length} invalid model parameters: ${list.map((i) => i.message).join('; ')}`,
+		);
 		this.name = 'CatalogueValidationError';
 		this.field = list[0].field;
 		this.issues = list;
@@ -163,11 +173,14 @@ function isMissing(value: unknown): boolean {
 }
 
 function fail(param: CatalogueParam, message: string): never {
-	throw new CatalogueValidationError([{ field: param.key, message: `Parameter "${param.key}" ${message}` }]);
+	throw new CatalogueValidationError([
+		{ field: param.key, message: `Parameter "${param.key}" ${message}` },
+	]);
 }
 
 function rangeText(param: CatalogueParam): string {
-	if (param.min !== undefined && param.max !== undefined) return `between ${param.min} and ${param.max}`;
+	if (param.min !== undefined && param.max !== undefined)
+		return `between ${param.min} and ${param.max}`;
 	if (param.min !== undefined) return `at least ${param.min}`;
 	return `at most ${param.max}`;
 }
@@ -181,7 +194,11 @@ function checkRange(param: CatalogueParam, n: number): void {
 function toNumber(param: CatalogueParam, value: unknown, integer: boolean): number {
 	let n: number;
 	if (typeof value === 'number') n = value;
-	else if (typeof value === 'string' && value.trim() !== '' && /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value.trim())) {
+	else if (
+		typeof value === 'string' &&
+		value.trim() !== '' &&
+		/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value.trim())
+	) {
 		n = Number(value.trim());
 	} else {
 		return fail(param, `must be a ${integer ? 'whole number' : 'number'} (got ${show(value)})`);
@@ -206,7 +223,9 @@ function toBoolean(param: CatalogueParam, value: unknown): boolean {
 function optionList(param: CatalogueParam): string {
 	const options = param.options ?? [];
 	const shown = options.slice(0, 12).map((o) => JSON.stringify(o.value));
-	return options.length > 12 ? `${shown.join(', ')}, … (${options.length} options)` : shown.join(', ');
+	return options.length > 12
+		? `${shown.join(', ')}, … (${options.length} options)`
+		: shown.join(', ');
 }
 
 function toListValue(param: CatalogueParam, value: unknown): string {
@@ -219,7 +238,9 @@ function toListValue(param: CatalogueParam, value: unknown): string {
 	const exact = options.find((o) => o.value === s);
 	if (exact) return exact.value;
 	const lower = s.toLowerCase();
-	const loose = options.find((o) => o.value.toLowerCase() === lower || o.name.toLowerCase() === lower);
+	const loose = options.find(
+		(o) => o.value.toLowerCase() === lower || o.name.toLowerCase() === lower,
+	);
 	if (loose) return loose.value;
 	return fail(param, `must be one of ${optionList(param)} (got ${show(value)})`);
 }
@@ -270,7 +291,11 @@ function toMedia(param: CatalogueParam, value: unknown): string | string[] | und
 	let items: unknown[];
 	if (Array.isArray(value)) items = value;
 	else if (typeof value === 'string') items = param.multiple ? splitMediaList(value) : [value];
-	else return fail(param, `must be a media URL${param.multiple ? ' or a list of URLs' : ''} (got ${show(value)})`);
+	else
+		return fail(
+			param,
+			`must be a media URL${param.multiple ? ' or a list of URLs' : ''} (got ${show(value)})`,
+		);
 	const urls: string[] = [];
 	for (const item of items) {
 		if (item === undefined || item === null) continue;
@@ -284,7 +309,10 @@ function toMedia(param: CatalogueParam, value: unknown): string | string[] | und
 		return urls[0];
 	}
 	if (param.maxItems !== undefined && urls.length > param.maxItems) {
-		fail(param, `accepts at most ${param.maxItems} URL${param.maxItems === 1 ? '' : 's'} (got ${urls.length})`);
+		fail(
+			param,
+			`accepts at most ${param.maxItems} URL${param.maxItems === 1 ? '' : 's'} (got ${urls.length})`,
+		);
 	}
 	return urls;
 }
@@ -295,12 +323,11 @@ export function isMediaParam(param: CatalogueParam | undefined): boolean {
 }
 
 function requiredMessage(param: CatalogueParam): string {
-	const kind =
-		isMediaParam(param)
-			? `a${param.type === 'IMAGE' || param.type === 'AUDIO' ? 'n' : ''} ${param.type.toLowerCase()} URL${param.multiple ? ' (or several)' : ''}`
-			: param.type === 'LIST' && param.options?.length
-				? `one of ${optionList(param)}`
-				: 'a value';
+	const kind = isMediaParam(param)
+		? `a${param.type === 'IMAGE' || param.type === 'AUDIO' ? 'n' : ''} ${param.type.toLowerCase()} URL${param.multiple ? ' (or several)' : ''}`
+		: param.type === 'LIST' && param.options?.length
+			? `one of ${optionList(param)}`
+			: 'a value';
 	return `is required: provide ${kind}`;
 }
 
@@ -380,7 +407,11 @@ export function validateModelRequest(
 			if (v !== undefined) body[param.key] = v;
 		} catch (error) {
 			if (error instanceof CatalogueValidationError) issues.push(...error.issues);
-			else issues.push({ field: param.key, message: `Parameter "${param.key}": ${(error as Error)?.message ?? String(error)}` });
+			else
+				issues.push({
+					field: param.key,
+					message: `Parameter "${param.key}": ${(error as Error)?.message ?? String(error)}`,
+				});
 		}
 	}
 	const unknownMode = options.unknownParams ?? (entry.params.length ? 'error' : 'passthrough');
@@ -389,7 +420,10 @@ export function validateModelRequest(
 		if (unknownMode === 'passthrough') body[key] = input[key];
 		else if (unknownMode === 'error') {
 			const names = entry.params.map((p) => p.key).join(', ');
-			issues.push({ field: key, message: `Parameter "${key}" is not defined for model "${entry.endpoint}" (known parameters: ${names})` });
+			issues.push({
+				field: key,
+				message: `Parameter "${key}" is not defined for model "${entry.endpoint}" (known parameters: ${names})`,
+			});
 		}
 	}
 	return { body, issues };
@@ -415,7 +449,19 @@ export function paramDisplayName(key: string): string {
 		.trim()
 		.split(/\s+/)
 		.filter(Boolean);
-	const special: Record<string, string> = { id: 'ID', url: 'URL', urls: 'URLs', pbr: 'PBR', cfg: 'CFG', fps: 'FPS', tts: 'TTS', lora: 'LoRA', aigc: 'AIGC' };
-	const label = words.map((w) => special[w.toLowerCase()] ?? w.charAt(0).toUpperCase() + w.slice(1)).join(' ');
+	const special: Record<string, string> = {
+		id: 'ID',
+		url: 'URL',
+		urls: 'URLs',
+		pbr: 'PBR',
+		cfg: 'CFG',
+		fps: 'FPS',
+		tts: 'TTS',
+		lora: 'LoRA',
+		aigc: 'AIGC',
+	};
+	const label = words
+		.map((w) => special[w.toLowerCase()] ?? w.charAt(0).toUpperCase() + w.slice(1))
+		.join(' ');
 	return label || key;
 }

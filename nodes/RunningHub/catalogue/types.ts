@@ -4,7 +4,16 @@
  */
 
 /** Parameter types as written in the registry (ref. §10.2). */
-export const MODEL_PARAM_TYPES = ['STRING', 'LIST', 'INT', 'FLOAT', 'BOOLEAN', 'IMAGE', 'VIDEO', 'AUDIO'] as const;
+export const MODEL_PARAM_TYPES = [
+	'STRING',
+	'LIST',
+	'INT',
+	'FLOAT',
+	'BOOLEAN',
+	'IMAGE',
+	'VIDEO',
+	'AUDIO',
+] as const;
 export type ModelParamType = (typeof MODEL_PARAM_TYPES)[number];
 
 /** Parameter types whose value is a media URL (or data URI / asset:// reference). */

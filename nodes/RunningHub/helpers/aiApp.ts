@@ -22,8 +22,15 @@ export interface AppTemplate {
 	nodeInfoList: AppField[];
 }
 
-export async function fetchAppTemplate(context: RunningHubContext, webappId: string): Promise<AppTemplate> {
-	const data = ((await apiRequestV1.call(context, { method: 'GET', path: '/api/webapp/apiCallDemo', qs: { webappId } })) ?? {}) as IDataObject;
+export async function fetchAppTemplate(
+	context: RunningHubContext,
+	webappId: string,
+): Promise<AppTemplate> {
+	const data = ((await apiRequestV1.call(context, {
+		method: 'GET',
+		path: '/api/webapp/apiCallDemo',
+		qs: { webappId },
+	})) ?? {}) as IDataObject;
 	const list = Array.isArray(data.nodeInfoList) ? (data.nodeInfoList as IDataObject[]) : [];
 	return {
 		webappId,
@@ -33,9 +40,13 @@ export async function fetchAppTemplate(context: RunningHubContext, webappId: str
 			nodeId: String(field.nodeId ?? ''),
 			nodeName: String(field.nodeName ?? ''),
 			fieldName: String(field.fieldName ?? ''),
-			fieldValue: field.fieldValue === null || field.fieldValue === undefined ? '' : String(field.fieldValue),
+			fieldValue:
+				field.fieldValue === null || field.fieldValue === undefined ? '' : String(field.fieldValue),
 			fieldType: String(field.fieldType ?? 'STRING').toUpperCase(),
-			fieldData: typeof field.fieldData === 'string' ? field.fieldData : JSON.stringify(field.fieldData ?? ''),
+			fieldData:
+				typeof field.fieldData === 'string'
+					? field.fieldData
+					: JSON.stringify(field.fieldData ?? ''),
 			description: String(field.description ?? ''),
 			descriptionEn: String(field.descriptionEn ?? ''),
 		})),
@@ -48,13 +59,21 @@ const MEDIA_TYPES = ['IMAGE', 'VIDEO', 'AUDIO'];
 function widgetSpec(fieldData: string): { choices?: string[]; limits: IDataObject } {
 	const spec = parseEmbeddedJson(fieldData);
 	if (!Array.isArray(spec)) return { limits: {} };
-	const limits = spec[1] && typeof spec[1] === 'object' && !Array.isArray(spec[1]) ? (spec[1] as IDataObject) : {};
+	const limits =
+		spec[1] && typeof spec[1] === 'object' && !Array.isArray(spec[1])
+			? (spec[1] as IDataObject)
+			: {};
 	const choices = Array.isArray(spec[0]) ? (spec[0] as unknown[]).map(String) : undefined;
 	return { choices, limits };
 }
 
 function finite(value: unknown): number | undefined {
-	const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+	const number =
+		typeof value === 'number'
+			? value
+			: typeof value === 'string' && value.trim() !== ''
+				? Number(value)
+				: NaN;
 	return Number.isFinite(number) ? number : undefined;
 }
 

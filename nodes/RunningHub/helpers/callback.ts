@@ -40,7 +40,8 @@ const NOT_SUBMITTED = 'not-submitted';
  * from webhook().
  */
 function runDataOf(context: IExecuteFunctions | IWebhookFunctions): IRunExecutionData | undefined {
-	const candidate = (context as unknown as { runExecutionData?: IRunExecutionData | null }).runExecutionData;
+	const candidate = (context as unknown as { runExecutionData?: IRunExecutionData | null })
+		.runExecutionData;
 	return candidate && typeof candidate === 'object' ? candidate : undefined;
 }
 
@@ -50,7 +51,10 @@ function waitingEntry(context: IWebhookFunctions): IExecuteData | undefined {
 	return entry && entry.node?.name === context.getNode().name ? entry : undefined;
 }
 
-function setResumeError(entry: IExecuteData, error: NodeApiError | NodeOperationError | undefined): void {
+function setResumeError(
+	entry: IExecuteData,
+	error: NodeApiError | NodeOperationError | undefined,
+): void {
 	const metadata = { ...(entry.metadata ?? {}) };
 	if (error) metadata.resumeError = error;
 	else delete metadata.resumeError;
@@ -58,7 +62,11 @@ function setResumeError(entry: IExecuteData, error: NodeApiError | NodeOperation
 }
 
 function encodeOutputOptions(options: OutputOptions): string {
-	return JSON.stringify({ d: options.downloadOutputs ? 1 : 0, a: options.allowPartialResults ? 1 : 0, p: options.binaryPropertyPrefix.slice(0, 100) });
+	return JSON.stringify({
+		d: options.downloadOutputs ? 1 : 0,
+		a: options.allowPartialResults ? 1 : 0,
+		p: options.binaryPropertyPrefix.slice(0, 100),
+	});
 }
 
 function decodeOutputOptions(value: unknown): OutputOptions {
@@ -104,23 +112,40 @@ export async function submitAndPause(
 		);
 	}
 	if (typeof context.isToolExecution === 'function' && context.isToolExecution()) {
-		throw new NodeOperationError(node, 'Wait Mode "Wait for Callback" cannot be used when the node runs as an AI tool', {
-			itemIndex,
-			description: 'An agent cannot pause for a callback. Choose Wait Mode "Wait for Completion".',
-		});
+		throw new NodeOperationError(
+			node,
+			'Wait Mode "Wait for Callback" cannot be used when the node runs as an AI tool',
+			{
+				itemIndex,
+				description:
+					'An agent cannot pause for a callback. Choose Wait Mode "Wait for Completion".',
+			},
+		);
 	}
 	if (settings.webhookUrl) {
-		throw new NodeOperationError(node, 'The Webhook URL option cannot be used with Wait Mode "Wait for Callback"', {
-			itemIndex,
-			description: 'In this mode RunningHub calls this execution back itself. Remove the Webhook URL option, or choose Wait Mode "Return Task ID" to send the event to a RunningHub Trigger.',
-		});
+		throw new NodeOperationError(
+			node,
+			'The Webhook URL option cannot be used with Wait Mode "Wait for Callback"',
+			{
+				itemIndex,
+				description:
+					'In this mode RunningHub calls this execution back itself. Remove the Webhook URL option, or choose Wait Mode "Return Task ID" to send the event to a RunningHub Trigger.',
+			},
+		);
 	}
-	const resumeUrl = String(context.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex) ?? '');
+	const resumeUrl = String(
+		context.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex) ?? '',
+	);
 	if (!/^https?:\/\//i.test(resumeUrl)) {
-		throw new NodeOperationError(node, `This execution has no resume URL RunningHub could call ("${resumeUrl}")`, {
-			itemIndex,
-			description: 'Set n8n\'s WEBHOOK_URL to an address RunningHub can reach, or choose Wait Mode "Wait for Completion".',
-		});
+		throw new NodeOperationError(
+			node,
+			`This execution has no resume URL RunningHub could call ("${resumeUrl}")`,
+			{
+				itemIndex,
+				description:
+					'Set n8n\'s WEBHOOK_URL to an address RunningHub can reach, or choose Wait Mode "Wait for Completion".',
+			},
+		);
 	}
 
 	// Custom data holds at most 10 keys per execution; prove ours fit before paying for a task
@@ -128,10 +153,15 @@ export async function submitAndPause(
 	context.customData.set(TASK_KEY, NOT_SUBMITTED);
 	const entry = context.getExecuteData();
 	if (context.customData.get(TASK_KEY) !== NOT_SUBMITTED || !runDataOf(context) || !entry) {
-		throw new NodeOperationError(node, 'This execution cannot record the task to wait for (its custom data is full)', {
-			itemIndex,
-			description: 'Earlier nodes already set 10 execution custom data entries. Remove one, or choose Wait Mode "Wait for Completion".',
-		});
+		throw new NodeOperationError(
+			node,
+			'This execution cannot record the task to wait for (its custom data is full)',
+			{
+				itemIndex,
+				description:
+					'Earlier nodes already set 10 execution custom data entries. Remove one, or choose Wait Mode "Wait for Completion".',
+			},
+		);
 	}
 
 	const task = await submit({ webhookUrl: resumeUrl });
@@ -141,26 +171,42 @@ export async function submitAndPause(
 	context.customData.set(OUTPUT_KEY, encodeOutputOptions(settings.output));
 	setResumeError(
 		entry,
-		new NodeOperationError(node, `RunningHub did not call back within ${formatDuration(limitSeconds)} [task ${task.taskId}]`, {
-			itemIndex,
-			description: `The task may still be running, or its callback could not reach n8n (WEBHOOK_URL must be reachable from the internet). Get its result with Task › Get Outputs using task ID ${task.taskId}, or raise Timeout (Seconds) for long jobs.`,
-		}),
+		new NodeOperationError(
+			node,
+			`RunningHub did not call back within ${formatDuration(limitSeconds)} [task ${task.taskId}]`,
+			{
+				itemIndex,
+				description: `The task may still be running, or its callback could not reach n8n (WEBHOOK_URL must be reachable from the internet). Get its result with Task › Get Outputs using task ID ${task.taskId}, or raise Timeout (Seconds) for long jobs.`,
+			},
+		),
 	);
 	await context.putExecutionToWait(waitTill);
 	return [
 		{
-			json: { taskId: task.taskId, status: 'WAITING_FOR_CALLBACK', waitTill: waitTill.toISOString(), ...(task.json ?? {}) },
+			json: {
+				taskId: task.taskId,
+				status: 'WAITING_FOR_CALLBACK',
+				waitTill: waitTill.toISOString(),
+				...(task.json ?? {}),
+			},
 		},
 	];
 }
 
-function respond(context: IWebhookFunctions, statusCode: number, body: IDataObject): IWebhookResponseData {
+function respond(
+	context: IWebhookFunctions,
+	statusCode: number,
+	body: IDataObject,
+): IWebhookResponseData {
 	const res = context.getResponseObject();
 	res.status(statusCode).json(body);
 	return { noWebhookResponse: true };
 }
 
-function asNodeError(context: IWebhookFunctions, error: unknown): NodeApiError | NodeOperationError {
+function asNodeError(
+	context: IWebhookFunctions,
+	error: unknown,
+): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	return new NodeOperationError(context.getNode(), error as Error);
 }
@@ -173,16 +219,33 @@ export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebh
 	const awaited = this.customData.get(TASK_KEY);
 	const entry = waitingEntry(this);
 	if (!awaited || awaited === NOT_SUBMITTED || !entry) {
-		return { webhookResponse: { received: true, ignored: 'This execution is not waiting for a RunningHub task.' } };
+		return {
+			webhookResponse: {
+				received: true,
+				ignored: 'This execution is not waiting for a RunningHub task.',
+			},
+		};
 	}
 
-	const event = parseTaskEndEvent(callbackBody(this.getBodyData(), this.getRequestObject().rawBody));
+	const event = parseTaskEndEvent(
+		callbackBody(this.getBodyData(), this.getRequestObject().rawBody),
+	);
 	if (isMalformed(event)) return respond(this, 400, { error: event.malformed });
 	if (event.taskId !== awaited) {
-		return { webhookResponse: { received: true, ignored: `Task ${event.taskId} is not the task this execution waits for.` } };
+		return {
+			webhookResponse: {
+				received: true,
+				ignored: `Task ${event.taskId} is not the task this execution waits for.`,
+			},
+		};
 	}
 	if (!event.terminal) {
-		return { webhookResponse: { received: true, ignored: `Task ${event.taskId} has not ended yet (${event.result.status}).` } };
+		return {
+			webhookResponse: {
+				received: true,
+				ignored: `Task ${event.taskId} has not ended yet (${event.result.status}).`,
+			},
+		};
 	}
 
 	const result = event.result;

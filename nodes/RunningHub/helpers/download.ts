@@ -1,4 +1,9 @@
-import type { IBinaryKeyData, IExecuteFunctions, IHttpRequestOptions, IWebhookFunctions } from 'n8n-workflow';
+import type {
+	IBinaryKeyData,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { TaskOutput } from './taskResult';
@@ -32,8 +37,10 @@ const MIME_BY_EXTENSION: Record<string, string> = {
 };
 
 export function mimeTypeFor(extension: string | null, fallback?: string): string {
-	if (extension && MIME_BY_EXTENSION[extension.toLowerCase()]) return MIME_BY_EXTENSION[extension.toLowerCase()];
-	if (fallback && !/^application\/octet-stream|^binary\//i.test(fallback)) return fallback.split(';')[0].trim();
+	if (extension && MIME_BY_EXTENSION[extension.toLowerCase()])
+		return MIME_BY_EXTENSION[extension.toLowerCase()];
+	if (fallback && !/^application\/octet-stream|^binary\//i.test(fallback))
+		return fallback.split(';')[0].trim();
 	return 'application/octet-stream';
 }
 
@@ -62,7 +69,10 @@ export interface FileHostResponse {
 	headers: Record<string, string>;
 }
 
-export type FileHostOutcome = { response: FileHostResponse } | { reason: string } | { cancelled: true };
+export type FileHostOutcome =
+	| { response: FileHostResponse }
+	| { reason: string }
+	| { cancelled: true };
 
 /**
  * One request to RunningHub's file storage (result download, LoRA PUT), never with a RunningHub
@@ -70,27 +80,43 @@ export type FileHostOutcome = { response: FileHostResponse } | { reason: string 
  * connection, a timeout) is retried like an API read. Any other answer is returned as is; the
  * caller decides what a 4xx means.
  */
-export async function fileHostRequest(context: IExecuteFunctions | IWebhookFunctions, options: IHttpRequestOptions): Promise<FileHostOutcome> {
+export async function fileHostRequest(
+	context: IExecuteFunctions | IWebhookFunctions,
+	options: IHttpRequestOptions,
+): Promise<FileHostOutcome> {
 	const withSignal = context as Partial<IExecuteFunctions>;
-	const signal = typeof withSignal.getExecutionCancelSignal === 'function' ? withSignal.getExecutionCancelSignal() : undefined;
-	const result = await retryWithBackoff<FileHostOutcome, string>(RETRY_DEFAULTS, signal, async () => {
-		try {
-			const response = (await context.helpers.httpRequest({
-				...options,
-				returnFullResponse: true,
-				ignoreHttpStatusErrors: true,
-				abortSignal: signal,
-			})) as FileHostResponse;
-			if (response.statusCode < 500 && response.statusCode !== 429) return { settled: { response } };
-			return { retry: `HTTP ${response.statusCode}` };
-		} catch (error) {
-			if (signal?.aborted) return { settled: { cancelled: true } };
-			return { retry: (error as Error)?.message || 'unknown error' };
-		}
-	});
+	const signal =
+		typeof withSignal.getExecutionCancelSignal === 'function'
+			? withSignal.getExecutionCancelSignal()
+			: undefined;
+	const result = await retryWithBackoff<FileHostOutcome, string>(
+		RETRY_DEFAULTS,
+		signal,
+		async () => {
+			try {
+				const response = (await context.helpers.httpRequest({
+					...options,
+					returnFullResponse: true,
+					ignoreHttpStatusErrors: true,
+					abortSignal: signal,
+				})) as FileHostResponse;
+				if (response.statusCode < 500 && response.statusCode !== 429)
+					return { settled: { response } };
+				return { retry: `HTTP ${response.statusCode}` };
+			} catch (error) {
+				if (signal?.aborted) return { settled: { cancelled: true } };
+				return { retry: (error as Error)?.message || 'unknown error' };
+			}
+		},
+	);
 	if ('settled' in result) return result.settled;
 	if ('cancelled' in result) return { cancelled: true };
-	return { reason: result.attempts > 1 ? `${result.exhausted} (after ${result.attempts} attempts)` : result.exhausted };
+	return {
+		reason:
+			result.attempts > 1
+				? `${result.exhausted} (after ${result.attempts} attempts)`
+				: result.exhausted,
+	};
 }
 
 /**
@@ -116,9 +142,13 @@ export async function downloadOutputs(
 			timeout: options.timeoutMs ?? TIMEOUT_DEFAULTS.fileTransferMs,
 		});
 		if ('cancelled' in fetched) {
-			throw new NodeOperationError(context.getNode(), `The execution was stopped while downloading output ${index} [task ${taskId}]`, {
-				description: `The task itself finished; get its files later with Task › Get Outputs (task ID ${taskId}).`,
-			});
+			throw new NodeOperationError(
+				context.getNode(),
+				`The execution was stopped while downloading output ${index} [task ${taskId}]`,
+				{
+					description: `The task itself finished; get its files later with Task › Get Outputs (task ID ${taskId}).`,
+				},
+			);
 		}
 		if ('response' in fetched && fetched.response.statusCode < 400) {
 			const { response } = fetched;

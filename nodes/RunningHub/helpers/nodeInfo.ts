@@ -70,7 +70,10 @@ const MEDIA_INPUTS: Record<string, string[]> = {
 };
 
 function isMediaInput(classType: string, fieldName: string): boolean {
-	return (MEDIA_INPUTS[fieldName] ?? []).includes(classType) || (/^Load(Image|Video|Audio)/.test(classType) && /^(image|video|audio|file)$/.test(fieldName));
+	return (
+		(MEDIA_INPUTS[fieldName] ?? []).includes(classType) ||
+		(/^Load(Image|Video|Audio)/.test(classType) && /^(image|video|audio|file)$/.test(fieldName))
+	);
 }
 
 export const BINARY_PREFIX = 'binary:';
@@ -79,17 +82,29 @@ export const BINARY_PREFIX = 'binary:';
 export const BINARY_HINT = `To send a file from this workflow, enter ${BINARY_PREFIX} and the binary property, e.g. ${BINARY_PREFIX}data: the node uploads it first`;
 
 function isLink(value: unknown): boolean {
-	return Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'number';
+	return (
+		Array.isArray(value) &&
+		value.length === 2 &&
+		typeof value[0] === 'string' &&
+		typeof value[1] === 'number'
+	);
 }
 
 /** Checks the shape of an API-format workflow and returns it, or a reason it is not one. */
 export function asComfyWorkflow(value: unknown): { workflow: ComfyWorkflow } | { problem: string } {
-	if (value === null || typeof value !== 'object' || Array.isArray(value)) return { problem: 'it is not a JSON object of nodes' };
+	if (value === null || typeof value !== 'object' || Array.isArray(value))
+		return { problem: 'it is not a JSON object of nodes' };
 	const entries = Object.entries(value as IDataObject);
 	if (entries.length === 0) return { problem: 'it has no nodes' };
 	for (const [nodeId, node] of entries) {
 		const candidate = node as Partial<ComfyNode> | null;
-		if (!candidate || typeof candidate !== 'object' || typeof candidate.class_type !== 'string' || typeof candidate.inputs !== 'object' || candidate.inputs === null) {
+		if (
+			!candidate ||
+			typeof candidate !== 'object' ||
+			typeof candidate.class_type !== 'string' ||
+			typeof candidate.inputs !== 'object' ||
+			candidate.inputs === null
+		) {
 			return {
 				problem: `node "${nodeId}" has no class_type and inputs (is this the UI format? Export with "Save (API Format)" in ComfyUI, or use Workflow › Get JSON)`,
 			};
@@ -99,7 +114,11 @@ export function asComfyWorkflow(value: unknown): { workflow: ComfyWorkflow } | {
 }
 
 /** `getJsonApiFormat` returns the workflow as a JSON string in `data.prompt`. */
-export function parseWorkflowPrompt(node: INode, prompt: unknown, workflowId: string): ComfyWorkflow {
+export function parseWorkflowPrompt(
+	node: INode,
+	prompt: unknown,
+	workflowId: string,
+): ComfyWorkflow {
 	let parsed: unknown = prompt;
 	if (typeof prompt === 'string') {
 		try {
@@ -110,15 +129,26 @@ export function parseWorkflowPrompt(node: INode, prompt: unknown, workflowId: st
 	}
 	const checked = asComfyWorkflow(parsed);
 	if ('problem' in checked) {
-		throw new NodeOperationError(node, `RunningHub returned workflow ${workflowId} in a form that cannot be read: ${checked.problem}`, {
-			description: 'Open the workflow on the RunningHub site, save it and run it once, then try again.',
-		});
+		throw new NodeOperationError(
+			node,
+			`RunningHub returned workflow ${workflowId} in a form that cannot be read: ${checked.problem}`,
+			{
+				description:
+					'Open the workflow on the RunningHub site, save it and run it once, then try again.',
+			},
+		);
 	}
 	return checked.workflow;
 }
 
-export async function fetchWorkflowJson(context: RunningHubContext, workflowId: string): Promise<ComfyWorkflow> {
-	const data = (await apiRequestV1.call(context, { path: '/api/openapi/getJsonApiFormat', body: { workflowId } })) as { prompt?: unknown } | null;
+export async function fetchWorkflowJson(
+	context: RunningHubContext,
+	workflowId: string,
+): Promise<ComfyWorkflow> {
+	const data = (await apiRequestV1.call(context, {
+		path: '/api/openapi/getJsonApiFormat',
+		body: { workflowId },
+	})) as { prompt?: unknown } | null;
 	return parseWorkflowPrompt(context.getNode(), data?.prompt, workflowId);
 }
 
@@ -141,7 +171,8 @@ export function workflowInputs(workflow: ComfyWorkflow): InputDescriptor[] {
 		const node = workflow[nodeId];
 		for (const [fieldName, value] of Object.entries(node.inputs ?? {})) {
 			if (isLink(value) || (value !== null && typeof value === 'object')) continue;
-			const type: FieldType = typeof value === 'number' ? 'number' : typeof value === 'boolean' ? 'boolean' : 'string';
+			const type: FieldType =
+				typeof value === 'number' ? 'number' : typeof value === 'boolean' ? 'boolean' : 'string';
 			inputs.push({
 				nodeId,
 				fieldName,
@@ -164,7 +195,10 @@ function shortValue(value: unknown): string {
 /** The resource mapper fields for a list of inputs: hidden until added, prefilled with the current value. */
 export function mapperFields(inputs: InputDescriptor[]): ResourceMapperField[] {
 	return inputs.map((input) => {
-		const range = input.min !== undefined || input.max !== undefined ? ` [${input.min ?? '…'}–${input.max ?? '…'}]` : '';
+		const range =
+			input.min !== undefined || input.max !== undefined
+				? ` [${input.min ?? '…'}–${input.max ?? '…'}]`
+				: '';
 		const about = input.description ? ` — ${input.description}` : '';
 		const file = input.media ? ` — file name or ${BINARY_PREFIX}<binary property>` : '';
 		const field: ResourceMapperField = {
@@ -184,18 +218,29 @@ export function mapperFields(inputs: InputDescriptor[]): ResourceMapperField[] {
 }
 
 /** The overrides the user filled in the resource mapper (fields left out are not sent). */
-export function nodeInfoFromMapper(node: INode, mapper: ResourceMapperValue | null | undefined, itemIndex: number): NodeInfo[] {
+export function nodeInfoFromMapper(
+	node: INode,
+	mapper: ResourceMapperValue | null | undefined,
+	itemIndex: number,
+): NodeInfo[] {
 	const values = mapper?.value ?? {};
-	const removed = new Set((mapper?.schema ?? []).filter((field) => field.removed).map((field) => field.id));
+	const removed = new Set(
+		(mapper?.schema ?? []).filter((field) => field.removed).map((field) => field.id),
+	);
 	const list: NodeInfo[] = [];
 	for (const [id, value] of Object.entries(values)) {
 		if (removed.has(id) || value === undefined || value === null) continue;
 		const parsed = parseFieldId(id);
 		if (!parsed) {
-			throw new NodeOperationError(node, `The input "${id}" in "Inputs to Change" is not a node input`, {
-				itemIndex,
-				description: 'Open "Inputs to Change", click "Refresh" to reload the inputs from RunningHub, and set the values again.',
-			});
+			throw new NodeOperationError(
+				node,
+				`The input "${id}" in "Inputs to Change" is not a node input`,
+				{
+					itemIndex,
+					description:
+						'Open "Inputs to Change", click "Refresh" to reload the inputs from RunningHub, and set the values again.',
+				},
+			);
 		}
 		list.push({ nodeId: parsed.nodeId, fieldName: parsed.fieldName, fieldValue: value });
 	}
@@ -203,49 +248,84 @@ export function nodeInfoFromMapper(node: INode, mapper: ResourceMapperValue | nu
 }
 
 /** Parses the raw "Node Info List (JSON)" parameter: `[{nodeId, fieldName, fieldValue}]`. */
-export function nodeInfoFromJson(node: INode, raw: unknown, itemIndex: number, parameterLabel = 'Node Info List (JSON)'): NodeInfo[] {
+export function nodeInfoFromJson(
+	node: INode,
+	raw: unknown,
+	itemIndex: number,
+	parameterLabel = 'Node Info List (JSON)',
+): NodeInfo[] {
 	let parsed: unknown = raw;
 	if (typeof raw === 'string') {
 		if (raw.trim() === '') return [];
 		try {
 			parsed = parseJsonLossless(raw);
 		} catch (error) {
-			throw new NodeOperationError(node, `${parameterLabel} is not valid JSON: ${(error as Error).message}`, {
-				itemIndex,
-				description: 'Enter an array such as [{"nodeId": "6", "fieldName": "text", "fieldValue": "a red fox"}].',
-			});
+			throw new NodeOperationError(
+				node,
+				`${parameterLabel} is not valid JSON: ${(error as Error).message}`,
+				{
+					itemIndex,
+					description:
+						'Enter an array such as [{"nodeId": "6", "fieldName": "text", "fieldValue": "a red fox"}].',
+				},
+			);
 		}
 	}
 	if (!Array.isArray(parsed)) {
-		throw new NodeOperationError(node, `${parameterLabel} must be a JSON array, got ${parsed === null ? 'null' : typeof parsed}`, {
-			itemIndex,
-			description: 'Wrap the overrides in [ ]: [{"nodeId": "6", "fieldName": "text", "fieldValue": "a red fox"}].',
-		});
+		throw new NodeOperationError(
+			node,
+			`${parameterLabel} must be a JSON array, got ${parsed === null ? 'null' : typeof parsed}`,
+			{
+				itemIndex,
+				description:
+					'Wrap the overrides in [ ]: [{"nodeId": "6", "fieldName": "text", "fieldValue": "a red fox"}].',
+			},
+		);
 	}
 	return parsed.map((entry, index) => {
 		const candidate = entry as Partial<Record<keyof NodeInfo, unknown>> | null;
 		const nodeId = candidate?.nodeId;
 		const fieldName = candidate?.fieldName;
-		if (!candidate || typeof candidate !== 'object' || (typeof nodeId !== 'string' && typeof nodeId !== 'number') || String(nodeId).trim() === '') {
+		if (
+			!candidate ||
+			typeof candidate !== 'object' ||
+			(typeof nodeId !== 'string' && typeof nodeId !== 'number') ||
+			String(nodeId).trim() === ''
+		) {
 			throw new NodeOperationError(node, `Entry ${index} of ${parameterLabel} has no nodeId`, {
 				itemIndex,
-				description: 'Each entry needs "nodeId" (the number at the top right of the node, as text), "fieldName" and "fieldValue".',
+				description:
+					'Each entry needs "nodeId" (the number at the top right of the node, as text), "fieldName" and "fieldValue".',
 			});
 		}
 		if (typeof fieldName !== 'string' || fieldName.trim() === '') {
-			throw new NodeOperationError(node, `Entry ${index} of ${parameterLabel} (node ${String(nodeId)}) has no fieldName`, {
-				itemIndex,
-				description: 'Each entry needs "fieldName": the name of the input inside the node, e.g. "text", "seed" or "image".',
-			});
+			throw new NodeOperationError(
+				node,
+				`Entry ${index} of ${parameterLabel} (node ${String(nodeId)}) has no fieldName`,
+				{
+					itemIndex,
+					description:
+						'Each entry needs "fieldName": the name of the input inside the node, e.g. "text", "seed" or "image".',
+				},
+			);
 		}
 		const value = candidate.fieldValue;
 		if (value !== null && value !== undefined && typeof value === 'object') {
-			throw new NodeOperationError(node, `fieldValue of entry ${index} of ${parameterLabel} (node ${String(nodeId)}, ${fieldName}) must be text, a number or true/false`, {
-				itemIndex,
-				description: 'Links between nodes such as ["4", 0] cannot be changed through the API.',
-			});
+			throw new NodeOperationError(
+				node,
+				`fieldValue of entry ${index} of ${parameterLabel} (node ${String(nodeId)}, ${fieldName}) must be text, a number or true/false`,
+				{
+					itemIndex,
+					description: 'Links between nodes such as ["4", 0] cannot be changed through the API.',
+				},
+			);
 		}
-		return { ...(candidate as IDataObject), nodeId: String(nodeId).trim(), fieldName: fieldName.trim(), fieldValue: (value ?? null) as NodeInfo['fieldValue'] };
+		return {
+			...(candidate as IDataObject),
+			nodeId: String(nodeId).trim(),
+			fieldName: fieldName.trim(),
+			fieldValue: (value ?? null) as NodeInfo['fieldValue'],
+		};
 	});
 }
 
@@ -262,15 +342,20 @@ export function assertOverridesExist(
 	links?: Set<string>,
 ): void {
 	const byNode = new Map<string, InputDescriptor[]>();
-	for (const input of inputs) byNode.set(input.nodeId, [...(byNode.get(input.nodeId) ?? []), input]);
+	for (const input of inputs)
+		byNode.set(input.nodeId, [...(byNode.get(input.nodeId) ?? []), input]);
 	for (const override of overrides) {
 		const nodeInputs = byNode.get(override.nodeId);
 		if (!nodeInputs) {
 			const known = [...byNode.keys()].slice(0, 40).join(', ');
-			throw new NodeOperationError(context.getNode(), `Node ID "${override.nodeId}" does not exist in ${what} (field "${override.fieldName}")`, {
-				itemIndex,
-				description: `Node IDs that can be changed: ${known}. Reload the inputs (Refresh in "Inputs to Change") or use Workflow › Get JSON to see the nodes.`,
-			});
+			throw new NodeOperationError(
+				context.getNode(),
+				`Node ID "${override.nodeId}" does not exist in ${what} (field "${override.fieldName}")`,
+				{
+					itemIndex,
+					description: `Node IDs that can be changed: ${known}. Reload the inputs (Refresh in "Inputs to Change") or use Workflow › Get JSON to see the nodes.`,
+				},
+			);
 		}
 		const input = nodeInputs.find((candidate) => candidate.fieldName === override.fieldName);
 		if (!input) {
@@ -286,21 +371,37 @@ export function assertOverridesExist(
 				},
 			);
 		}
-		if (typeof override.fieldValue === 'number' && (input.min !== undefined || input.max !== undefined)) {
+		if (
+			typeof override.fieldValue === 'number' &&
+			(input.min !== undefined || input.max !== undefined)
+		) {
 			const value = override.fieldValue;
-			if ((input.min !== undefined && value < input.min) || (input.max !== undefined && value > input.max)) {
+			if (
+				(input.min !== undefined && value < input.min) ||
+				(input.max !== undefined && value > input.max)
+			) {
 				throw new NodeOperationError(
 					context.getNode(),
 					`Value ${value} of "${override.fieldName}" (node #${override.nodeId}) must be between ${input.min ?? '-∞'} and ${input.max ?? '∞'}`,
-					{ itemIndex, description: `Change the value of "#${override.nodeId} ${input.nodeLabel} › ${override.fieldName}".` },
+					{
+						itemIndex,
+						description: `Change the value of "#${override.nodeId} ${input.nodeLabel} › ${override.fieldName}".`,
+					},
 				);
 			}
 		}
-		if (input.options && override.fieldValue !== null && !input.options.some((option) => String(option.value) === String(override.fieldValue))) {
+		if (
+			input.options &&
+			override.fieldValue !== null &&
+			!input.options.some((option) => String(option.value) === String(override.fieldValue))
+		) {
 			throw new NodeOperationError(
 				context.getNode(),
 				`Value "${String(override.fieldValue)}" of "${override.fieldName}" (node #${override.nodeId}) is not one of its options`,
-				{ itemIndex, description: `Allowed: ${input.options.map((option) => String(option.value)).join(', ')}.` },
+				{
+					itemIndex,
+					description: `Allowed: ${input.options.map((option) => String(option.value)).join(', ')}.`,
+				},
 			);
 		}
 	}
@@ -310,7 +411,8 @@ export function assertOverridesExist(
 export function linkedInputs(workflow: ComfyWorkflow): Set<string> {
 	const links = new Set<string>();
 	for (const [nodeId, node] of Object.entries(workflow)) {
-		for (const [fieldName, value] of Object.entries(node.inputs ?? {})) if (isLink(value)) links.add(fieldIdOf(nodeId, fieldName));
+		for (const [fieldName, value] of Object.entries(node.inputs ?? {}))
+			if (isLink(value)) links.add(fieldIdOf(nodeId, fieldName));
 	}
 	return links;
 }
@@ -356,7 +458,10 @@ export async function resolveBinaryValues(
 		if (!uploads.has(property)) uploads.set(property, upload(property, label));
 		const file = await uploads.get(property)!;
 		const useUrl = wantsUrl(override.fieldName, classTypeOf(override.nodeId)) && file.downloadUrl;
-		resolved.push({ ...override, fieldValue: useUrl ? (file.downloadUrl as string) : file.fileName });
+		resolved.push({
+			...override,
+			fieldValue: useUrl ? (file.downloadUrl as string) : file.fileName,
+		});
 	}
 	return resolved;
 }
@@ -369,13 +474,19 @@ export async function resolveBinaryValuesInWorkflow(
 	const overrides: NodeInfo[] = [];
 	for (const [nodeId, node] of Object.entries(workflow)) {
 		for (const [fieldName, value] of Object.entries(node.inputs ?? {})) {
-			if (binaryPropertyOf(value)) overrides.push({ nodeId, fieldName, fieldValue: value as string });
+			if (binaryPropertyOf(value))
+				overrides.push({ nodeId, fieldName, fieldValue: value as string });
 		}
 	}
 	if (!overrides.length) return { workflow, changed: false };
-	const resolved = await resolveBinaryValues(overrides, upload, (nodeId) => workflow[nodeId]?.class_type ?? '');
+	const resolved = await resolveBinaryValues(
+		overrides,
+		upload,
+		(nodeId) => workflow[nodeId]?.class_type ?? '',
+	);
 	const copy = JSON.parse(JSON.stringify(workflow)) as ComfyWorkflow;
-	for (const override of resolved) copy[override.nodeId].inputs[override.fieldName] = override.fieldValue;
+	for (const override of resolved)
+		copy[override.nodeId].inputs[override.fieldName] = override.fieldValue;
 	return { workflow: copy, changed: true };
 }
 
@@ -385,7 +496,11 @@ export async function resolveBinaryValuesInWorkflow(
  */
 const perExecution = new WeakMap<object, Map<string, Promise<unknown>>>();
 
-export async function oncePerExecution<T>(context: object, key: string, load: () => Promise<T>): Promise<T> {
+export async function oncePerExecution<T>(
+	context: object,
+	key: string,
+	load: () => Promise<T>,
+): Promise<T> {
 	let cache = perExecution.get(context);
 	if (!cache) {
 		cache = new Map();
@@ -405,6 +520,14 @@ export async function oncePerExecution<T>(context: object, key: string, load: ()
 export function readOverrides(context: IExecuteFunctions, itemIndex: number): NodeInfo[] {
 	const inputMode = context.getNodeParameter('inputMode', itemIndex, 'mapper') as string;
 	return inputMode === 'nodeInfoListJson'
-		? nodeInfoFromJson(context.getNode(), context.getNodeParameter('nodeInfoListJson', itemIndex, '[]'), itemIndex)
-		: nodeInfoFromMapper(context.getNode(), context.getNodeParameter('inputs', itemIndex, null) as ResourceMapperValue | null, itemIndex);
+		? nodeInfoFromJson(
+				context.getNode(),
+				context.getNodeParameter('nodeInfoListJson', itemIndex, '[]'),
+				itemIndex,
+			)
+		: nodeInfoFromMapper(
+				context.getNode(),
+				context.getNodeParameter('inputs', itemIndex, null) as ResourceMapperValue | null,
+				itemIndex,
+			);
 }

@@ -23,9 +23,21 @@ export async function taskResultToItem(
 	options: OutputOptions,
 ): Promise<INodeExecutionData> {
 	const item: INodeExecutionData = { json: { ...result } };
-	if (options.downloadOutputs && result.status === 'SUCCESS' && result.outputs.some((output) => output.fileUrl)) {
-		const downloadOptions: DownloadOptions = { prefix: options.binaryPropertyPrefix, allowPartial: options.allowPartialResults };
-		const { binary, failures } = await downloadOutputs(context, result.outputs, downloadOptions, result.taskId);
+	if (
+		options.downloadOutputs &&
+		result.status === 'SUCCESS' &&
+		result.outputs.some((output) => output.fileUrl)
+	) {
+		const downloadOptions: DownloadOptions = {
+			prefix: options.binaryPropertyPrefix,
+			allowPartial: options.allowPartialResults,
+		};
+		const { binary, failures } = await downloadOutputs(
+			context,
+			result.outputs,
+			downloadOptions,
+			result.taskId,
+		);
 		if (Object.keys(binary).length) item.binary = binary;
 		if (failures.length) item.json.downloadFailures = failures;
 		item.json.outputs = result.outputs;

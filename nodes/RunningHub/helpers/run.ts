@@ -16,7 +16,13 @@ import { DEFAULT_OUTPUT_OPTIONS, taskResultToItem } from './output';
 import { submitAndPause } from './callback';
 import { validateRange, validateWebhookUrl } from './validation';
 import type { WaitOptions } from './wait';
-import { DEFAULT_WAIT_OPTIONS, WAIT_LIMITS, cancelQuietly, waitForTask, waitOptionFields } from './wait';
+import {
+	DEFAULT_WAIT_OPTIONS,
+	WAIT_LIMITS,
+	cancelQuietly,
+	waitForTask,
+	waitOptionFields,
+} from './wait';
 
 /*
  * Shared "submit → wait or return the task ID → item" flow of every operation that starts a
@@ -36,8 +42,10 @@ export const WAIT_MODE_OPTIONS: INodePropertyOptions[] = [
 	{
 		name: 'Return Task ID',
 		value: 'submit',
-		description: 'Return as soon as the task is created; get the result later with Task › Get Outputs or a RunningHub Trigger',
-	},	{
+		description:
+			'Return as soon as the task is created; get the result later with Task › Get Outputs or a RunningHub Trigger',
+	},
+	{
 		name: 'Wait for Callback (Pause Execution)',
 		value: 'callback',
 		description:
@@ -102,7 +110,9 @@ const waitForCompletion: WaitModeHandler = async (context, _itemIndex, submit, s
 	return [item];
 };
 
-const returnTaskId: WaitModeHandler = async (_context, _itemIndex, submit) => [submittedItem(await submit())];
+const returnTaskId: WaitModeHandler = async (_context, _itemIndex, submit) => [
+	submittedItem(await submit()),
+];
 
 /**
  * Wait Mode value → handler. The callback mode ("pause the execution until RunningHub calls back")
@@ -114,19 +124,31 @@ export const waitModeHandlers: Partial<Record<WaitMode, WaitModeHandler>> = {
 	callback: submitAndPause,
 };
 
-export async function runTask(context: IExecuteFunctions, itemIndex: number, submit: SubmitTask, settings: RunSettings): Promise<INodeExecutionData[]> {
+export async function runTask(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	submit: SubmitTask,
+	settings: RunSettings,
+): Promise<INodeExecutionData[]> {
 	const handler = waitModeHandlers[settings.waitMode];
 	if (!handler) {
-		throw new NodeOperationError(context.getNode(), `Wait Mode "${settings.waitMode}" is not supported by this version of the node`, {
-			itemIndex,
-			description: `Choose one of: ${WAIT_MODE_OPTIONS.map((option) => option.name).join(', ')}.`,
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			`Wait Mode "${settings.waitMode}" is not supported by this version of the node`,
+			{
+				itemIndex,
+				description: `Choose one of: ${WAIT_MODE_OPTIONS.map((option) => option.name).join(', ')}.`,
+			},
+		);
 	}
 	return await handler(context, itemIndex, submit, settings);
 }
 
 /** The Options fields that tune waiting and output files; hidden when only the task ID is returned. */
-export const waitingOptionFields: INodeProperties[] = [...waitOptionFields, ...outputOptionFields].map((field) => ({
+export const waitingOptionFields: INodeProperties[] = [
+	...waitOptionFields,
+	...outputOptionFields,
+].map((field) => ({
 	...field,
 	displayOptions: { hide: { '/waitMode': ['submit'] } },
 }));
@@ -151,7 +173,8 @@ export const webhookUrlOptionField: INodeProperties = {
 	type: 'string',
 	default: '',
 	placeholder: 'https://example.com/webhook/runninghub',
-	description: 'RunningHub posts the TASK_END event here when the task ends, e.g. the Production URL of a RunningHub Trigger node',
+	description:
+		'RunningHub posts the TASK_END event here when the task ends, e.g. the Production URL of a RunningHub Trigger node',
 };
 
 /** Options of workflow and AI app tasks (the v1 create endpoints). */
@@ -172,7 +195,8 @@ export const taskSubmitOptionFields: INodeProperties[] = [
 		name: 'usePersonalQueue',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to queue the task when all dedicated machines are busy instead of failing (enterprise-exclusive keys only)',
+		description:
+			'Whether to queue the task when all dedicated machines are busy instead of failing (enterprise-exclusive keys only)',
 	},
 	webhookUrlOptionField,
 	{
@@ -181,13 +205,17 @@ export const taskSubmitOptionFields: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 0, maxValue: 180 },
 		default: 0,
-		description: 'Keep the machine warm for this many seconds (10–180) after the task, so the next task starts faster (enterprise-shared keys, billed). 0 = off.',
+		description:
+			'Keep the machine warm for this many seconds (10–180) after the task, so the next task starts faster (enterprise-shared keys, billed). 0 = off.',
 	},
 ];
 
 export function maxConcurrentTasks(context: IExecuteFunctions): number {
 	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
-	const value = options.maxConcurrentTasks === undefined ? DEFAULT_MAX_CONCURRENT_TASKS : Number(options.maxConcurrentTasks);
+	const value =
+		options.maxConcurrentTasks === undefined
+			? DEFAULT_MAX_CONCURRENT_TASKS
+			: Number(options.maxConcurrentTasks);
 	return validateRange(context, 'Max Concurrent Tasks', value, 1, MAX_CONCURRENT_LIMIT, 0);
 }
 
@@ -197,31 +225,63 @@ export function readRunSettings(context: IExecuteFunctions, itemIndex: number): 
 	const wait: WaitOptions = { ...DEFAULT_WAIT_OPTIONS };
 	if (options.pollIntervalSeconds !== undefined) {
 		const { min, max } = WAIT_LIMITS.pollIntervalSeconds;
-		wait.pollIntervalSeconds = validateRange(context, 'Poll Interval (Seconds)', Number(options.pollIntervalSeconds), min, max, itemIndex);
+		wait.pollIntervalSeconds = validateRange(
+			context,
+			'Poll Interval (Seconds)',
+			Number(options.pollIntervalSeconds),
+			min,
+			max,
+			itemIndex,
+		);
 	}
 	if (options.timeoutSeconds !== undefined) {
 		const { min, max } = WAIT_LIMITS.timeoutSeconds;
-		wait.timeoutSeconds = validateRange(context, 'Timeout (Seconds)', Number(options.timeoutSeconds), min, max, itemIndex);
+		wait.timeoutSeconds = validateRange(
+			context,
+			'Timeout (Seconds)',
+			Number(options.timeoutSeconds),
+			min,
+			max,
+			itemIndex,
+		);
 	}
-	if (options.cancelOnTimeout !== undefined) wait.cancelOnTimeout = options.cancelOnTimeout === true;
+	if (options.cancelOnTimeout !== undefined)
+		wait.cancelOnTimeout = options.cancelOnTimeout === true;
 	const output: OutputOptions = {
-		downloadOutputs: options.downloadOutputs === undefined ? DEFAULT_OUTPUT_OPTIONS.downloadOutputs : options.downloadOutputs === true,
-		binaryPropertyPrefix: String(options.binaryPropertyPrefix ?? DEFAULT_OUTPUT_OPTIONS.binaryPropertyPrefix).trim() || DEFAULT_OUTPUT_OPTIONS.binaryPropertyPrefix,
-		allowPartialResults: options.allowPartialResults === undefined ? DEFAULT_OUTPUT_OPTIONS.allowPartialResults : options.allowPartialResults === true,
+		downloadOutputs:
+			options.downloadOutputs === undefined
+				? DEFAULT_OUTPUT_OPTIONS.downloadOutputs
+				: options.downloadOutputs === true,
+		binaryPropertyPrefix:
+			String(options.binaryPropertyPrefix ?? DEFAULT_OUTPUT_OPTIONS.binaryPropertyPrefix).trim() ||
+			DEFAULT_OUTPUT_OPTIONS.binaryPropertyPrefix,
+		allowPartialResults:
+			options.allowPartialResults === undefined
+				? DEFAULT_OUTPUT_OPTIONS.allowPartialResults
+				: options.allowPartialResults === true,
 	};
-	const webhookUrl = validateWebhookUrl(context, String(options.webhookUrl ?? '').trim(), itemIndex);
+	const webhookUrl = validateWebhookUrl(
+		context,
+		String(options.webhookUrl ?? '').trim(),
+		itemIndex,
+	);
 	return { waitMode, wait, output, webhookUrl };
 }
 
 /** Body fields of the v1 create endpoints that come from the Options collection. */
-export function taskSubmitBody(context: IExecuteFunctions, itemIndex: number, settings: RunSettings): IDataObject {
+export function taskSubmitBody(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	settings: RunSettings,
+): IDataObject {
 	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const body: IDataObject = {};
 	if (options.instanceType) body.instanceType = options.instanceType;
 	if (options.usePersonalQueue === true) body.usePersonalQueue = true;
 	if (options.addMetadata !== undefined) body.addMetadata = options.addMetadata === true;
 	const retain = Number(options.retainSeconds ?? 0);
-	if (retain !== 0) body.retainSeconds = validateRange(context, 'Retain Seconds', retain, 10, 180, itemIndex);
+	if (retain !== 0)
+		body.retainSeconds = validateRange(context, 'Retain Seconds', retain, 10, 180, itemIndex);
 	if (settings.webhookUrl) body.webhookUrl = settings.webhookUrl;
 	return body;
 }
@@ -241,22 +301,34 @@ export function submitRetryPolicy(): Partial<RetryPolicy> {
 interface PromptTips {
 	result?: boolean;
 	error?: { message?: string; details?: string } | string | null;
-	node_errors?: Record<string, { class_type?: string; errors?: Array<{ message?: string; details?: string }> }>;
+	node_errors?: Record<
+		string,
+		{ class_type?: string; errors?: Array<{ message?: string; details?: string }> }
+	>;
 }
 
 /** ComfyUI's validation of the task's inputs, as one readable line per node. */
 export function promptTipsProblems(raw: unknown): string[] | undefined {
 	const tips = parseEmbeddedJson(raw) as PromptTips | string | null | undefined;
 	if (!tips || typeof tips !== 'object') return undefined;
-	const nodeErrors = tips.node_errors && typeof tips.node_errors === 'object' ? Object.entries(tips.node_errors) : [];
+	const nodeErrors =
+		tips.node_errors && typeof tips.node_errors === 'object'
+			? Object.entries(tips.node_errors)
+			: [];
 	if (tips.result !== false && nodeErrors.length === 0) return undefined;
 	const problems = nodeErrors.map(([nodeId, entry]) => {
-		const messages = (entry?.errors ?? []).map((error) => [error.message, error.details].filter(Boolean).join(': ')).filter(Boolean);
+		const messages = (entry?.errors ?? [])
+			.map((error) => [error.message, error.details].filter(Boolean).join(': '))
+			.filter(Boolean);
 		return `node #${nodeId} (${entry?.class_type ?? 'unknown type'}): ${messages.join('; ') || 'invalid'}`;
 	});
 	if (!problems.length) {
 		const error = tips.error;
-		problems.push(typeof error === 'string' ? error : [error?.message, error?.details].filter(Boolean).join(': ') || 'the inputs were rejected');
+		problems.push(
+			typeof error === 'string'
+				? error
+				: [error?.message, error?.details].filter(Boolean).join(': ') || 'the inputs were rejected',
+		);
 	}
 	return problems;
 }
@@ -273,21 +345,35 @@ export async function submitV1Task(
 	body: IDataObject,
 	json: IDataObject,
 ): Promise<SubmittedTask> {
-	const data = ((await apiRequestV1.call(context, { path, body, createsTask: true, retry: submitRetryPolicy() })) ?? {}) as IDataObject;
+	const data = ((await apiRequestV1.call(context, {
+		path,
+		body,
+		createsTask: true,
+		retry: submitRetryPolicy(),
+	})) ?? {}) as IDataObject;
 	const taskId = data.taskId === undefined || data.taskId === null ? '' : String(data.taskId);
 	if (!taskId) {
-		throw new NodeOperationError(context.getNode(), `RunningHub accepted the request to ${path} but returned no task ID`, {
-			itemIndex,
-			description: 'Check the task list on the RunningHub site before running again, to avoid paying twice.',
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			`RunningHub accepted the request to ${path} but returned no task ID`,
+			{
+				itemIndex,
+				description:
+					'Check the task list on the RunningHub site before running again, to avoid paying twice.',
+			},
+		);
 	}
 	const problems = promptTipsProblems(data.promptTips);
 	if (problems) {
 		const cancelled = await cancelQuietly(context, taskId);
-		throw new NodeOperationError(context.getNode(), `RunningHub rejected the inputs: ${problems.join(' | ')} [task ${taskId}]`, {
-			itemIndex,
-			description: `${cancelled ? 'The task was cancelled, so it is not billed.' : 'Cancelling the task failed; cancel it on the RunningHub site.'} Fix the named input (type, range, option or file name) and run again. Task ID: ${taskId}`,
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			`RunningHub rejected the inputs: ${problems.join(' | ')} [task ${taskId}]`,
+			{
+				itemIndex,
+				description: `${cancelled ? 'The task was cancelled, so it is not billed.' : 'Cancelling the task failed; cancel it on the RunningHub site.'} Fix the named input (type, range, option or file name) and run again. Task ID: ${taskId}`,
+			},
+		);
 	}
 	return { taskId, status: String(data.taskStatus ?? 'QUEUED'), json };
 }

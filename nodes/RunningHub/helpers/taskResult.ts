@@ -48,9 +48,14 @@ export function extensionOfUrl(url: string | null): string | null {
  * `failedReason` arrives as an object (v2) or inside the v1 805 answer; its `traceback`,
  * `current_inputs` and `current_outputs` may be JSON strings.
  */
-export function parseFailedReason(raw: unknown, errorCode?: string | null, errorMessage?: string | null): TaskFailure {
+export function parseFailedReason(
+	raw: unknown,
+	errorCode?: string | null,
+	errorMessage?: string | null,
+): TaskFailure {
 	const reason = (parseEmbeddedJson(raw) ?? {}) as IDataObject;
-	const reasonObject = typeof reason === 'object' && reason !== null ? reason : { exception_message: String(reason) };
+	const reasonObject =
+		typeof reason === 'object' && reason !== null ? reason : { exception_message: String(reason) };
 	const tracebackRaw = parseEmbeddedJson(reasonObject.traceback);
 	const traceback = Array.isArray(tracebackRaw)
 		? tracebackRaw.map(String)
@@ -69,10 +74,19 @@ export function parseFailedReason(raw: unknown, errorCode?: string | null, error
 }
 
 export function failureSummary(failure: TaskFailure): string {
-	const where = failure.nodeId || failure.nodeName ? `node #${failure.nodeId ?? '?'}${failure.nodeName ? ` ${failure.nodeName}` : ''}` : undefined;
+	const where =
+		failure.nodeId || failure.nodeName
+			? `node #${failure.nodeId ?? '?'}${failure.nodeName ? ` ${failure.nodeName}` : ''}`
+			: undefined;
 	const what = [failure.exceptionType, failure.exceptionMessage].filter(Boolean).join(': ');
-	const api = [failure.errorCode ? `code ${failure.errorCode}` : undefined, failure.errorMessage].filter(Boolean).join(' ');
-	return [where && what ? `${where} raised ${what}` : where ?? what, api].filter(Boolean).join(' — ') || 'no reason given';
+	const api = [failure.errorCode ? `code ${failure.errorCode}` : undefined, failure.errorMessage]
+		.filter(Boolean)
+		.join(' ');
+	return (
+		[where && what ? `${where} raised ${what}` : (where ?? what), api]
+			.filter(Boolean)
+			.join(' — ') || 'no reason given'
+	);
 }
 
 /** v2 query / submit object → the item every operation returns. */
@@ -88,8 +102,17 @@ export function resultFromV2Task(task: V2TaskObject): TaskResult {
 			text: stringOrNull(loose.text ?? loose.content ?? loose.output),
 		};
 	});
-	const failed = status === 'FAILED' || status === 'CANCEL' || status === 'CANCELLED' || (task.errorCode ?? '') !== '';
-	const failedReason = task.failedReason && typeof task.failedReason === 'object' && Object.keys(task.failedReason).length === 0 ? undefined : task.failedReason;
+	const failed =
+		status === 'FAILED' ||
+		status === 'CANCEL' ||
+		status === 'CANCELLED' ||
+		(task.errorCode ?? '') !== '';
+	const failedReason =
+		task.failedReason &&
+		typeof task.failedReason === 'object' &&
+		Object.keys(task.failedReason).length === 0
+			? undefined
+			: task.failedReason;
 	return {
 		taskId: String(task.taskId),
 		status: failed && status !== 'CANCEL' && status !== 'CANCELLED' ? 'FAILED' : status,
@@ -118,7 +141,13 @@ export function resultFromV1Outputs(taskId: string, list: unknown): TaskResult {
 		consumeMoney: first.consumeMoney,
 		thirdPartyConsumeMoney: first.thirdPartyConsumeMoney,
 	});
-	return { taskId, status: 'SUCCESS', outputs, usage: Object.keys(usage).length ? usage : null, failure: null };
+	return {
+		taskId,
+		status: 'SUCCESS',
+		outputs,
+		usage: Object.keys(usage).length ? usage : null,
+		failure: null,
+	};
 }
 
 function compactUsage(usage: IDataObject): IDataObject {

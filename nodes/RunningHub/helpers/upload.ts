@@ -64,19 +64,27 @@ export function getBinaryMetadataOf(
 	const name = String(propertyName ?? '').trim();
 	const source = describeSource(name, itemIndex, options);
 	if (name === '') {
-		throw new NodeOperationError(context.getNode(), `${options.fieldLabel ?? 'Input Binary Field'} is empty: enter the name of the binary property that holds the file (usually "data")`, {
-			itemIndex,
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			`${options.fieldLabel ?? 'Input Binary Field'} is empty: enter the name of the binary property that holds the file (usually "data")`,
+			{
+				itemIndex,
+			},
+		);
 	}
 	const item = context.getInputData()[itemIndex];
 	const available = Object.keys(item?.binary ?? {});
 	if (!item?.binary?.[name]) {
-		throw new NodeOperationError(context.getNode(), `${source} does not exist, so there is no file to upload`, {
-			itemIndex,
-			description: available.length
-				? `The item has these binary properties: ${available.map((key) => `"${key}"`).join(', ')}. Enter one of them as the binary property name.`
-				: 'The item has no binary data at all. Put a node that produces a file (e.g. Read/Write Files from Disk, HTTP Request with "File" response, Form Trigger) before this one.',
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			`${source} does not exist, so there is no file to upload`,
+			{
+				itemIndex,
+				description: available.length
+					? `The item has these binary properties: ${available.map((key) => `"${key}"`).join(', ')}. Enter one of them as the binary property name.`
+					: 'The item has no binary data at all. Put a node that produces a file (e.g. Read/Write Files from Disk, HTTP Request with "File" response, Form Trigger) before this one.',
+			},
+		);
 	}
 	return context.helpers.assertBinaryData(itemIndex, name);
 }
@@ -86,7 +94,10 @@ export function getBinaryMetadataOf(
  * item (filesystem/S3), the base64 length for binaries kept in the item. `binary.fileSize` is only
  * a display string ("25 MB") and is never used.
  */
-async function byteLengthOf(context: IExecuteFunctions, binary: IBinaryData): Promise<number | undefined> {
+async function byteLengthOf(
+	context: IExecuteFunctions,
+	binary: IBinaryData,
+): Promise<number | undefined> {
 	if (binary.id) {
 		const metadata = await context.helpers.getBinaryMetadata(binary.id);
 		const size = Number(metadata?.fileSize);
@@ -95,7 +106,14 @@ async function byteLengthOf(context: IExecuteFunctions, binary: IBinaryData): Pr
 	return typeof binary.data === 'string' ? Buffer.byteLength(binary.data, 'base64') : undefined;
 }
 
-function tooLargeError(context: IExecuteFunctions, itemIndex: number, source: string, fileName: string, size: number, atLeast = false): NodeOperationError {
+function tooLargeError(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	source: string,
+	fileName: string,
+	size: number,
+	atLeast = false,
+): NodeOperationError {
 	return new NodeOperationError(
 		context.getNode(),
 		`${source}: file "${fileName}" is ${atLeast ? 'at least ' : ''}${formatBytes(size)} (${size} bytes), over RunningHub's upload limit of 30 MB (${MAX_UPLOAD_BYTES} bytes)`,
@@ -112,7 +130,13 @@ function tooLargeError(context: IExecuteFunctions, itemIndex: number, source: st
  * disk/S3 are streamed, in-memory (base64) ones decoded slice by slice into one scratch buffer.
  * A yielded slice is only valid until the next one is requested (consumers copy it).
  */
-async function* chunksOf(context: IExecuteFunctions, itemIndex: number, propertyName: string, binary: IBinaryData, onTooLarge: (size: number) => NodeOperationError): AsyncGenerator<Uint8Array> {
+async function* chunksOf(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	propertyName: string,
+	binary: IBinaryData,
+	onTooLarge: (size: number) => NodeOperationError,
+): AsyncGenerator<Uint8Array> {
 	let size = 0;
 	const counted = (chunk: Uint8Array) => {
 		size += chunk.byteLength;
@@ -122,7 +146,8 @@ async function* chunksOf(context: IExecuteFunctions, itemIndex: number, property
 	if (binary.id) {
 		const stream = await context.helpers.getBinaryStream(binary.id);
 		try {
-			for await (const chunk of stream as AsyncIterable<Buffer | string>) yield counted(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+			for await (const chunk of stream as AsyncIterable<Buffer | string>)
+				yield counted(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
 		} finally {
 			stream.destroy();
 		}
@@ -176,7 +201,10 @@ async function multipartBody(
 	return { body, contentType: `multipart/form-data; boundary=${boundary}`, size: expectedSize };
 }
 
-async function blobOf(chunks: AsyncGenerator<Uint8Array>, mimeType: string): Promise<{ blob: Blob; size: number }> {
+async function blobOf(
+	chunks: AsyncGenerator<Uint8Array>,
+	mimeType: string,
+): Promise<{ blob: Blob; size: number }> {
 	const parts: Blob[] = [];
 	let size = 0;
 	for await (const chunk of chunks) {
@@ -224,27 +252,43 @@ export async function uploadBinaryProperty(
 	const mimeType = String(binary.mimeType || 'application/octet-stream');
 
 	const knownSize = await byteLengthOf(context, binary);
-	if (knownSize !== undefined && knownSize > MAX_UPLOAD_BYTES) throw tooLargeError(context, itemIndex, source, fileName, knownSize);
+	if (knownSize !== undefined && knownSize > MAX_UPLOAD_BYTES)
+		throw tooLargeError(context, itemIndex, source, fileName, knownSize);
 
-	const tooLarge = (seen: number) => tooLargeError(context, itemIndex, source, fileName, seen, true);
+	const tooLarge = (seen: number) =>
+		tooLargeError(context, itemIndex, source, fileName, seen, true);
 	const chunks = () => chunksOf(context, itemIndex, name, binary, tooLarge);
 	const emptyError = () =>
-		new NodeOperationError(context.getNode(), `${source}: file "${fileName}" is empty (0 bytes), so there is nothing to upload`, {
-			itemIndex,
-			description: 'Check the node that produced the file.',
-		});
+		new NodeOperationError(
+			context.getNode(),
+			`${source}: file "${fileName}" is empty (0 bytes), so there is nothing to upload`,
+			{
+				itemIndex,
+				description: 'Check the node that produced the file.',
+			},
+		);
 	if (knownSize === 0) throw emptyError();
 	const base = { mimeType, originalFileName: binary.fileName ?? null, target };
 	const timeoutMs = TIMEOUT_DEFAULTS.fileTransferMs;
 
 	if (target === 'media') {
 		// The credential adds only a Bearer header here, so the body can be prepared by hand.
-		let prepared = knownSize !== undefined ? await multipartBody(chunks(), knownSize, fileName, mimeType) : undefined;
+		let prepared =
+			knownSize !== undefined
+				? await multipartBody(chunks(), knownSize, fileName, mimeType)
+				: undefined;
 		if (!prepared) {
 			const { blob, size } = await blobOf(chunks(), mimeType);
 			if (size === 0) throw emptyError();
 			const bytes = Buffer.from(await blob.arrayBuffer());
-			prepared = await multipartBody((async function* () { yield bytes; })(), size, fileName, mimeType);
+			prepared = await multipartBody(
+				(async function* () {
+					yield bytes;
+				})(),
+				size,
+				fileName,
+				mimeType,
+			);
 		}
 		if (!prepared) throw emptyError();
 		const data = await apiRequestV2.call(context, {
@@ -254,7 +298,8 @@ export async function uploadBinaryProperty(
 			timeoutMs,
 		});
 		const result = (data ?? {}) as MediaUploadData;
-		if (!result.fileName) throw missingFileNameError(context, itemIndex, source, MEDIA_UPLOAD_PATH, data);
+		if (!result.fileName)
+			throw missingFileNameError(context, itemIndex, source, MEDIA_UPLOAD_PATH, data);
 		return {
 			fileName: String(result.fileName),
 			downloadUrl: result.download_url ?? result.downloadUrl ?? null,
@@ -271,16 +316,39 @@ export async function uploadBinaryProperty(
 	const form = new FormData();
 	form.append('file', blob, fileName);
 	form.append('fileType', options.legacyFileType ?? 'input');
-	const data = await apiRequestV1.call(context, { path: LEGACY_UPLOAD_PATH, body: form, timeoutMs });
+	const data = await apiRequestV1.call(context, {
+		path: LEGACY_UPLOAD_PATH,
+		body: form,
+		timeoutMs,
+	});
 	const result = (data ?? {}) as LegacyUploadData;
-	if (!result.fileName) throw missingFileNameError(context, itemIndex, source, LEGACY_UPLOAD_PATH, data);
-	return { fileName: String(result.fileName), downloadUrl: null, type: result.fileType ?? null, size, ...base };
+	if (!result.fileName)
+		throw missingFileNameError(context, itemIndex, source, LEGACY_UPLOAD_PATH, data);
+	return {
+		fileName: String(result.fileName),
+		downloadUrl: null,
+		type: result.fileType ?? null,
+		size,
+		...base,
+	};
 }
 
-function missingFileNameError(context: IExecuteFunctions, itemIndex: number, source: string, path: string, data: unknown): NodeOperationError {
-	const keys = data && typeof data === 'object' ? Object.keys(data as IDataObject).join(', ') : String(data);
-	return new NodeOperationError(context.getNode(), `${source}: RunningHub accepted the upload to ${path} but returned no file name (got: ${keys || 'nothing'})`, {
-		itemIndex,
-		description: 'Try again; if it keeps happening, try the other upload target (Media (v2) / Legacy).',
-	});
+function missingFileNameError(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	source: string,
+	path: string,
+	data: unknown,
+): NodeOperationError {
+	const keys =
+		data && typeof data === 'object' ? Object.keys(data as IDataObject).join(', ') : String(data);
+	return new NodeOperationError(
+		context.getNode(),
+		`${source}: RunningHub accepted the upload to ${path} but returned no file name (got: ${keys || 'nothing'})`,
+		{
+			itemIndex,
+			description:
+				'Try again; if it keeps happening, try the other upload target (Media (v2) / Legacy).',
+		},
+	);
 }

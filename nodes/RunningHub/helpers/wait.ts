@@ -2,7 +2,13 @@ import type { IExecuteFunctions, INodeProperties, JsonObject } from 'n8n-workflo
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { V2TaskObject } from '../transport';
-import { CancelledError, apiRequestV1, apiRequestV2Task, cancellableSleep, runningHubApiError } from '../transport';
+import {
+	CancelledError,
+	apiRequestV1,
+	apiRequestV2Task,
+	cancellableSleep,
+	runningHubApiError,
+} from '../transport';
 import type { TaskResult } from './taskResult';
 import { TERMINAL_STATUSES, failureSummary, resultFromV2Task } from './taskResult';
 
@@ -47,17 +53,24 @@ export const waitOptionFields: INodeProperties[] = [
 		name: 'cancelOnTimeout',
 		type: 'boolean',
 		default: true,
-		description: 'Whether to cancel the RunningHub task when the timeout passes or the execution is stopped, so it stops costing money',
+		description:
+			'Whether to cancel the RunningHub task when the timeout passes or the execution is stopped, so it stops costing money',
 	},
 ];
 
 /** How RunningHub reports a task cancelled while it ran (ComfyUI's interrupt), or a CANCEL status. */
 function wasCancelled(result: TaskResult): boolean {
-	return ['CANCEL', 'CANCELLED'].includes(result.status) || result.failure?.exceptionType === 'InterruptProcessingException';
+	return (
+		['CANCEL', 'CANCELLED'].includes(result.status) ||
+		result.failure?.exceptionType === 'InterruptProcessingException'
+	);
 }
 
 /** The error a failed task becomes, naming the failing node, exception and task. */
-export function taskFailedError(context: IExecuteFunctions | { getNode: IExecuteFunctions['getNode'] }, result: TaskResult) {
+export function taskFailedError(
+	context: IExecuteFunctions | { getNode: IExecuteFunctions['getNode'] },
+	result: TaskResult,
+) {
 	const failure = result.failure;
 	const summary = failure ? failureSummary(failure) : `status ${result.status}`;
 	if (wasCancelled(result)) {
@@ -75,7 +88,9 @@ export function taskFailedError(context: IExecuteFunctions | { getNode: IExecute
 		summary: `Task ${result.status === 'FAILED' ? 'failed' : `ended with status ${result.status}`}: ${summary}`,
 		apiMessage: failure?.errorMessage ?? undefined,
 		taskId: result.taskId,
-		context: failure?.traceback?.length ? `Traceback (last lines): ${failure.traceback.slice(-3).join(' ').slice(0, 1500)}` : undefined,
+		context: failure?.traceback?.length
+			? `Traceback (last lines): ${failure.traceback.slice(-3).join(' ').slice(0, 1500)}`
+			: undefined,
 	});
 }
 
@@ -83,7 +98,11 @@ export function taskFailedError(context: IExecuteFunctions | { getNode: IExecute
  * A status poll that failed for good (after its retries) says nothing about the task itself, which
  * is paid for and may well finish: the error tells how to fetch its result later.
  */
-function pollFailedError(context: IExecuteFunctions, taskId: string, error: unknown): NodeApiError | NodeOperationError {
+function pollFailedError(
+	context: IExecuteFunctions,
+	taskId: string,
+	error: unknown,
+): NodeApiError | NodeOperationError {
 	const hint = `The task may still be running on RunningHub: get its result later with Task › Get Outputs (task ID ${taskId}).`;
 	if (error instanceof NodeApiError) {
 		return new NodeApiError(context.getNode(), (error.errorResponse ?? {}) as JsonObject, {
@@ -93,12 +112,22 @@ function pollFailedError(context: IExecuteFunctions, taskId: string, error: unkn
 		});
 	}
 	const message = (error as Error)?.message ?? String(error);
-	return new NodeOperationError(context.getNode(), message.includes(taskId) ? message : `${message} [task ${taskId}]`, { description: hint });
+	return new NodeOperationError(
+		context.getNode(),
+		message.includes(taskId) ? message : `${message} [task ${taskId}]`,
+		{ description: hint },
+	);
 }
 
 export async function cancelQuietly(context: IExecuteFunctions, taskId: string): Promise<boolean> {
 	try {
-		await apiRequestV1.call(context, { path: '/task/openapi/cancel', body: { taskId }, taskId, retry: { maxAttempts: 2 }, ignoreCancel: true });
+		await apiRequestV1.call(context, {
+			path: '/task/openapi/cancel',
+			body: { taskId },
+			taskId,
+			retry: { maxAttempts: 2 },
+			ignoreCancel: true,
+		});
 		return true;
 	} catch {
 		return false;
@@ -120,11 +149,15 @@ export async function waitForTask(
 	const started = Date.now();
 	const deadline = started + options.timeoutSeconds * 1000;
 	const intervalMs = Math.max(100, options.pollIntervalSeconds * 1000);
-	let result: TaskResult | undefined = initial && TERMINAL_STATUSES.includes(initial.status) ? resultFromV2Task(initial) : undefined;
+	let result: TaskResult | undefined =
+		initial && TERMINAL_STATUSES.includes(initial.status) ? resultFromV2Task(initial) : undefined;
 
 	const stop = async (reason: 'timeout' | 'cancelled'): Promise<never> => {
 		const cancelled = options.cancelOnTimeout ? await cancelQuietly(context, taskId) : false;
-		const what = reason === 'timeout' ? `did not finish within ${options.timeoutSeconds} s` : 'was still running when the execution was stopped';
+		const what =
+			reason === 'timeout'
+				? `did not finish within ${options.timeoutSeconds} s`
+				: 'was still running when the execution was stopped';
 		const then = options.cancelOnTimeout
 			? cancelled
 				? 'It was cancelled on RunningHub.'
@@ -132,7 +165,9 @@ export async function waitForTask(
 			: 'It keeps running on RunningHub; fetch its result later with Task › Get Outputs.';
 		throw new NodeOperationError(context.getNode(), `Task ${taskId} ${what}. ${then}`, {
 			description:
-				reason === 'timeout' ? 'Raise Timeout (Seconds) in the options, or use the "Return Task ID" or "Wait for Callback" mode for long jobs.' : undefined,
+				reason === 'timeout'
+					? 'Raise Timeout (Seconds) in the options, or use the "Return Task ID" or "Wait for Callback" mode for long jobs.'
+					: undefined,
 		});
 	};
 
@@ -153,7 +188,8 @@ export async function waitForTask(
 				if (signal?.aborted) await stop('cancelled');
 				throw pollFailedError(context, taskId, error);
 			});
-		if (TERMINAL_STATUSES.includes(task.status) || (task.errorCode ?? '') !== '') result = resultFromV2Task(task);
+		if (TERMINAL_STATUSES.includes(task.status) || (task.errorCode ?? '') !== '')
+			result = resultFromV2Task(task);
 	}
 	if (result.status !== 'SUCCESS') throw taskFailedError(context, result);
 	return result;

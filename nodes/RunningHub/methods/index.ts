@@ -1,4 +1,9 @@
-import type { ILoadOptionsFunctions, INodeListSearchResult, INodePropertyOptions, ResourceMapperFields } from 'n8n-workflow';
+import type {
+	ILoadOptionsFunctions,
+	INodeListSearchResult,
+	INodePropertyOptions,
+	ResourceMapperFields,
+} from 'n8n-workflow';
 
 import { searchModels } from './listSearch';
 import { getModelParameters } from './modelParameters';
@@ -7,14 +12,24 @@ import { getAppInputs, getWorkflowInputs } from './resourceMapping';
 /** The node's `methods`: one object per kind, one entry per method. */
 export const listSearch: Record<
 	string,
-	(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) => Promise<INodeListSearchResult>
+	(
+		this: ILoadOptionsFunctions,
+		filter?: string,
+		paginationToken?: string,
+	) => Promise<INodeListSearchResult>
 > = {
 	searchModels,
 };
 
-export const loadOptions: Record<string, (this: ILoadOptionsFunctions) => Promise<INodePropertyOptions[]>> = {};
+export const loadOptions: Record<
+	string,
+	(this: ILoadOptionsFunctions) => Promise<INodePropertyOptions[]>
+> = {};
 
-export const resourceMapping: Record<string, (this: ILoadOptionsFunctions) => Promise<ResourceMapperFields>> = {
+export const resourceMapping: Record<
+	string,
+	(this: ILoadOptionsFunctions) => Promise<ResourceMapperFields>
+> = {
 	getAppInputs,
 	getModelParameters,
 	getWorkflowInputs,

@@ -1,4 +1,9 @@
-import type { FieldType, ILoadOptionsFunctions, ResourceMapperField, ResourceMapperFields } from 'n8n-workflow';
+import type {
+	FieldType,
+	ILoadOptionsFunctions,
+	ResourceMapperField,
+	ResourceMapperFields,
+} from 'n8n-workflow';
 
 import type { CatalogueParam } from '../catalogue';
 import { findModel, paramDisplayName } from '../catalogue';
@@ -22,7 +27,8 @@ function fieldType(param: CatalogueParam): FieldType {
 function fieldLabel(param: CatalogueParam): string {
 	const label = paramDisplayName(param.key);
 	if (param.type === 'INT' || param.type === 'FLOAT') {
-		if (param.min !== undefined && param.max !== undefined) return `${label} (${param.min}–${param.max})`;
+		if (param.min !== undefined && param.max !== undefined)
+			return `${label} (${param.min}–${param.max})`;
 		if (param.min !== undefined) return `${label} (≥ ${param.min})`;
 		if (param.max !== undefined) return `${label} (≤ ${param.max})`;
 		return label;
@@ -45,18 +51,27 @@ export function modelParameterField(param: CatalogueParam): ResourceMapperField 
 		display: true,
 		type: fieldType(param),
 	};
-	if (field.type === 'options') field.options = (param.options ?? []).map((option) => ({ name: option.name, value: option.value }));
+	if (field.type === 'options')
+		field.options = (param.options ?? []).map((option) => ({
+			name: option.name,
+			value: option.value,
+		}));
 	if (param.default !== undefined) field.defaultValue = param.default;
 	return field;
 }
 
 function endpointOf(context: ILoadOptionsFunctions): string {
-	const locator = (context.getCurrentNodeParameter('modelEndpoint') ?? context.getNodeParameter('modelEndpoint', '')) as { value?: unknown } | string;
-	return String((typeof locator === 'object' && locator !== null ? locator.value : locator) ?? '').trim();
+	const locator = (context.getCurrentNodeParameter('modelEndpoint') ??
+		context.getNodeParameter('modelEndpoint', '')) as { value?: unknown } | string;
+	return String(
+		(typeof locator === 'object' && locator !== null ? locator.value : locator) ?? '',
+	).trim();
 }
 
 /** Model › Generate: the chosen model's parameters from the catalogue, required first; none for unknown endpoints. */
-export async function getModelParameters(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
+export async function getModelParameters(
+	this: ILoadOptionsFunctions,
+): Promise<ResourceMapperFields> {
 	const endpoint = endpointOf(this);
 	const entry = endpoint ? findModel(endpoint) : undefined;
 	if (!entry) {
@@ -68,8 +83,14 @@ export async function getModelParameters(this: ILoadOptionsFunctions): Promise<R
 		};
 	}
 	if (!entry.params.length) {
-		return { fields: [], emptyFieldsNotice: `RunningHub publishes no parameter list for "${entry.endpoint}": enter its parameters in Additional Parameters (JSON).` };
+		return {
+			fields: [],
+			emptyFieldsNotice: `RunningHub publishes no parameter list for "${entry.endpoint}": enter its parameters in Additional Parameters (JSON).`,
+		};
 	}
-	const ordered = [...entry.params.filter((p) => p.required), ...entry.params.filter((p) => !p.required)];
+	const ordered = [
+		...entry.params.filter((p) => p.required),
+		...entry.params.filter((p) => !p.required),
+	];
 	return { fields: ordered.map(modelParameterField) };
 }

@@ -22,7 +22,11 @@ export * from './retry';
 
 export const CREDENTIAL_TYPE = 'runningHubApi';
 
-export type RunningHubContext = IExecuteFunctions | ILoadOptionsFunctions | IWebhookFunctions | IHookFunctions;
+export type RunningHubContext =
+	| IExecuteFunctions
+	| ILoadOptionsFunctions
+	| IWebhookFunctions
+	| IHookFunctions;
 
 export interface RunningHubCredentials {
 	apiKey: string;
@@ -66,7 +70,12 @@ export interface V2TaskObject {
 	status: string;
 	errorCode?: string;
 	errorMessage?: string;
-	results?: Array<{ url?: string; outputType?: string; nodeId?: string; text?: string | null }> | null;
+	results?: Array<{
+		url?: string;
+		outputType?: string;
+		nodeId?: string;
+		text?: string | null;
+	}> | null;
 	clientId?: string;
 	promptTips?: string;
 	failedReason?: IDataObject | string | null;
@@ -74,13 +83,17 @@ export interface V2TaskObject {
 }
 
 export async function getCredentials(this: RunningHubContext): Promise<RunningHubCredentials> {
-	const credentials = (await this.getCredentials(CREDENTIAL_TYPE)) as unknown as RunningHubCredentials;
+	const credentials = (await this.getCredentials(
+		CREDENTIAL_TYPE,
+	)) as unknown as RunningHubCredentials;
 	return credentials;
 }
 
 export function baseUrlOf(credentials: RunningHubCredentials, node: INode): string {
 	const raw = credentials.site === 'custom' ? (credentials.customBaseUrl ?? '') : credentials.site;
-	const base = String(raw ?? '').trim().replace(/\/+$/, '');
+	const base = String(raw ?? '')
+		.trim()
+		.replace(/\/+$/, '');
 	if (!/^https?:\/\/[^/\s]+/i.test(base)) {
 		throw new NodeOperationError(
 			node,
@@ -93,7 +106,10 @@ export function baseUrlOf(credentials: RunningHubCredentials, node: INode): stri
 export function assertApiKeyLooksValid(credentials: RunningHubCredentials, node: INode): void {
 	const key = String(credentials.apiKey ?? '');
 	if (key.trim() === '') {
-		throw new NodeOperationError(node, 'The RunningHub credential has no API key. Open the credential and paste the key from the RunningHub API console.');
+		throw new NodeOperationError(
+			node,
+			'The RunningHub credential has no API key. Open the credential and paste the key from the RunningHub API console.',
+		);
 	}
 	if (/\s/.test(key.trim()) || key.trim().length < 16) {
 		throw new NodeOperationError(
@@ -122,17 +138,28 @@ interface FailureDetails {
 
 function cancelSignalOf(context: RunningHubContext): AbortSignal | undefined {
 	const withSignal = context as Partial<IExecuteFunctions>;
-	return typeof withSignal.getExecutionCancelSignal === 'function' ? withSignal.getExecutionCancelSignal() : undefined;
+	return typeof withSignal.getExecutionCancelSignal === 'function'
+		? withSignal.getExecutionCancelSignal()
+		: undefined;
 }
 
 /** n8n-core wraps the HTTP client's error; the network code sits on it or on its cause. */
 function networkSignature(error: unknown): string {
-	const outer = error as { code?: unknown; httpCode?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown } };
-	return [outer?.code, outer?.httpCode, outer?.cause?.code, outer?.cause?.message, outer?.message].filter((part) => typeof part === 'string').join(' ');
+	const outer = error as {
+		code?: unknown;
+		httpCode?: unknown;
+		message?: unknown;
+		cause?: { code?: unknown; message?: unknown };
+	};
+	return [outer?.code, outer?.httpCode, outer?.cause?.code, outer?.cause?.message, outer?.message]
+		.filter((part) => typeof part === 'string')
+		.join(' ');
 }
 
 function isConnectionError(error: unknown): boolean {
-	return /ECONNRESET|ECONNREFUSED|ETIMEDOUT|ECONNABORTED|EPIPE|EAI_AGAIN|socket hang up|timeout|network|aborted/i.test(networkSignature(error));
+	return /ECONNRESET|ECONNREFUSED|ETIMEDOUT|ECONNABORTED|EPIPE|EAI_AGAIN|socket hang up|timeout|network|aborted/i.test(
+		networkSignature(error),
+	);
 }
 
 function isTimeout(error: unknown): boolean {
@@ -154,21 +181,37 @@ function withoutCancelSignal(context: RunningHubContext): RunningHubContext {
 	const hidden = 'getExecutionCancelSignal';
 	return new Proxy(context, {
 		has: (target, key) => key !== hidden && key in target,
-		get: (target, key, receiver) => (key === hidden ? undefined : Reflect.get(target, key, receiver)),
+		get: (target, key, receiver) =>
+			key === hidden ? undefined : Reflect.get(target, key, receiver),
 	});
 }
 
-async function send(context: RunningHubContext, options: IHttpRequestOptions, ignoreCancel = false): Promise<RawResponse> {
+async function send(
+	context: RunningHubContext,
+	options: IHttpRequestOptions,
+	ignoreCancel = false,
+): Promise<RawResponse> {
 	const caller = ignoreCancel ? withoutCancelSignal(context) : context;
-	const response = (await context.helpers.httpRequestWithAuthentication.call(caller, CREDENTIAL_TYPE, {
-		...options,
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		json: false,
-		encoding: 'text',
-	})) as { statusCode: number; body: unknown };
+	const response = (await context.helpers.httpRequestWithAuthentication.call(
+		caller,
+		CREDENTIAL_TYPE,
+		{
+			...options,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			json: false,
+			encoding: 'text',
+		},
+	)) as { statusCode: number; body: unknown };
 	const body = response.body;
-	const text = typeof body === 'string' ? body : body === undefined || body === null ? '' : Buffer.isBuffer(body) ? body.toString('utf8') : JSON.stringify(body);
+	const text =
+		typeof body === 'string'
+			? body
+			: body === undefined || body === null
+				? ''
+				: Buffer.isBuffer(body)
+					? body.toString('utf8')
+					: JSON.stringify(body);
 	return { statusCode: response.statusCode, body: text };
 }
 
@@ -198,19 +241,34 @@ async function requestWithRetry(
 		if (signal?.aborted) throw new NodeOperationError(node, cancelledMessage(request));
 		let outcome: Attempt;
 		try {
-			const body = request.body instanceof FormData ? copyForm(request.body) : Buffer.isBuffer(request.body) ? request.body : request.body ? { ...request.body } : method === 'GET' ? undefined : {};
-			const response = await send(context, {
-				method,
-				baseURL,
-				url: request.path,
-				body,
-				qs: request.qs,
-				headers: {
-					...(body instanceof FormData || Buffer.isBuffer(body) || body === undefined ? {} : { 'Content-Type': 'application/json' }),
-					...request.headers,
+			const body =
+				request.body instanceof FormData
+					? copyForm(request.body)
+					: Buffer.isBuffer(request.body)
+						? request.body
+						: request.body
+							? { ...request.body }
+							: method === 'GET'
+								? undefined
+								: {};
+			const response = await send(
+				context,
+				{
+					method,
+					baseURL,
+					url: request.path,
+					body,
+					qs: request.qs,
+					headers: {
+						...(body instanceof FormData || Buffer.isBuffer(body) || body === undefined
+							? {}
+							: { 'Content-Type': 'application/json' }),
+						...request.headers,
+					},
+					timeout: request.timeoutMs ?? TIMEOUT_DEFAULTS.requestMs,
 				},
-				timeout: request.timeoutMs ?? TIMEOUT_DEFAULTS.requestMs,
-			}, request.ignoreCancel);
+				request.ignoreCancel,
+			);
 			outcome = interpretResponse(response, request, interpret);
 		} catch (error) {
 			// n8n-core aborts in-flight requests when the execution is stopped: report the stop, not "canceled".
@@ -228,7 +286,10 @@ async function requestWithRetry(
 				? `RunningHub did not answer within ${timeoutMs / 1000} s`
 				: redactText(String((error as Error)?.message ?? error), apiKey);
 			if (!isConnectionError(error)) {
-				outcome = { kind: 'fail', details: { apiMessage: message, context: `Request to ${request.path} failed.` } };
+				outcome = {
+					kind: 'fail',
+					details: { apiMessage: message, context: `Request to ${request.path} failed.` },
+				};
 			} else if (request.createsTask && !provesNotSent(error)) {
 				outcome = {
 					kind: 'fail',
@@ -238,7 +299,11 @@ async function requestWithRetry(
 					},
 				};
 			} else {
-				outcome = { kind: 'retry', reason: message, details: { apiMessage: message, context: `Request to ${request.path} failed.` } };
+				outcome = {
+					kind: 'retry',
+					reason: message,
+					details: { apiMessage: message, context: `Request to ${request.path} failed.` },
+				};
 			}
 		}
 
@@ -252,7 +317,8 @@ async function requestWithRetry(
 	if ('cancelled' in result) throw new NodeOperationError(node, cancelledMessage(request));
 	throw fail({
 		...result.exhausted,
-		context: `${result.exhausted.context ?? ''} Gave up after ${result.attempts} attempts in ${Math.round(result.elapsedMs / 1000)} s.`.trim(),
+		context:
+			`${result.exhausted.context ?? ''} Gave up after ${result.attempts} attempts in ${Math.round(result.elapsedMs / 1000)} s.`.trim(),
 	});
 }
 
@@ -280,7 +346,10 @@ function interpretResponse(
 ): Attempt {
 	const { statusCode, body } = response;
 	if (statusCode >= 500 || statusCode === 429) {
-		const details: FailureDetails = { httpCode: statusCode, context: `RunningHub answered ${request.path} with HTTP ${statusCode}.` };
+		const details: FailureDetails = {
+			httpCode: statusCode,
+			context: `RunningHub answered ${request.path} with HTTP ${statusCode}.`,
+		};
 		const provesRejected = statusCode === 429 || statusCode === 503;
 		if (request.createsTask && !provesRejected) {
 			return {
@@ -314,7 +383,10 @@ function interpretResponse(
 	if (json === undefined || typeof json !== 'object' || json === null) {
 		return {
 			kind: 'fail',
-			details: { httpCode: statusCode, context: `RunningHub answered ${request.path} with something that is not JSON: ${body.slice(0, 120)}` },
+			details: {
+				httpCode: statusCode,
+				context: `RunningHub answered ${request.path} with something that is not JSON: ${body.slice(0, 120)}`,
+			},
 		};
 	}
 	return interpret(json, statusCode);
@@ -323,7 +395,9 @@ function interpretResponse(
 function codedOutcome(code: string, apiMessage: string | undefined): Attempt {
 	const details: FailureDetails = { code, apiMessage };
 	// A coded answer without a task ID proves the task was not created, so even creates may retry.
-	return classifyCode(code) === 'transient' ? { kind: 'retry', reason: `code ${code}`, details } : { kind: 'fail', details };
+	return classifyCode(code) === 'transient'
+		? { kind: 'retry', reason: `code ${code}`, details }
+		: { kind: 'fail', details };
 }
 
 function isEnvelope(json: object): json is Envelope {
@@ -342,23 +416,38 @@ export async function apiRequestV1<T = unknown>(
 ): Promise<T> {
 	return (await requestWithRetry(this, request, (json) => {
 		if (!isEnvelope(json as object)) {
-			return { kind: 'fail', details: { context: `Unexpected answer from ${request.path}: no "code" field.` } };
+			return {
+				kind: 'fail',
+				details: { context: `Unexpected answer from ${request.path}: no "code" field.` },
+			};
 		}
 		const envelope = json as Envelope;
 		const code = String(envelope.code);
-		if (code === '0') return { kind: 'ok', value: passThroughCodes.length ? { code: 0, data: envelope.data } : envelope.data };
-		if (passThroughCodes.includes(Number(code))) return { kind: 'ok', value: { code: Number(code), data: envelope.data, msg: envelope.msg } };
+		if (code === '0')
+			return {
+				kind: 'ok',
+				value: passThroughCodes.length ? { code: 0, data: envelope.data } : envelope.data,
+			};
+		if (passThroughCodes.includes(Number(code)))
+			return { kind: 'ok', value: { code: Number(code), data: envelope.data, msg: envelope.msg } };
 		return codedOutcome(code, envelope.msg ?? envelope.message);
 	})) as T;
 }
 
 /** v2 utility endpoints (uploads, queue status): `{code, message|msg, data}`. Returns `data`. */
-export async function apiRequestV2<T = unknown>(this: RunningHubContext, request: ApiRequest): Promise<T> {
+export async function apiRequestV2<T = unknown>(
+	this: RunningHubContext,
+	request: ApiRequest,
+): Promise<T> {
 	return (await requestWithRetry(this, request, (json) => {
 		const envelope = json as Envelope & Partial<V2TaskObject>;
 		if (envelope.code === undefined) {
-			if (envelope.errorCode) return codedOutcome(String(envelope.errorCode), envelope.errorMessage);
-			return { kind: 'fail', details: { context: `Unexpected answer from ${request.path}: no "code" field.` } };
+			if (envelope.errorCode)
+				return codedOutcome(String(envelope.errorCode), envelope.errorMessage);
+			return {
+				kind: 'fail',
+				details: { context: `Unexpected answer from ${request.path}: no "code" field.` },
+			};
 		}
 		const code = String(envelope.code);
 		if (code === '0') return { kind: 'ok', value: envelope.data };
@@ -371,18 +460,28 @@ export async function apiRequestV2<T = unknown>(this: RunningHubContext, request
  * `errorCode` (a string, "" when fine) or, for auth problems, as a v1-style `{code, msg}`.
  * A task whose status is FAILED is returned as is (the caller turns it into a task error).
  */
-export async function apiRequestV2Task(this: RunningHubContext, request: ApiRequest): Promise<V2TaskObject> {
+export async function apiRequestV2Task(
+	this: RunningHubContext,
+	request: ApiRequest,
+): Promise<V2TaskObject> {
 	return (await requestWithRetry(this, request, (json) => {
 		const task = json as Partial<V2TaskObject> & Partial<Envelope>;
 		if (task.code !== undefined && task.taskId === undefined) {
 			const code = String(task.code);
-			if (code === '0' && task.data && typeof task.data === 'object') return { kind: 'ok', value: normaliseTask(task.data as Partial<V2TaskObject>) };
+			if (code === '0' && task.data && typeof task.data === 'object')
+				return { kind: 'ok', value: normaliseTask(task.data as Partial<V2TaskObject>) };
 			return codedOutcome(code, task.msg ?? task.message);
 		}
-		const errorCode = task.errorCode === undefined || task.errorCode === null ? '' : String(task.errorCode);
+		const errorCode =
+			task.errorCode === undefined || task.errorCode === null ? '' : String(task.errorCode);
 		const taskId = task.taskId ?? (task as { task_id?: string }).task_id;
-		if (errorCode !== '' && (!taskId || String(taskId) === '')) return codedOutcome(errorCode, task.errorMessage ?? undefined);
-		if (!taskId) return { kind: 'fail', details: { context: `Unexpected answer from ${request.path}: no task ID.` } };
+		if (errorCode !== '' && (!taskId || String(taskId) === ''))
+			return codedOutcome(errorCode, task.errorMessage ?? undefined);
+		if (!taskId)
+			return {
+				kind: 'fail',
+				details: { context: `Unexpected answer from ${request.path}: no task ID.` },
+			};
 		return { kind: 'ok', value: normaliseTask({ ...task, taskId: String(taskId), errorCode }) };
 	})) as V2TaskObject;
 }
@@ -392,7 +491,8 @@ function normaliseTask(task: Partial<V2TaskObject>): V2TaskObject {
 		...task,
 		taskId: String(task.taskId ?? ''),
 		status: String(task.status ?? ''),
-		errorCode: task.errorCode === undefined || task.errorCode === null ? '' : String(task.errorCode),
+		errorCode:
+			task.errorCode === undefined || task.errorCode === null ? '' : String(task.errorCode),
 		errorMessage: task.errorMessage ?? '',
 	} as V2TaskObject;
 }

@@ -32,7 +32,11 @@ export const TIMEOUT_DEFAULTS = {
 };
 
 /** Exponential backoff with "full jitter": spreads retries of many parallel items apart. */
-export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
+export function backoffDelay(
+	attempt: number,
+	policy: RetryPolicy,
+	random: () => number = Math.random,
+): number {
 	const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
 	return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
@@ -55,7 +59,10 @@ export async function cancellableSleep(ms: number, signal?: AbortSignal): Promis
 
 export type AttemptResult<T, R> = { settled: T } | { retry: R };
 
-export type RetryOutcome<T, R> = { settled: T } | { exhausted: R; attempts: number; elapsedMs: number } | { cancelled: true };
+export type RetryOutcome<T, R> =
+	| { settled: T }
+	| { exhausted: R; attempts: number; elapsedMs: number }
+	| { cancelled: true };
 
 /**
  * The one retry loop of the package (API calls and file-host transfers): runs `attempt` until it

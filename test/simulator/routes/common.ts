@@ -53,21 +53,32 @@ export type AuthResult = { key: string; info: SimKeyInfo } | { response: SimResp
  * string (apiCallDemo) or a multipart field (legacy upload). A Bearer header alone is NOT enough,
  * exactly like the live API (header-only → 301 "must not be blank" / 1601).
  */
-export function v1Auth(ctx: RouteContext, source: 'body' | 'bodyLower' | 'query' | 'multipart'): AuthResult {
+export function v1Auth(
+	ctx: RouteContext,
+	source: 'body' | 'bodyLower' | 'query' | 'multipart',
+): AuthResult {
 	let key: unknown;
 	if (source === 'body') key = body(ctx).apiKey;
 	else if (source === 'bodyLower') key = body(ctx).apikey;
 	else if (source === 'query') key = ctx.query.get('apiKey') ?? undefined;
-	else key = ctx.parts?.find((p) => p.name === 'apiKey' && p.filename === undefined)?.data.toString('utf8');
+	else
+		key = ctx.parts
+			?.find((p) => p.name === 'apiKey' && p.filename === undefined)
+			?.data.toString('utf8');
 
 	if (typeof key !== 'string' || key.trim() === '') {
 		return {
-			response: ok(source === 'bodyLower' ? v1(1601, 'param apiKey is required', null) : v1(301, 'must not be blank', null)),
+			response: ok(
+				source === 'bodyLower'
+					? v1(1601, 'param apiKey is required', null)
+					: v1(301, 'must not be blank', null),
+			),
 		};
 	}
 	const info = ctx.sim.keyInfo(key);
 	if (!info) return { response: ok(v1(802, 'APIKEY_UNAUTHORIZED', null)) };
-	if (info.apiType === 'FREE') return { response: ok(v1(801, 'APIKEY_UNSUPPORTED_FREE_USER', null)) };
+	if (info.apiType === 'FREE')
+		return { response: ok(v1(801, 'APIKEY_UNSUPPORTED_FREE_USER', null)) };
 	return { key, info };
 }
 
@@ -88,13 +99,24 @@ export function v2Auth(ctx: RouteContext, family: 'task' | 'upload' | 'util'): A
 	if (!key) return { response: ok({ code: 412, msg: 'TOKEN_INVALID' }) };
 	const info = ctx.sim.keyInfo(key);
 	if (!info) {
-		if (family === 'task') return { response: ok(v2Error('1002', 'Invalid API Key, please check your credentials')) };
-		if (family === 'upload') return { response: ok({ code: 401, message: 'ApiKey verification failed: API Key不存在', data: null }) };
-		return { response: ok({ code: 401, msg: 'ApiKey verification failed: API Key不存在', data: null }) };
+		if (family === 'task')
+			return { response: ok(v2Error('1002', 'Invalid API Key, please check your credentials')) };
+		if (family === 'upload')
+			return {
+				response: ok({
+					code: 401,
+					message: 'ApiKey verification failed: API Key不存在',
+					data: null,
+				}),
+			};
+		return {
+			response: ok({ code: 401, msg: 'ApiKey verification failed: API Key不存在', data: null }),
+		};
 	}
 	if (info.apiType === 'FREE') {
 		if (family === 'task') return { response: ok(v2Error('801', 'APIKEY_UNSUPPORTED_FREE_USER')) };
-		if (family === 'upload') return { response: ok({ code: 801, message: 'APIKEY_UNSUPPORTED_FREE_USER', data: null }) };
+		if (family === 'upload')
+			return { response: ok({ code: 801, message: 'APIKEY_UNSUPPORTED_FREE_USER', data: null }) };
 		return { response: ok({ code: 801, msg: 'APIKEY_UNSUPPORTED_FREE_USER', data: null }) };
 	}
 	return { key, info };

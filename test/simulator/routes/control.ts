@@ -17,7 +17,8 @@ function json(status: number, value: unknown): SimResponse {
 export function faultFromJson(raw: unknown): FaultSpec | string {
 	if (!isRecord(raw)) return 'body must be a JSON object';
 	if (typeof raw.route !== 'string' || raw.route === '') return 'route (string) is required';
-	if (typeof raw.kind !== 'string' || !KINDS.includes(raw.kind as FaultKind)) return `kind must be one of ${KINDS.join(', ')}`;
+	if (typeof raw.kind !== 'string' || !KINDS.includes(raw.kind as FaultKind))
+		return `kind must be one of ${KINDS.join(', ')}`;
 	let route: string | RegExp = raw.route;
 	if (raw.regex === true) {
 		try {
@@ -94,21 +95,33 @@ export const controlRoutes: RouteDef[] = [
 		family: 'control',
 		handler(ctx) {
 			const b = body(ctx);
-			const durations: { queuedMs?: number; runningMs?: number; pollsBeforeDone?: number | null } = {};
+			const durations: { queuedMs?: number; runningMs?: number; pollsBeforeDone?: number | null } =
+				{};
 			if (typeof b.queuedMs === 'number') durations.queuedMs = b.queuedMs;
 			if (typeof b.runningMs === 'number') durations.runningMs = b.runningMs;
-			if (typeof b.pollsBeforeDone === 'number' || b.pollsBeforeDone === null) durations.pollsBeforeDone = b.pollsBeforeDone;
+			if (typeof b.pollsBeforeDone === 'number' || b.pollsBeforeDone === null)
+				durations.pollsBeforeDone = b.pollsBeforeDone;
 			ctx.sim.setDurations(durations);
 			if (isRecord(b.concurrency)) {
-				for (const [key, n] of Object.entries(b.concurrency)) if (typeof n === 'number') ctx.sim.setConcurrency(key, n);
+				for (const [key, n] of Object.entries(b.concurrency))
+					if (typeof n === 'number') ctx.sim.setConcurrency(key, n);
 			}
 			if (typeof b.numericIds === 'boolean') ctx.sim.numericIds = b.numericIds;
 			if (typeof b.loraCacheOmitsUrl === 'boolean') ctx.sim.loraCacheOmitsUrl = b.loraCacheOmitsUrl;
-			if (Array.isArray(b.webhookRetryDelaysMs)) ctx.sim.options.webhookRetryDelaysMs = b.webhookRetryDelaysMs.filter((n): n is number => typeof n === 'number');
-			if (typeof b.webhookTimeoutMs === 'number') ctx.sim.options.webhookTimeoutMs = b.webhookTimeoutMs;
-			if (b.cancelStatus === 'FAILED' || b.cancelStatus === 'CANCEL') ctx.sim.options.cancelStatus = b.cancelStatus;
+			if (Array.isArray(b.webhookRetryDelaysMs))
+				ctx.sim.options.webhookRetryDelaysMs = b.webhookRetryDelaysMs.filter(
+					(n): n is number => typeof n === 'number',
+				);
+			if (typeof b.webhookTimeoutMs === 'number')
+				ctx.sim.options.webhookTimeoutMs = b.webhookTimeoutMs;
+			if (b.cancelStatus === 'FAILED' || b.cancelStatus === 'CANCEL')
+				ctx.sim.options.cancelStatus = b.cancelStatus;
 			if (typeof b.publicBaseUrl === 'string') ctx.sim.options.publicBaseUrl = b.publicBaseUrl;
-			const outcomes = Array.isArray(b.nextTaskOutcomes) ? b.nextTaskOutcomes : b.nextTaskOutcome !== undefined ? [b.nextTaskOutcome] : [];
+			const outcomes = Array.isArray(b.nextTaskOutcomes)
+				? b.nextTaskOutcomes
+				: b.nextTaskOutcome !== undefined
+					? [b.nextTaskOutcome]
+					: [];
 			for (const o of outcomes) ctx.sim.nextTaskOutcome(o as TaskOutcome);
 			return json(200, { ok: true, config: ctx.sim.configSnapshot() });
 		},

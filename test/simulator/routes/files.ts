@@ -20,10 +20,12 @@ function cosError(status: number, code: string, message: string, resource: strin
 /** Does this request carry a RunningHub credential in any form? */
 function carriesCredentials(ctx: RouteContext): string | undefined {
 	if (ctx.headers.authorization !== undefined) return 'Authorization header';
-	for (const name of ['apiKey', 'apikey', 'api_key']) if (ctx.query.has(name)) return `query parameter ${name}`;
+	for (const name of ['apiKey', 'apikey', 'api_key'])
+		if (ctx.query.has(name)) return `query parameter ${name}`;
 	for (const [name, value] of Object.entries(ctx.headers)) {
 		const values = Array.isArray(value) ? value : [value ?? ''];
-		if (values.some((v) => ctx.sim.keyInfo(v) !== undefined || /Bearer\s/i.test(v))) return `header ${name}`;
+		if (values.some((v) => ctx.sim.keyInfo(v) !== undefined || /Bearer\s/i.test(v)))
+			return `header ${name}`;
 	}
 	return undefined;
 }
@@ -59,19 +61,43 @@ export const fileRoutes: RouteDef[] = [
 			const leaked = carriesCredentials(ctx);
 			if (leaked) {
 				ctx.sim.stats.credentialLeaks++;
-				return cosError(403, 'AccessDenied', `Presigned upload must not carry RunningHub credentials (${leaked}).`, ctx.path);
+				return cosError(
+					403,
+					'AccessDenied',
+					`Presigned upload must not carry RunningHub credentials (${leaked}).`,
+					ctx.path,
+				);
 			}
 			const signTime = ctx.query.get('q-sign-time') ?? '';
 			const signature = ctx.query.get('q-signature') ?? '';
 			if (signLora(ctx.sim.signingSecret, ctx.path, signTime) !== signature)
-				return cosError(403, 'SignatureDoesNotMatch', 'The calculated signature does not match the provided one.', ctx.path);
+				return cosError(
+					403,
+					'SignatureDoesNotMatch',
+					'The calculated signature does not match the provided one.',
+					ctx.path,
+				);
 			const end = Number(signTime.split(';')[1]);
-			if (!Number.isFinite(end) || end * 1000 < Date.now()) return cosError(403, 'AccessDenied', 'Request has expired', ctx.path);
+			if (!Number.isFinite(end) || end * 1000 < Date.now())
+				return cosError(403, 'AccessDenied', 'Request has expired', ctx.path);
 			const pending = ctx.sim.loraUploads.get(md5);
-			if (!pending) return cosError(403, 'AccessDenied', 'No upload URL was issued for this object.', ctx.path);
-			if (ctx.bodyTooLarge) return cosError(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed object size.', ctx.path);
+			if (!pending)
+				return cosError(403, 'AccessDenied', 'No upload URL was issued for this object.', ctx.path);
+			if (ctx.bodyTooLarge)
+				return cosError(
+					400,
+					'EntityTooLarge',
+					'Your proposed upload exceeds the maximum allowed object size.',
+					ctx.path,
+				);
 			const actual = md5Hex(ctx.raw);
-			if (actual !== md5) return cosError(400, 'BadDigest', `The Content-MD5 you specified did not match what was received (got ${actual}).`, ctx.path);
+			if (actual !== md5)
+				return cosError(
+					400,
+					'BadDigest',
+					`The Content-MD5 you specified did not match what was received (got ${actual}).`,
+					ctx.path,
+				);
 			pending.uploaded = true;
 			pending.size = ctx.raw.length;
 			ctx.sim.addInputFile(fileName);

@@ -46,7 +46,10 @@ export const v1Routes: RouteDef[] = [
 			const auth = v1Auth(ctx, 'body');
 			if ('response' in auth) return auth.response;
 			const b = body(ctx);
-			return createAnswer(createWorkflowTask(ctx.sim, auth.key, asString(b.workflowId), b, 'v1'), ctx);
+			return createAnswer(
+				createWorkflowTask(ctx.sim, auth.key, asString(b.workflowId), b, 'v1'),
+				ctx,
+			);
 		},
 	},
 	{
@@ -90,7 +93,12 @@ export const v1Routes: RouteDef[] = [
 			if (!id) return ok(v1(301, 'webappId must not be blank', null));
 			const app = ctx.sim.apps.get(id);
 			if (!app) return ok(v1(901, 'WEBAPP_NOT_EXISTS', null));
-			const demoList = app.nodeInfoList.map((n) => ({ nodeId: n.nodeId, fieldName: n.fieldName, fieldValue: n.fieldValue, description: n.description }));
+			const demoList = app.nodeInfoList.map((n) => ({
+				nodeId: n.nodeId,
+				fieldName: n.fieldName,
+				fieldValue: n.fieldValue,
+				description: n.description,
+			}));
 			const curl =
 				`curl --location --request POST '${ctx.sim.publicBaseUrl}/task/openapi/ai-app/run' \\\n` +
 				`--header 'Host: ${new URL(ctx.sim.publicBaseUrl).host}' \\\n` +
@@ -167,7 +175,8 @@ export const v1Routes: RouteDef[] = [
 			if (id === undefined) return ok(v1(301, 'must not be blank', null));
 			const eventId = ctx.sim.webhooks.byTask.get(id);
 			const event = eventId ? ctx.sim.webhooks.events.get(eventId) : undefined;
-			if (!event || event.apiKey !== auth.key) return ok({ code: 1, msg: 'webhook event not exists', data: null, errorMessages: null });
+			if (!event || event.apiKey !== auth.key)
+				return ok({ code: 1, msg: 'webhook event not exists', data: null, errorMessages: null });
 			return ok(
 				v1(0, 'success', {
 					id: event.id,
@@ -196,8 +205,12 @@ export const v1Routes: RouteDef[] = [
 			const webhookId = asString(b.webhookId);
 			if (!webhookId) return ok(v1(301, 'webhookId must not be blank', null));
 			const event = ctx.sim.webhooks.events.get(webhookId);
-			if (!event || event.apiKey !== auth.key) return ok({ code: 1, msg: 'webhook event not exists', data: null, errorMessages: null });
-			const url = typeof b.webhookUrl === 'string' && b.webhookUrl.trim() !== '' ? b.webhookUrl.trim() : undefined;
+			if (!event || event.apiKey !== auth.key)
+				return ok({ code: 1, msg: 'webhook event not exists', data: null, errorMessages: null });
+			const url =
+				typeof b.webhookUrl === 'string' && b.webhookUrl.trim() !== ''
+					? b.webhookUrl.trim()
+					: undefined;
 			ctx.sim.webhooks.resend(event, url);
 			return ok(v1(0, '', null));
 		},
@@ -210,13 +223,18 @@ export const v1Routes: RouteDef[] = [
 		upload: true,
 		handler(ctx) {
 			if (ctx.bodyTooLarge) return ok(v1(809, 'APIKEY_FILE_SIZE_EXCEEDED', null));
-			if (!ctx.parts) return ok(v1(301, ctx.multipartError ?? 'request must be multipart/form-data', null));
+			if (!ctx.parts)
+				return ok(v1(301, ctx.multipartError ?? 'request must be multipart/form-data', null));
 			const auth = v1Auth(ctx, 'multipart');
 			if ('response' in auth) return auth.response;
-			const file = ctx.parts.find((p) => p.name === 'file' && p.filename !== undefined) ?? ctx.parts.find((p) => p.name === 'file');
+			const file =
+				ctx.parts.find((p) => p.name === 'file' && p.filename !== undefined) ??
+				ctx.parts.find((p) => p.name === 'file');
 			if (!file) return ok(v1(301, 'file must not be null', null));
-			if (file.data.length > ctx.sim.options.maxUploadBytes) return ok(v1(809, 'APIKEY_FILE_SIZE_EXCEEDED', null));
-			const fileType = ctx.parts.find((p) => p.name === 'fileType')?.data.toString('utf8') || 'input';
+			if (file.data.length > ctx.sim.options.maxUploadBytes)
+				return ok(v1(809, 'APIKEY_FILE_SIZE_EXCEEDED', null));
+			const fileType =
+				ctx.parts.find((p) => p.name === 'fileType')?.data.toString('utf8') || 'input';
 			const ext = extensionOf(file.filename, file.contentType);
 			const hash = sha256Hex(file.data);
 			// ZIP uploads come back as a bare hash (no "api/" prefix, no extension), as documented.
@@ -237,11 +255,18 @@ export const v1Routes: RouteDef[] = [
 			const loraName = asString(b.loraName);
 			const md5 = asString(b.md5Hex)?.toLowerCase();
 			if (!loraName) return ok(v1(301, 'loraName must not be blank', null));
-			if (!md5 || !/^[0-9a-f]{32}$/.test(md5)) return ok(v1(301, 'md5Hex must be a 32-character hex MD5', null));
+			if (!md5 || !/^[0-9a-f]{32}$/.test(md5))
+				return ok(v1(301, 'md5Hex must be a 32-character hex MD5', null));
 			const fileName = `api-lora-cn/${md5}.safetensors`;
 			const existing = ctx.sim.loraUploads.get(md5);
-			if (existing?.uploaded && ctx.sim.loraCacheOmitsUrl) return ok(v1(0, 'success', { fileName }));
-			ctx.sim.loraUploads.set(md5, { fileName, loraName, apiKey: auth.key, uploaded: existing?.uploaded ?? false });
+			if (existing?.uploaded && ctx.sim.loraCacheOmitsUrl)
+				return ok(v1(0, 'success', { fileName }));
+			ctx.sim.loraUploads.set(md5, {
+				fileName,
+				loraName,
+				apiKey: auth.key,
+				uploaded: existing?.uploaded ?? false,
+			});
 			return ok(v1(0, 'success', { fileName, url: presignLoraUrl(ctx, fileName) }));
 		},
 	},

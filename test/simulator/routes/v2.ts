@@ -31,7 +31,10 @@ export const v2Routes: RouteDef[] = [
 		handler(ctx) {
 			const auth = v2Auth(ctx, 'task');
 			if ('response' in auth) return auth.response;
-			return submitAnswer(createWorkflowTask(ctx.sim, auth.key, ctx.params[0], body(ctx), 'v2'), ctx);
+			return submitAnswer(
+				createWorkflowTask(ctx.sim, auth.key, ctx.params[0], body(ctx), 'v2'),
+				ctx,
+			);
 		},
 	},
 	{
@@ -56,9 +59,15 @@ export const v2Routes: RouteDef[] = [
 			const auth = v2Auth(ctx, 'task');
 			if ('response' in auth) return auth.response;
 			const id = taskIdOf(ctx);
-			if (id === undefined) return ok(v2Error('1007', 'Invalid parameters, please check your input: taskId is required'));
+			if (id === undefined)
+				return ok(
+					v2Error('1007', 'Invalid parameters, please check your input: taskId is required'),
+				);
 			const task = ctx.sim.engine.tasks.get(id);
-			if (!task || task.apiKey !== auth.key) return ok(v2Error('1004', 'Task not found, please check the task ID (任务不存在，请检查任务ID)'));
+			if (!task || task.apiKey !== auth.key)
+				return ok(
+					v2Error('1004', 'Task not found, please check the task ID (任务不存在，请检查任务ID)'),
+				);
 			return ok(ctx.sim.engine.v2Object(task, true));
 		},
 	},
@@ -73,9 +82,15 @@ export const v2Routes: RouteDef[] = [
 			if ('response' in auth) return auth.response;
 			const tooLarge = { code: 1008, message: 'File size limit exceeded', data: null };
 			if (ctx.bodyTooLarge) return ok(tooLarge);
-			if (!ctx.parts) return ok({ code: 1007, message: ctx.multipartError ?? 'request must be multipart/form-data', data: null });
+			if (!ctx.parts)
+				return ok({
+					code: 1007,
+					message: ctx.multipartError ?? 'request must be multipart/form-data',
+					data: null,
+				});
 			const file = ctx.parts.find((p) => p.name === 'file');
-			if (!file) return ok({ code: 1007, message: 'Required part "file" is not present', data: null });
+			if (!file)
+				return ok({ code: 1007, message: 'Required part "file" is not present', data: null });
 			if (file.data.length > ctx.sim.options.maxUploadBytes) return ok(tooLarge);
 			const ext = extensionOf(file.filename, file.contentType);
 			const fileName = `openapi/${sha256Hex(file.data)}.${ext}`;
@@ -139,7 +154,12 @@ export const v2Routes: RouteDef[] = [
 			return ok({
 				code: 0,
 				msg: 'success',
-				data: { endpoint, priceText: `¥${price}`, estimatedPrice: price, currency: auth.info.currency ?? 'CNY' },
+				data: {
+					endpoint,
+					priceText: `¥${price}`,
+					estimatedPrice: price,
+					currency: auth.info.currency ?? 'CNY',
+				},
 				errorMessages: null,
 			});
 		},
@@ -155,7 +175,10 @@ export const v2Routes: RouteDef[] = [
 		handler(ctx) {
 			const auth = v2Auth(ctx, 'task');
 			if ('response' in auth) return auth.response;
-			if (ctx.jsonError) return ok(v2Error('1007', 'Invalid parameters, please check your input: body is not valid JSON'));
+			if (ctx.jsonError)
+				return ok(
+					v2Error('1007', 'Invalid parameters, please check your input: body is not valid JSON'),
+				);
 			return submitAnswer(createModelTask(ctx.sim, auth.key, ctx.params[0], body(ctx)), ctx);
 		},
 	},

@@ -20,7 +20,9 @@ function toNumber(value: string | number | null | undefined): number | null {
 }
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const status = (await apiRequestV1.call(this, { path: '/uc/openapi/accountStatus' })) as AccountStatus | null;
+	const status = (await apiRequestV1.call(this, {
+		path: '/uc/openapi/accountStatus',
+	})) as AccountStatus | null;
 	return [
 		{
 			json: {

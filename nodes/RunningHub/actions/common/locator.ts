@@ -1,4 +1,10 @@
-import type { IExecuteFunctions, ILoadOptionsFunctions, INode, INodeProperties, INodeParameterResourceLocator } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	ILoadOptionsFunctions,
+	INode,
+	INodeProperties,
+	INodeParameterResourceLocator,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 export type LocatorKind = 'workflow' | 'webapp';
@@ -6,7 +12,10 @@ export type LocatorKind = 'workflow' | 'webapp';
 const ID_PATTERN = '^\\s*\\d{19}\\s*$';
 const SITE = 'https?://(?:www\\.)?runninghub\\.(?:ai|cn)';
 
-const KINDS: Record<LocatorKind, { label: string; paths: string[]; exampleUrl: string; exampleId: string; field: string }> = {
+const KINDS: Record<
+	LocatorKind,
+	{ label: string; paths: string[]; exampleUrl: string; exampleId: string; field: string }
+> = {
 	workflow: {
 		label: 'Workflow',
 		paths: ['workflow'],
@@ -24,7 +33,11 @@ const KINDS: Record<LocatorKind, { label: string; paths: string[]; exampleUrl: s
 };
 
 /** A workflow or AI app picker: the 19-digit ID, or the page URL on runninghub.ai / runninghub.cn. */
-export function idLocatorProperty(kind: LocatorKind, name: string, displayOptions: INodeProperties['displayOptions']): INodeProperties {
+export function idLocatorProperty(
+	kind: LocatorKind,
+	name: string,
+	displayOptions: INodeProperties['displayOptions'],
+): INodeProperties {
 	const info = KINDS[kind];
 	const urlPattern = `${SITE}/(?:${info.paths.join('|')})/(\\d{19})`;
 	return {
@@ -44,7 +57,10 @@ export function idLocatorProperty(kind: LocatorKind, name: string, displayOption
 				validation: [
 					{
 						type: 'regex',
-						properties: { regex: ID_PATTERN, errorMessage: `Enter the 19-digit ${info.label.toLowerCase()} ID, e.g. ${info.exampleId}` },
+						properties: {
+							regex: ID_PATTERN,
+							errorMessage: `Enter the 19-digit ${info.label.toLowerCase()} ID, e.g. ${info.exampleId}`,
+						},
 					},
 				],
 			},
@@ -73,9 +89,16 @@ export function idLocatorProperty(kind: LocatorKind, name: string, displayOption
  * the ID string. Parsed here rather than through the locator's extractValue so that a URL of
  * another site gets an error that says so.
  */
-export function parseRunningHubId(node: INode, kind: LocatorKind, raw: unknown, itemIndex?: number): string {
+export function parseRunningHubId(
+	node: INode,
+	kind: LocatorKind,
+	raw: unknown,
+	itemIndex?: number,
+): string {
 	const info = KINDS[kind];
-	const value = String((raw as INodeParameterResourceLocator | undefined)?.value ?? raw ?? '').trim();
+	const value = String(
+		(raw as INodeParameterResourceLocator | undefined)?.value ?? raw ?? '',
+	).trim();
 	const fail = (message: string): never => {
 		throw new NodeOperationError(node, message, {
 			itemIndex,
@@ -84,10 +107,17 @@ export function parseRunningHubId(node: INode, kind: LocatorKind, raw: unknown, 
 	};
 	if (value === '') return fail(`${info.field} is empty: enter its ID or URL`);
 	if (/^\d+$/.test(value)) {
-		if (value.length !== 19) return fail(`${info.field} ID must have 19 digits, got "${value}" (${value.length} digits)`);
-		if (typeof (raw as INodeParameterResourceLocator)?.value === 'number' || typeof raw === 'number') {
+		if (value.length !== 19)
+			return fail(`${info.field} ID must have 19 digits, got "${value}" (${value.length} digits)`);
+		if (
+			typeof (raw as INodeParameterResourceLocator)?.value === 'number' ||
+			typeof raw === 'number'
+		) {
 			const numeric = Number(value);
-			if (!Number.isSafeInteger(numeric)) return fail(`${info.field} ID ${value} arrived as a JavaScript number and has lost its last digits`);
+			if (!Number.isSafeInteger(numeric))
+				return fail(
+					`${info.field} ID ${value} arrived as a JavaScript number and has lost its last digits`,
+				);
 		}
 		return value;
 	}
@@ -97,15 +127,21 @@ export function parseRunningHubId(node: INode, kind: LocatorKind, raw: unknown, 
 	} catch {
 		url = undefined;
 	}
-	if (!url || !/\./.test(url.hostname)) return fail(`${info.field} "${value}" is neither a 19-digit ID nor a URL`);
+	if (!url || !/\./.test(url.hostname))
+		return fail(`${info.field} "${value}" is neither a 19-digit ID nor a URL`);
 	if (!/^(?:www\.)?runninghub\.(?:ai|cn)$/i.test(url.hostname)) {
-		return fail(`${info.field} URL "${value}" is on ${url.hostname}, not on RunningHub (runninghub.ai or runninghub.cn)`);
+		return fail(
+			`${info.field} URL "${value}" is on ${url.hostname}, not on RunningHub (runninghub.ai or runninghub.cn)`,
+		);
 	}
 	const match = new RegExp(`^/(?:${info.paths.join('|')})/(\\d+)(?:/|$)`).exec(url.pathname);
 	if (!match) {
-		return fail(`${info.field} URL "${value}" is not a ${info.label.toLowerCase()} page: expected a path like /${info.paths[0]}/${info.exampleId}`);
+		return fail(
+			`${info.field} URL "${value}" is not a ${info.label.toLowerCase()} page: expected a path like /${info.paths[0]}/${info.exampleId}`,
+		);
 	}
-	if (match[1].length !== 19) return fail(`${info.field} URL "${value}" does not end in a 19-digit ID`);
+	if (match[1].length !== 19)
+		return fail(`${info.field} URL "${value}" does not end in a 19-digit ID`);
 	return match[1];
 }
 
@@ -118,7 +154,11 @@ export function getRunningHubId(
 ): string {
 	const raw =
 		itemIndex === undefined
-			? (context as ILoadOptionsFunctions).getNodeParameter(name, undefined, { extractValue: false })
-			: (context as IExecuteFunctions).getNodeParameter(name, itemIndex, undefined, { extractValue: false });
+			? (context as ILoadOptionsFunctions).getNodeParameter(name, undefined, {
+					extractValue: false,
+				})
+			: (context as IExecuteFunctions).getNodeParameter(name, itemIndex, undefined, {
+					extractValue: false,
+				});
 	return parseRunningHubId(context.getNode(), kind, raw, itemIndex);
 }

@@ -15,7 +15,8 @@ export const outputOptionFields: INodeProperties[] = [
 		name: 'binaryPropertyPrefix',
 		type: 'string',
 		default: 'data_',
-		description: 'Files are put into binary properties named with this prefix and a number: data_0, data_1, …',
+		description:
+			'Files are put into binary properties named with this prefix and a number: data_0, data_1, …',
 	},
 	{
 		displayName: 'Allow Partial Results',

@@ -1,7 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { BINARY_HINT } from '../../helpers/nodeInfo';
-import { maxConcurrentTasksField, taskSubmitOptionFields, waitingOptionFields } from '../../helpers/run';
+import {
+	maxConcurrentTasksField,
+	taskSubmitOptionFields,
+	waitingOptionFields,
+} from '../../helpers/run';
 
 type Show = { resource: string[]; operation: string[] };
 
@@ -32,8 +36,16 @@ export function runInputProperties(show: Show, target: RunTarget): INodeProperti
 			type: 'options',
 			noDataExpression: true,
 			options: [
-				{ name: 'Pick Inputs to Change', value: 'mapper', description: `Choose inputs of the ${target.noun} and set new values` },
-				{ name: 'Node Info List (JSON)', value: 'nodeInfoListJson', description: 'Give the changes as a JSON array, e.g. from an expression' },
+				{
+					name: 'Pick Inputs to Change',
+					value: 'mapper',
+					description: `Choose inputs of the ${target.noun} and set new values`,
+				},
+				{
+					name: 'Node Info List (JSON)',
+					value: 'nodeInfoListJson',
+					description: 'Give the changes as a JSON array, e.g. from an expression',
+				},
 				...(target.extraModes ?? []),
 			],
 			default: 'mapper',
@@ -74,7 +86,10 @@ export function runInputProperties(show: Show, target: RunTarget): INodeProperti
 }
 
 /** The Options collection of a run: submit options, concurrency, waiting and outputs, sorted by name. */
-export function runOptionsProperty(show: Show, extraFields: INodeProperties[] = []): INodeProperties {
+export function runOptionsProperty(
+	show: Show,
+	extraFields: INodeProperties[] = [],
+): INodeProperties {
 	return {
 		displayName: 'Options',
 		name: 'options',
@@ -82,8 +97,11 @@ export function runOptionsProperty(show: Show, extraFields: INodeProperties[] = 
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: { show },
-		options: [...extraFields, ...taskSubmitOptionFields, maxConcurrentTasksField, ...waitingOptionFields].sort((a, b) =>
-			a.displayName.localeCompare(b.displayName),
-		),
+		options: [
+			...extraFields,
+			...taskSubmitOptionFields,
+			maxConcurrentTasksField,
+			...waitingOptionFields,
+		].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	};
 }

@@ -16,7 +16,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Upload',
 				value: 'upload',
-				description: 'Upload an image, video, audio or ZIP file to use in workflow, AI app and model runs',
+				description:
+					'Upload an image, video, audio or ZIP file to use in workflow, AI app and model runs',
 				action: 'Upload a file',
 			},
 			{

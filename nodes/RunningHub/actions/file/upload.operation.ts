@@ -24,7 +24,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Media (V2)',
 				value: 'media',
-				description: 'Returns a file name for ComfyUI loader nodes and a download URL (valid about a day) for model inputs',
+				description:
+					'Returns a file name for ComfyUI loader nodes and a download URL (valid about a day) for model inputs',
 			},
 			{
 				name: 'Legacy',
@@ -56,11 +57,20 @@ export const description: INodeProperties[] = [
  * Outputs JSON only, as n8n's upload operations do: the file is now on RunningHub, and later nodes
  * can still reach the input binary through the item link if they need it.
  */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const propertyName = this.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string;
 	const target = this.getNodeParameter('target', itemIndex, 'media') as UploadTarget;
-	const legacyFileType = target === 'legacy' ? (this.getNodeParameter('fileType', itemIndex, 'input') as LegacyFileType) : undefined;
-	const uploaded = await uploadBinaryProperty(this, itemIndex, propertyName, { target, legacyFileType });
+	const legacyFileType =
+		target === 'legacy'
+			? (this.getNodeParameter('fileType', itemIndex, 'input') as LegacyFileType)
+			: undefined;
+	const uploaded = await uploadBinaryProperty(this, itemIndex, propertyName, {
+		target,
+		legacyFileType,
+	});
 	return [
 		{
 			json: {

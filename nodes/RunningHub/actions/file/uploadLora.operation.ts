@@ -43,10 +43,17 @@ interface LoraUploadUrl {
 
 function loraNameFromFile(fileName: string | undefined): string {
 	const base = String(fileName ?? '').replace(/\.[^.]*$/, '');
-	return base.replace(/[^\p{L}\p{N}._-]+/gu, '_').replace(/^_+|_+$/g, '').slice(0, 128);
+	return base
+		.replace(/[^\p{L}\p{N}._-]+/gu, '_')
+		.replace(/^_+|_+$/g, '')
+		.slice(0, 128);
 }
 
-function getLoraName(context: IExecuteFunctions, itemIndex: number, fileName: string | undefined): string {
+function getLoraName(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	fileName: string | undefined,
+): string {
 	const entered = String(context.getNodeParameter('loraName', itemIndex, '') ?? '').trim();
 	const name = entered || loraNameFromFile(fileName);
 	if (!LORA_NAME_PATTERN.test(name)) {
@@ -55,7 +62,11 @@ function getLoraName(context: IExecuteFunctions, itemIndex: number, fileName: st
 			entered
 				? `LoRA Name "${entered}" contains characters RunningHub cannot store or is longer than 128 characters`
 				: `LoRA Name is empty and no name could be derived from the file name "${fileName ?? ''}"`,
-			{ itemIndex, description: 'Enter a LoRA Name made of letters, digits, ".", "-" and "_" (e.g. my-style-lora).' },
+			{
+				itemIndex,
+				description:
+					'Enter a LoRA Name made of letters, digits, ".", "-" and "_" (e.g. my-style-lora).',
+			},
 		);
 	}
 	return name;
@@ -65,26 +76,42 @@ function getLoraName(context: IExecuteFunctions, itemIndex: number, fileName: st
  * RunningHub stores LoRAs by MD5: it hands out a presigned URL to PUT the bytes to, or no URL
  * when it already has a file with that MD5.
  */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const propertyName = String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data') ?? '').trim();
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
+	const propertyName = String(
+		this.getNodeParameter('binaryPropertyName', itemIndex, 'data') ?? '',
+	).trim();
 	const binary = getBinaryMetadataOf(this, itemIndex, propertyName);
 	const loraName = getLoraName(this, itemIndex, binary.fileName);
 
 	const bytes = await this.helpers.getBinaryDataBuffer(itemIndex, propertyName);
 	if (bytes.length === 0) {
-		throw new NodeOperationError(this.getNode(), `Binary property "${propertyName}" of item ${itemIndex} is empty (0 bytes), so there is no LoRA to upload`, {
-			itemIndex,
-			description: 'Check the node that produced the file.',
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`Binary property "${propertyName}" of item ${itemIndex} is empty (0 bytes), so there is no LoRA to upload`,
+			{
+				itemIndex,
+				description: 'Check the node that produced the file.',
+			},
+		);
 	}
 	const md5 = createHash('md5').update(bytes).digest('hex');
 
-	const answer = ((await apiRequestV1.call(this, { path: LORA_URL_PATH, body: { loraName, md5Hex: md5 } })) ?? {}) as LoraUploadUrl;
+	const answer = ((await apiRequestV1.call(this, {
+		path: LORA_URL_PATH,
+		body: { loraName, md5Hex: md5 },
+	})) ?? {}) as LoraUploadUrl;
 	if (!answer.fileName) {
-		throw new NodeOperationError(this.getNode(), `RunningHub answered ${LORA_URL_PATH} without a file name for LoRA "${loraName}"`, {
-			itemIndex,
-			description: 'Try again; if it keeps happening, check the LoRA Name.',
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`RunningHub answered ${LORA_URL_PATH} without a file name for LoRA "${loraName}"`,
+			{
+				itemIndex,
+				description: 'Try again; if it keeps happening, check the LoRA Name.',
+			},
+		);
 	}
 
 	const url = typeof answer.url === 'string' ? answer.url.trim() : '';
@@ -100,13 +127,22 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			timeout: TIMEOUT_DEFAULTS.fileTransferMs * 2,
 		});
 		if ('cancelled' in sent) {
-			throw new NodeOperationError(this.getNode(), `The execution was stopped while sending LoRA "${loraName}" to RunningHub's storage`, { itemIndex });
+			throw new NodeOperationError(
+				this.getNode(),
+				`The execution was stopped while sending LoRA "${loraName}" to RunningHub's storage`,
+				{ itemIndex },
+			);
 		}
 		if ('reason' in sent) {
-			throw new NodeOperationError(this.getNode(), `Sending LoRA "${loraName}" to RunningHub's storage failed: ${sent.reason}`, {
-				itemIndex,
-				description: 'The upload link is valid for about an hour; run the node again to get a new one.',
-			});
+			throw new NodeOperationError(
+				this.getNode(),
+				`Sending LoRA "${loraName}" to RunningHub's storage failed: ${sent.reason}`,
+				{
+					itemIndex,
+					description:
+						'The upload link is valid for about an hour; run the node again to get a new one.',
+				},
+			);
 		}
 		const response = sent.response;
 		if (response.statusCode < 200 || response.statusCode >= 300) {
@@ -114,10 +150,18 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			throw new NodeOperationError(
 				this.getNode(),
 				`RunningHub's storage refused LoRA "${loraName}" with HTTP ${response.statusCode}${detail ? `: ${detail}` : ''}`,
-				{ itemIndex, description: 'The upload link is valid for about an hour; run the node again to get a new one.' },
+				{
+					itemIndex,
+					description:
+						'The upload link is valid for about an hour; run the node again to get a new one.',
+				},
 			);
 		}
 	}
 
-	return [{ json: { loraName, fileName: answer.fileName, md5, uploaded: url !== '', size: bytes.length } }];
+	return [
+		{
+			json: { loraName, fileName: answer.fileName, md5, uploaded: url !== '', size: bytes.length },
+		},
+	];
 }

@@ -1,10 +1,29 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { SubmittedTask } from '../../helpers/run';
-import { maxConcurrentTasks, maxConcurrentTasksField, readRunSettings, runTask, submitRetryPolicy, waitModeProperty, waitingOptionFields, webhookUrlOptionField } from '../../helpers/run';
+import {
+	maxConcurrentTasks,
+	maxConcurrentTasksField,
+	readRunSettings,
+	runTask,
+	submitRetryPolicy,
+	waitModeProperty,
+	waitingOptionFields,
+	webhookUrlOptionField,
+} from '../../helpers/run';
 import { apiRequestV2Task } from '../../transport';
-import { buildModelBody, getModelEndpoint, modelEndpointField, modelParameterFields } from './common';
+import {
+	buildModelBody,
+	getModelEndpoint,
+	modelEndpointField,
+	modelParameterFields,
+} from './common';
 
 const show = { resource: ['model'], operation: ['generate'] };
 
@@ -19,11 +38,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: { show },
-		options: [
-			...waitingOptionFields,
-			maxConcurrentTasksField,
-			webhookUrlOptionField,
-		],
+		options: [...waitingOptionFields, maxConcurrentTasksField, webhookUrlOptionField],
 	},
 ];
 
@@ -35,7 +50,10 @@ export function maxConcurrency(this: IExecuteFunctions): number {
  * Standard Model API: POST /openapi/v2/<endpoint> with the model's own fields (§10.1). Fast models
  * may answer SUCCESS with results at once; the shared run flow uses that answer before polling.
  */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const model = getModelEndpoint(this, itemIndex);
 	const settings = readRunSettings(this, itemIndex);
 	const body = await buildModelBody(this, itemIndex, model);
@@ -44,14 +62,29 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const submit = async (overrides?: { webhookUrl?: string }): Promise<SubmittedTask> => {
 		const webhookUrl = overrides?.webhookUrl ?? settings.webhookUrl;
 		const requestBody: IDataObject = webhookUrl ? { ...body, webhookUrl } : body;
-		const task = await apiRequestV2Task.call(this, { path, body: requestBody, createsTask: true, retry: submitRetryPolicy() });
+		const task = await apiRequestV2Task.call(this, {
+			path,
+			body: requestBody,
+			createsTask: true,
+			retry: submitRetryPolicy(),
+		});
 		if (!task.taskId) {
-			throw new NodeOperationError(this.getNode(), `RunningHub accepted the request to ${path} but returned no task ID`, {
-				itemIndex,
-				description: 'Check the task list on the RunningHub site before running again, to avoid paying twice.',
-			});
+			throw new NodeOperationError(
+				this.getNode(),
+				`RunningHub accepted the request to ${path} but returned no task ID`,
+				{
+					itemIndex,
+					description:
+						'Check the task list on the RunningHub site before running again, to avoid paying twice.',
+				},
+			);
 		}
-		return { taskId: task.taskId, status: task.status || 'QUEUED', initial: task, json: { model: model.endpoint } };
+		return {
+			taskId: task.taskId,
+			status: task.status || 'QUEUED',
+			initial: task,
+			json: { model: model.endpoint },
+		};
 	};
 
 	return await runTask(this, itemIndex, submit, settings);

@@ -5,7 +5,10 @@ import { getTaskId, taskIdField } from './common';
 
 export const description: INodeProperties[] = [taskIdField(['cancel'])];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const taskId = getTaskId(this, itemIndex);
 	await apiRequestV1.call(this, { path: '/task/openapi/cancel', body: { taskId }, taskId });
 	return [{ json: { taskId, cancelled: true } }];

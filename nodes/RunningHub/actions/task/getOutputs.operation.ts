@@ -21,10 +21,20 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const taskId = getTaskId(this, itemIndex);
-	const options = { ...DEFAULT_OUTPUT_OPTIONS, ...(this.getNodeParameter('options', itemIndex, {}) as Partial<OutputOptions>) };
-	const task = await apiRequestV2Task.call(this, { path: '/openapi/v2/query', body: { taskId }, taskId });
+	const options = {
+		...DEFAULT_OUTPUT_OPTIONS,
+		...(this.getNodeParameter('options', itemIndex, {}) as Partial<OutputOptions>),
+	};
+	const task = await apiRequestV2Task.call(this, {
+		path: '/openapi/v2/query',
+		body: { taskId },
+		taskId,
+	});
 	const result = resultFromV2Task(task);
 	if (result.failure) throw taskFailedError(this, result);
 	return [await taskResultToItem(this, result, options)];

@@ -6,9 +6,25 @@ import { getTaskId, taskIdField } from './common';
 
 export const description: INodeProperties[] = [taskIdField(['getStatus'])];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const taskId = getTaskId(this, itemIndex);
-	const task = await apiRequestV2Task.call(this, { path: '/openapi/v2/query', body: { taskId }, taskId });
+	const task = await apiRequestV2Task.call(this, {
+		path: '/openapi/v2/query',
+		body: { taskId },
+		taskId,
+	});
 	const result = resultFromV2Task(task);
-	return [{ json: { taskId: result.taskId, status: result.status, failure: result.failure, usage: result.usage } }];
+	return [
+		{
+			json: {
+				taskId: result.taskId,
+				status: result.status,
+				failure: result.failure,
+				usage: result.usage,
+			},
+		},
+	];
 }

@@ -5,7 +5,10 @@ import { getWebhookEventDetail } from './webhookEvent';
 
 export const description: INodeProperties[] = [taskIdField(['getWebhookEvent'])];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const taskId = getTaskId(this, itemIndex);
 	return [{ json: await getWebhookEventDetail(this, taskId) }];
 }

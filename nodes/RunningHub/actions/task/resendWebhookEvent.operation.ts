@@ -13,17 +13,35 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'https://my-n8n.example.com/webhook/…',
-		description: 'Where to deliver the event this time. Leave empty to send it to the URL the task was created with.',
+		description:
+			'Where to deliver the event this time. Leave empty to send it to the URL the task was created with.',
 		displayOptions: { show: { resource: ['task'], operation: ['resendWebhookEvent'] } },
 	},
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const taskId = getTaskId(this, itemIndex);
-	const webhookUrl = validateWebhookUrl(this, (this.getNodeParameter('webhookUrl', itemIndex, '') as string).trim(), itemIndex, 'Send To URL');
+	const webhookUrl = validateWebhookUrl(
+		this,
+		(this.getNodeParameter('webhookUrl', itemIndex, '') as string).trim(),
+		itemIndex,
+		'Send To URL',
+	);
 	const detail = await getWebhookEventDetail(this, taskId);
 	const body: { webhookId: string; webhookUrl?: string } = { webhookId: detail.webhookId };
 	if (webhookUrl) body.webhookUrl = webhookUrl;
 	await apiRequestV1.call(this, { path: '/task/openapi/retryWebhook', body, taskId });
-	return [{ json: { taskId, webhookId: detail.webhookId, resent: true, webhookUrl: webhookUrl || detail.webhookUrl } }];
+	return [
+		{
+			json: {
+				taskId,
+				webhookId: detail.webhookId,
+				resent: true,
+				webhookUrl: webhookUrl || detail.webhookUrl,
+			},
+		},
+	];
 }

@@ -16,8 +16,15 @@ export interface WebhookEventDetail extends IDataObject {
 }
 
 /** Reads RunningHub's record of the TASK_END callback of a task. */
-export async function getWebhookEventDetail(context: IExecuteFunctions, taskId: string): Promise<WebhookEventDetail> {
-	const data = (await apiRequestV1.call(context, { path: '/task/openapi/getWebhookDetail', body: { taskId }, taskId })) as IDataObject;
+export async function getWebhookEventDetail(
+	context: IExecuteFunctions,
+	taskId: string,
+): Promise<WebhookEventDetail> {
+	const data = (await apiRequestV1.call(context, {
+		path: '/task/openapi/getWebhookDetail',
+		body: { taskId },
+		taskId,
+	})) as IDataObject;
 	return {
 		webhookId: String(data.id ?? ''),
 		taskId: String(data.taskId ?? taskId),
@@ -25,7 +32,8 @@ export async function getWebhookEventDetail(context: IExecuteFunctions, taskId: 
 		event: (data.event as string) ?? 'TASK_END',
 		callbackStatus: (data.callbackStatus as string) ?? null,
 		callbackResponse: (data.callbackResponse as string) ?? null,
-		retryCount: data.retryCount === undefined || data.retryCount === null ? null : Number(data.retryCount),
+		retryCount:
+			data.retryCount === undefined || data.retryCount === null ? null : Number(data.retryCount),
 		createTime: (data.createTime as string) ?? null,
 		updateTime: (data.updateTime as string) ?? null,
 		eventData: (parseEmbeddedJson(data.eventData) as IDataObject | string) ?? null,

@@ -1,12 +1,24 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { fetchWorkflowJson, fieldIdOf, linkedInputs, workflowInputs } from '../../helpers/nodeInfo';
 import { getRunningHubId, idLocatorProperty } from '../common/locator';
 
-export const description: INodeProperties[] = [idLocatorProperty('workflow', 'workflowId', { show: { resource: ['workflow'], operation: ['getJson'] } })];
+export const description: INodeProperties[] = [
+	idLocatorProperty('workflow', 'workflowId', {
+		show: { resource: ['workflow'], operation: ['getJson'] },
+	}),
+];
 
 /** The API-format workflow plus a readable list of its nodes and the inputs that can be changed. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const workflowId = getRunningHubId(this, 'workflow', 'workflowId', itemIndex);
 	const workflow = await fetchWorkflowJson(this, workflowId);
 	const inputs = workflowInputs(workflow);
@@ -15,8 +27,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		nodeId,
 		classType: node.class_type,
 		title: node._meta?.title ?? node.class_type,
-		inputs: Object.fromEntries(inputs.filter((input) => input.nodeId === nodeId).map((input) => [input.fieldName, input.current])),
-		linkedInputs: Object.keys(node.inputs ?? {}).filter((fieldName) => links.has(fieldIdOf(nodeId, fieldName))),
+		inputs: Object.fromEntries(
+			inputs
+				.filter((input) => input.nodeId === nodeId)
+				.map((input) => [input.fieldName, input.current]),
+		),
+		linkedInputs: Object.keys(node.inputs ?? {}).filter((fieldName) =>
+			links.has(fieldIdOf(nodeId, fieldName)),
+		),
 	}));
 	return [{ json: { workflowId, workflow: workflow as unknown as IDataObject, nodes } }];
 }

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { ComfyWorkflow } from '../../helpers/nodeInfo';
@@ -14,7 +19,14 @@ import {
 	resolveBinaryValuesInWorkflow,
 	workflowInputs,
 } from '../../helpers/nodeInfo';
-import { maxConcurrentTasks, readRunSettings, runTask, submitV1Task, taskSubmitBody, waitModeProperty } from '../../helpers/run';
+import {
+	maxConcurrentTasks,
+	readRunSettings,
+	runTask,
+	submitV1Task,
+	taskSubmitBody,
+	waitModeProperty,
+} from '../../helpers/run';
 import { uploadBinaryProperty } from '../../helpers/upload';
 import { parseJsonLossless } from '../../transport';
 import { getRunningHubId, idLocatorProperty } from '../common/locator';
@@ -37,9 +49,14 @@ export const description: INodeProperties[] = [
 		locator: 'workflowId',
 		resourceMapperMethod: 'getWorkflowInputs',
 		mapperHint: '',
-		jsonDescription: 'Array of {nodeId, fieldName, fieldValue}: the node ID (top right of the node), the input name and the new value.',
+		jsonDescription:
+			'Array of {nodeId, fieldName, fieldValue}: the node ID (top right of the node), the input name and the new value.',
 		extraModes: [
-			{ name: 'Whole Workflow (JSON)', value: 'workflowJson', description: 'Send a complete API-format workflow that replaces the saved one' },
+			{
+				name: 'Whole Workflow (JSON)',
+				value: 'workflowJson',
+				description: 'Send a complete API-format workflow that replaces the saved one',
+			},
 		],
 	}),
 	{
@@ -59,52 +76,95 @@ export function maxConcurrency(this: IExecuteFunctions): number {
 	return maxConcurrentTasks(this);
 }
 
-function parseWorkflowParameter(context: IExecuteFunctions, raw: unknown, itemIndex: number): { workflow: ComfyWorkflow; text?: string } {
+function parseWorkflowParameter(
+	context: IExecuteFunctions,
+	raw: unknown,
+	itemIndex: number,
+): { workflow: ComfyWorkflow; text?: string } {
 	let value = raw;
 	const text = typeof raw === 'string' ? raw.trim() : undefined;
 	if (text !== undefined) {
 		if (text === '') {
 			throw new NodeOperationError(context.getNode(), 'Workflow JSON is empty', {
 				itemIndex,
-				description: 'Paste the workflow in API format, or use an expression such as {{ $json.workflow }} after Workflow › Get JSON.',
+				description:
+					'Paste the workflow in API format, or use an expression such as {{ $json.workflow }} after Workflow › Get JSON.',
 			});
 		}
 		try {
 			value = parseJsonLossless(text);
 		} catch (error) {
-			throw new NodeOperationError(context.getNode(), `Workflow JSON is not valid JSON: ${(error as Error).message}`, {
-				itemIndex,
-				description: 'Paste the workflow exported with "Save (API Format)" in ComfyUI.',
-			});
+			throw new NodeOperationError(
+				context.getNode(),
+				`Workflow JSON is not valid JSON: ${(error as Error).message}`,
+				{
+					itemIndex,
+					description: 'Paste the workflow exported with "Save (API Format)" in ComfyUI.',
+				},
+			);
 		}
 	}
 	const checked = asComfyWorkflow(value);
 	if ('problem' in checked) {
-		throw new NodeOperationError(context.getNode(), `Workflow JSON is not an API-format ComfyUI workflow: ${checked.problem}`, { itemIndex });
+		throw new NodeOperationError(
+			context.getNode(),
+			`Workflow JSON is not an API-format ComfyUI workflow: ${checked.problem}`,
+			{ itemIndex },
+		);
 	}
 	return { workflow: checked.workflow, text };
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const workflowId = getRunningHubId(this, 'workflow', 'workflowId', itemIndex);
 	const settings = readRunSettings(this, itemIndex);
 	const inputMode = this.getNodeParameter('inputMode', itemIndex, 'mapper') as string;
 	const upload = async (property: string, label: string) =>
-		await uploadBinaryProperty(this, itemIndex, property, { target: 'media', fieldLabel: `Input "${label}"` });
+		await uploadBinaryProperty(this, itemIndex, property, {
+			target: 'media',
+			fieldLabel: `Input "${label}"`,
+		});
 	const body: IDataObject = { workflowId, ...taskSubmitBody(this, itemIndex, settings) };
 
 	if (inputMode === 'workflowJson') {
-		const { workflow, text } = parseWorkflowParameter(this, this.getNodeParameter('workflowJson', itemIndex), itemIndex);
+		const { workflow, text } = parseWorkflowParameter(
+			this,
+			this.getNodeParameter('workflowJson', itemIndex),
+			itemIndex,
+		);
 		const resolved = await resolveBinaryValuesInWorkflow(workflow, upload);
 		// The user's own text is sent when nothing changed, so long seeds keep their exact digits.
-		body.workflow = !resolved.changed && text !== undefined ? text : JSON.stringify(resolved.workflow);
+		body.workflow =
+			!resolved.changed && text !== undefined ? text : JSON.stringify(resolved.workflow);
 	} else {
 		const overrides = readOverrides(this, itemIndex);
 		if (overrides.length) {
-			const workflow = await oncePerExecution(this, `workflow:${workflowId}`, async () => await fetchWorkflowJson(this, workflowId));
-			assertOverridesExist(this, overrides, workflowInputs(workflow), itemIndex, `workflow ${workflowId}`, linkedInputs(workflow));
-			const resolved = await resolveBinaryValues(overrides, upload, (nodeId) => workflow[nodeId]?.class_type ?? '');
-			body.nodeInfoList = resolved.map(({ nodeId, fieldName, fieldValue }) => ({ nodeId, fieldName, fieldValue }));
+			const workflow = await oncePerExecution(
+				this,
+				`workflow:${workflowId}`,
+				async () => await fetchWorkflowJson(this, workflowId),
+			);
+			assertOverridesExist(
+				this,
+				overrides,
+				workflowInputs(workflow),
+				itemIndex,
+				`workflow ${workflowId}`,
+				linkedInputs(workflow),
+			);
+			const resolved = await resolveBinaryValues(
+				overrides,
+				upload,
+				(nodeId) => workflow[nodeId]?.class_type ?? '',
+			);
+			body.nodeInfoList = resolved.map(({ nodeId, fieldName, fieldValue }) => ({
+				nodeId,
+				fieldName,
+				fieldValue,
+			}));
 		}
 	}
 
@@ -112,7 +172,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		this,
 		itemIndex,
 		async (overrides) =>
-			await submitV1Task(this, itemIndex, '/task/openapi/create', overrides?.webhookUrl ? { ...body, webhookUrl: overrides.webhookUrl } : body, { workflowId }),
+			await submitV1Task(
+				this,
+				itemIndex,
+				'/task/openapi/create',
+				overrides?.webhookUrl ? { ...body, webhookUrl: overrides.webhookUrl } : body,
+				{ workflowId },
+			),
 		settings,
 	);
 }
