@@ -6,7 +6,8 @@
 import { randomBytes } from 'crypto';
 import * as http from 'http';
 import type { AddressInfo, Socket } from 'net';
-import { faultResponse, FaultManager } from './faults';
+import { handleRequest } from './dispatch';
+import { FaultManager } from './faults';
 import {
 	FIXTURE_INPUT_FILES,
 	loadFixtureApps,
@@ -16,19 +17,14 @@ import {
 	type ComfyWorkflow,
 } from './fixtures';
 import { SIM_KEYS, type SimKeyInfo } from './keys';
-import { getBoundary, MultipartError, parseMultipart } from './multipart';
+import { emptyStats, resolveOptions } from './options';
 import { contentTypeFor } from './outputs';
-import type { RouteContext, RouteDef } from './routes/common';
-import { controlRoutes } from './routes/control';
-import { fileRoutes } from './routes/files';
-import { v1Routes } from './routes/v1';
-import { v2Routes } from './routes/v2';
+import { Sleeps } from './sleeps';
 import { TaskEngine, type NewTaskInput } from './state';
 import type {
 	FaultSpec,
 	RecordedRequest,
 	ResolvedOptions,
-	SimResponse,
 	SimStats,
 	SimTask,
 	SimulatorOptions,
@@ -37,92 +33,8 @@ import type {
 	WebhookDelivery,
 	WebhookEvent,
 } from './types';
-import { isRecord, serializeJson, v1, v2Error } from './util';
+import { isRecord } from './util';
 import { WebhookSender } from './webhooks';
-
-const MiB = 1024 * 1024;
-const JSON_BODY_LIMIT = 64 * MiB;
-const LARGE_BODY_LIMIT = 1024 * MiB;
-const MAX_RECORDED_REQUESTS = 10000;
-
-/** Control routes first, model catch-all (in v2Routes) last. */
-const ROUTES: RouteDef[] = [...controlRoutes, ...fileRoutes, ...v1Routes, ...v2Routes];
-
-function resolveOptions(o: SimulatorOptions): ResolvedOptions {
-	return {
-		port: o.port ?? 0,
-		host: o.host ?? '127.0.0.1',
-		queuedMs: o.queuedMs ?? 50,
-		runningMs: o.runningMs ?? 150,
-		pollsBeforeDone: o.pollsBeforeDone,
-		webhookRetryDelaysMs: o.webhookRetryDelaysMs ?? [50, 100, 200],
-		webhookTimeoutMs: o.webhookTimeoutMs ?? 3000,
-		maxUploadBytes: o.maxUploadBytes ?? 30 * MiB,
-		publicBaseUrl: o.publicBaseUrl,
-		log: o.log ?? false,
-		cancelStatus: o.cancelStatus ?? 'FAILED',
-		strictModels: o.strictModels ?? false,
-	};
-}
-
-function emptyStats(): SimStats {
-	return {
-		createRequests: 0,
-		tasksCreated: 0,
-		statusRequests: 0,
-		cancelRequests: 0,
-		tasksCancelled: 0,
-		uploads: 0,
-		webhookAttempts: 0,
-		faultsInjected: 0,
-		credentialLeaks: 0,
-		byRoute: {},
-	};
-}
-
-interface BodyResult {
-	buf: Buffer;
-	size: number;
-	tooLarge: boolean;
-	aborted: boolean;
-}
-
-/** Read the whole body; past `limit` keep reading (so the client can finish sending) but drop the bytes. */
-function readBody(req: http.IncomingMessage, limit: number): Promise<BodyResult> {
-	return new Promise((resolve) => {
-		const chunks: Buffer[] = [];
-		let size = 0;
-		let tooLarge = false;
-		req.on('data', (chunk: Buffer) => {
-			size += chunk.length;
-			if (size > limit) {
-				tooLarge = true;
-				chunks.length = 0;
-			} else chunks.push(chunk);
-		});
-		req.on('end', () =>
-			resolve({
-				buf: tooLarge ? Buffer.alloc(0) : Buffer.concat(chunks, size),
-				size,
-				tooLarge,
-				aborted: false,
-			}),
-		);
-		req.on('error', () => resolve({ buf: Buffer.alloc(0), size, tooLarge, aborted: true }));
-		req.on('aborted', () => resolve({ buf: Buffer.alloc(0), size, tooLarge, aborted: true }));
-	});
-}
-
-/**
- * A Java backend reads 19-digit IDs sent as bare JSON numbers exactly; JSON.parse would round them.
- * Quote them before parsing so the simulator is as lenient as the real service (only for ID keys, and
- * only at places where the key is not inside an escaped string).
- */
-function parseJsonLosslessIds(text: string): unknown {
-	return JSON.parse(
-		text.replace(/"(taskId|webappId|workflowId|webhookId)"(\s*:\s*)(\d{16,})/g, '"$1"$2"$3"'),
-	);
-}
 
 export interface LoraUpload {
 	fileName: string;
@@ -161,7 +73,7 @@ export class RunningHubSimulator {
 	private readonly concurrency = new Map<string, number>();
 	private server?: http.Server;
 	private readonly sockets = new Set<Socket>();
-	private readonly sleepers = new Map<NodeJS.Timeout, () => void>();
+	private readonly sleeps = new Sleeps();
 	private stopped = false;
 
 	constructor(options: SimulatorOptions = {}) {
@@ -200,7 +112,7 @@ export class RunningHubSimulator {
 		if (this.server) return this;
 		this.stopped = false;
 		const server = http.createServer((req, res) => {
-			this.handle(req, res).catch((err: Error) => {
+			handleRequest(this, req, res).catch((err: Error) => {
 				this.log(`handler crashed: ${err.stack ?? err.message}`);
 				if (!res.headersSent && !res.destroyed) {
 					res.writeHead(500, { 'content-type': 'application/json' });
@@ -237,7 +149,7 @@ export class RunningHubSimulator {
 		this.stopped = true;
 		this.engine.stop();
 		this.webhooks.stop();
-		this.wakeSleepers();
+		this.sleeps.wakeAll();
 		const server = this.server;
 		this.server = undefined;
 		if (!server) return;
@@ -428,234 +340,18 @@ export class RunningHubSimulator {
 		};
 	}
 
+	/** True once stop() was called: requests still being read get no answer. */
+	get isStopped(): boolean {
+		return this.stopped;
+	}
+
+	/** A wait that stop() ends at once. */
+	sleep(ms: number): Promise<void> {
+		return this.sleeps.sleep(ms);
+	}
+
 	log(message: string): void {
 		if (this.options.log) process.stderr.write(`[rh-sim] ${message}\n`);
-	}
-
-	// ---------------------------------------------------------------- HTTP plumbing
-
-	private sleep(ms: number): Promise<void> {
-		return new Promise((resolve) => {
-			const t = setTimeout(() => {
-				this.sleepers.delete(t);
-				resolve();
-			}, ms);
-			this.sleepers.set(t, resolve);
-		});
-	}
-
-	private wakeSleepers(): void {
-		for (const [t, wake] of this.sleepers) {
-			clearTimeout(t);
-			wake();
-		}
-		this.sleepers.clear();
-	}
-
-	/**
-	 * First route whose pattern and method match; failing that, the first whose pattern matches (the
-	 * caller then answers "method not allowed"). HEAD is served by GET routes.
-	 */
-	private match(method: string, path: string): { route: RouteDef; params: string[] } | undefined {
-		let fallback: { route: RouteDef; params: string[] } | undefined;
-		for (const route of ROUTES) {
-			const m = route.pattern.exec(path);
-			if (!m) continue;
-			const found = { route, params: m.slice(1).map((p) => decodeURIComponent(p ?? '')) };
-			if (route.method === method || (route.method === 'GET' && method === 'HEAD')) return found;
-			fallback = fallback ?? found;
-		}
-		return fallback;
-	}
-
-	private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-		const url = new URL(req.url ?? '/', 'http://simulator.local');
-		const method = (req.method ?? 'GET').toUpperCase();
-		const path = url.pathname;
-		const matched = this.match(method, path);
-		const route = matched?.route;
-		const limit = route?.largeBody
-			? LARGE_BODY_LIMIT
-			: route?.upload
-				? this.options.maxUploadBytes + MiB
-				: JSON_BODY_LIMIT;
-		const bodyResult = await readBody(req, limit);
-		if (bodyResult.aborted || this.stopped) return;
-
-		const ctx: RouteContext = {
-			sim: this,
-			method,
-			path,
-			params: matched?.params ?? [],
-			query: url.searchParams,
-			headers: req.headers,
-			raw: bodyResult.buf,
-			json: undefined,
-			jsonError: false,
-			bodyTooLarge: bodyResult.tooLarge,
-			bodyBytes: bodyResult.size,
-		};
-		const boundary = getBoundary(req.headers['content-type']);
-		if (route?.upload && !bodyResult.tooLarge) {
-			if (boundary) {
-				try {
-					ctx.parts = parseMultipart(bodyResult.buf, boundary);
-				} catch (err) {
-					if (!(err instanceof MultipartError)) throw err;
-					ctx.multipartError = err.message;
-				}
-			}
-		} else if (bodyResult.buf.length > 0 && !route?.largeBody) {
-			try {
-				ctx.json = parseJsonLosslessIds(bodyResult.buf.toString('utf8'));
-			} catch {
-				ctx.jsonError = true;
-			}
-		}
-
-		const isControl = route?.family === 'control';
-		if (!isControl) this.record(ctx, route?.name ?? 'unknown');
-
-		let response: SimResponse;
-		if (!route) {
-			response = this.unknownPath(path);
-		} else if (route.method !== method && !(route.method === 'GET' && method === 'HEAD')) {
-			response = this.methodNotAllowed(route, path);
-		} else {
-			if (route.counts === 'create') this.stats.createRequests++;
-			if (route.counts === 'status') this.stats.statusRequests++;
-			const fault = isControl ? undefined : this.faults.take(method, path);
-			if (fault) {
-				this.stats.faultsInjected++;
-				this.log(`fault ${fault.kind} on ${method} ${path}`);
-			}
-			if (fault?.kind === 'slow') {
-				await this.sleep(fault.delayMs ?? 2000);
-				if (this.stopped) return;
-			}
-			const failNow = fault && fault.kind !== 'slow' && !fault.afterTaskCreated;
-			if (failNow) return this.applyFault(fault, route, path, res, method);
-			if (route.family === 'v1' && ctx.jsonError) {
-				response = { status: 200, json: v1(301, 'request body is not valid JSON', null) };
-			} else {
-				response = await route.handler(ctx);
-			}
-			if (fault && fault.kind !== 'slow' && fault.afterTaskCreated)
-				return this.applyFault(fault, route, path, res, method);
-		}
-		this.send(res, response, method, isControl);
-		this.log(`${method} ${path} -> ${response.status}`);
-	}
-
-	private applyFault(
-		fault: FaultSpec,
-		route: RouteDef,
-		path: string,
-		res: http.ServerResponse,
-		method: string,
-	): void {
-		if (fault.kind === 'reset') {
-			// Abrupt close: the client sees ECONNRESET / "socket hang up".
-			res.socket?.destroy();
-			return;
-		}
-		this.send(res, faultResponse(fault, route.family, path), method, false);
-	}
-
-	private send(
-		res: http.ServerResponse,
-		response: SimResponse,
-		method: string,
-		isControl: boolean,
-	): void {
-		if (res.destroyed || res.writableEnded) return;
-		let payload: Buffer;
-		const headers: Record<string, string> = {};
-		if (response.json !== undefined) {
-			payload = Buffer.from(serializeJson(response.json, this.numericIds && !isControl));
-			headers['content-type'] = 'application/json;charset=UTF-8';
-		} else {
-			payload = Buffer.isBuffer(response.body) ? response.body : Buffer.from(response.body ?? '');
-		}
-		Object.assign(headers, response.headers ?? {});
-		headers['content-length'] = String(payload.length);
-		res.writeHead(response.status, headers);
-		res.end(method === 'HEAD' ? undefined : payload);
-	}
-
-	private unknownPath(path: string): SimResponse {
-		// The error table says 412 TOKEN_INVALID also means "wrong API path"; files get a COS 404.
-		if (path.startsWith('/files/'))
-			return {
-				status: 404,
-				headers: { 'content-type': 'application/xml' },
-				body: '<Error><Code>NoSuchKey</Code></Error>',
-			};
-		return {
-			status: 200,
-			json: { code: 412, msg: 'TOKEN_INVALID', data: null, errorMessages: null },
-		};
-	}
-
-	private methodNotAllowed(route: RouteDef, path: string): SimResponse {
-		if (route.family === 'v2task' || route.family === 'v2util' || route.family === 'v2upload')
-			return {
-				status: 200,
-				json:
-					route.family === 'v2task'
-						? v2Error('1009')
-						: {
-								code: 1009,
-								msg: 'HTTP method not supported, please check documentation',
-								data: null,
-							},
-			};
-		return {
-			status: 405,
-			json: { timestamp: new Date().toISOString(), status: 405, error: 'Method Not Allowed', path },
-		};
-	}
-
-	private record(ctx: RouteContext, routeName: string): void {
-		let recordedBody: unknown;
-		if (ctx.parts) {
-			const fields: Record<string, string> = {};
-			const files: Array<{ name: string; filename?: string; contentType?: string; size: number }> =
-				[];
-			for (const p of ctx.parts) {
-				if (p.filename === undefined && p.data.length <= 4096)
-					fields[p.name] = p.data.toString('utf8');
-				else
-					files.push({
-						name: p.name,
-						filename: p.filename,
-						contentType: p.contentType,
-						size: p.data.length,
-					});
-			}
-			recordedBody = { fields, files };
-		} else if (ctx.json !== undefined) {
-			recordedBody = ctx.json;
-		} else if (ctx.raw.length > 0) {
-			const printable = !ctx.raw.subarray(0, 512).includes(0);
-			recordedBody =
-				printable && ctx.raw.length <= 8192 ? ctx.raw.toString('utf8') : `<${ctx.bodyBytes} bytes>`;
-		}
-		const query: Record<string, string> = {};
-		ctx.query.forEach((v, k) => (query[k] = v));
-		this.requests.push({
-			method: ctx.method,
-			path: ctx.path,
-			route: routeName,
-			headers: { ...ctx.headers },
-			query,
-			body: recordedBody,
-			bodyBytes: ctx.bodyBytes,
-			timestamp: Date.now(),
-		});
-		if (this.requests.length > MAX_RECORDED_REQUESTS)
-			this.requests.splice(0, this.requests.length - MAX_RECORDED_REQUESTS);
-		this.stats.byRoute[routeName] = (this.stats.byRoute[routeName] ?? 0) + 1;
 	}
 }
 
