@@ -25,6 +25,9 @@ const DEFAULT_REGISTRY_CANDIDATES = [
 	path.resolve(__dirname, '../../shared/data/model-registry.public.json'),
 ];
 
+/** Reviewed English for the registry's Chinese descriptions (one entry per distinct text). */
+const DEFAULT_TRANSLATIONS = path.join(REPO_ROOT, 'data/model-registry.translations.json');
+
 const PARAM_TYPES = ['STRING', 'LIST', 'INT', 'FLOAT', 'BOOLEAN', 'IMAGE', 'VIDEO', 'AUDIO'];
 const MEDIA_TYPES = ['IMAGE', 'VIDEO', 'AUDIO'];
 const OUTPUT_TYPES = ['image', 'video', 'audio', '3d', 'text'];
@@ -183,6 +186,8 @@ const WORD_CASE = {
 	happyhorse: 'HappyHorse',
 	topazlabs: 'Topaz Labs',
 	'sd2.0': 'SD2.0',
+	flux: 'FLUX',
+	'flux.1': 'FLUX.1',
 	to: 'to',
 	i2v: 'Image to Video',
 	t2v: 'Text to Video',
@@ -204,6 +209,8 @@ const NAME_REWRITES = [
 	[/^rhart-text-qwen-/, 'qwen-'],
 	[/^(hitem3d(?:-portrait)?)-v(\d)(\d)\//, '$1-v$2.$3/'],
 	[/^kling-lip-sync\/lip-sync-video$/, 'kling-lip-sync/video'],
+	[/^f-dev(-lora)?$/, 'flux.1-dev$1/text-to-image'],
+	[/^seedance2\.0-(fast-)?multimodal-video$/, 'seedance-2.0-$1/multimodal-video'],
 	[/^grok-3-image-to-image$/, 'grok-3-image/image-to-image'],
 ];
 
@@ -255,12 +262,7 @@ function cleanName(model) {
 		trial = true;
 	}
 	for (const [re, replacement] of NAME_REWRITES) raw = raw.replace(re, replacement);
-	let name = raw
-		.split('/')
-		.filter(Boolean)
-		.map(prettySegment)
-		.join(' · ')
-		.replace(/^F Dev\b/, 'F-Dev');
+	let name = raw.split('/').filter(Boolean).map(prettySegment).join(' · ');
 	const notes = [];
 	if (channel) notes.push(channel);
 	if (trial) notes.push('Trial');
@@ -279,6 +281,7 @@ function isDeprecated(model) {
 // ---------------------------------------------------------------------------------------------
 
 const HAN = /[\u3400-\u9fff]/;
+const NO_TRANSLATIONS = { table: {}, missing: new Set() };
 
 function parseAccept(raw) {
 	if (raw === undefined || raw === null || raw === '') return undefined;
@@ -310,7 +313,7 @@ function finiteNumber(v) {
 	return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 
-function convertParam(p) {
+function convertParam(p, translations = NO_TRANSLATIONS) {
 	const out = {
 		key: p.fieldKey,
 		type: p.type,
@@ -360,18 +363,69 @@ function convertParam(p) {
 	}
 	const description = typeof p.description === 'string' ? p.description.trim() : '';
 	const descriptionEn = typeof p.descriptionEn === 'string' ? p.descriptionEn.trim() : '';
-	const desc = descriptionEn || description;
-	if (desc && desc !== p.fieldKey && desc !== p.label) out.description = desc;
+	let desc = descriptionEn || description;
 	// Chinese labels (Suno) carry meaning the description may lack.
-	if (
-		!out.description &&
-		typeof p.label === 'string' &&
-		p.label !== p.fieldKey &&
-		HAN.test(p.label)
-	) {
-		out.description = p.label.trim();
+	if ((!desc || desc === p.fieldKey || desc === p.label) && typeof p.label === 'string') {
+		if (p.label !== p.fieldKey && HAN.test(p.label)) desc = p.label.trim();
+	}
+	desc = inEnglish(desc, translations);
+	if (desc && desc !== p.fieldKey && desc !== p.label) out.description = desc;
+	const label = KEY_LABELS[p.fieldKey.toLowerCase()];
+	if (label) out.label = label;
+	const listed = valuesListedIn(desc);
+	if (t === 'STRING' && listed) {
+		out.options = listed.map((value) => ({ value, name: value.replace(/_/g, ' ') }));
+		out.otherValues = true;
+		out.description =
+			'One of the system voices, or the ID of a voice you cloned (as an expression).';
 	}
 	return out;
+}
+
+/**
+ * The English text for a registry description: English as is, Chinese through the reviewed table.
+ * A Chinese text the table lacks is left out (and reported), never shown untranslated.
+ */
+function inEnglish(text, translations) {
+	if (!text || !HAN.test(text)) return text;
+	const english = translations.table[text];
+	if (english) return english;
+	translations.missing.add(text);
+	return '';
+}
+
+/**
+ * Labels for keys that say nothing on their own (Midjourney's short flags, `n`, `bgm`…), taken
+ * from the model's own documentation of the flag.
+ */
+const KEY_LABELS = {
+	n: 'Number of Images',
+	iw: 'Image Weight',
+	cw: 'Character Weight',
+	sw: 'Style Weight',
+	sv: 'Style Version',
+	ow: 'Omni Reference Weight',
+	cref: 'Character Reference',
+	sref: 'Style Reference',
+	oref: 'Omni Reference',
+	bgm: 'Background Music',
+	raw: 'Raw Mode',
+	tile: 'Seamless Tiling',
+	stop: 'Stop At (%)',
+	face: 'Face Count',
+	loop: 'Loop',
+	kind: 'File Kind',
+};
+
+/** Valid values a description enumerates ("system voice IDs: Wise_Woman, Friendly_Person, …"). */
+function valuesListedIn(description) {
+	const m = /\bsystem voice IDs:\s*(.+)$/i.exec(description || '');
+	if (!m) return undefined;
+	const values = m[1]
+		.split(/,\s*/)
+		.map((v) => v.trim())
+		.filter((v) => /^[A-Za-z0-9_-]+$/.test(v));
+	return values.length >= 2 ? values : undefined;
 }
 
 function outputTypeOf(model) {
@@ -380,7 +434,54 @@ function outputTypeOf(model) {
 	return t;
 }
 
-function convertModel(model) {
+/** Names that do not say what the model does get its task added ("Hailuo 02 Fast · Image to Video"). */
+const SAYS_TASK =
+	/\b(to|edit|extend|extension|upscale|upscaler|transition|effects|motion control|chat|lyrics|lip sync|restyling|tts|speech|music|voice design|upload|elements|identify face|fps increaser|multimodal video|omni reference|video|image)\b/i;
+
+function withTask(name, category) {
+	if (!category || category === 'utility' || SAYS_TASK.test(name.replace(/\(.*\)$/, '')))
+		return name;
+	const task = category
+		.split('-')
+		.map((w) => (w === 'to' ? w : w === '3d' ? '3D' : w.charAt(0).toUpperCase() + w.slice(1)))
+		.join(' ');
+	const note = /( \(.*\))$/.exec(name);
+	return note ? `${name.slice(0, -note[1].length)} · ${task}${note[1]}` : `${name} · ${task}`;
+}
+
+/**
+ * The models a newcomer most likely came for, listed first (in this order) when the list opens;
+ * the registry has no usage figures, so this is a reviewed choice of each major family's current
+ * flagship endpoints. Every endpoint must exist in the registry (validated).
+ */
+const FEATURED = [
+	'rhart-image-n-pro/text-to-image',
+	'rhart-image-n-pro/edit',
+	'seedream-v4.5/text-to-image',
+	'seedream-v4.5/image-to-image',
+	'rhart-image-v1/text-to-image',
+	'rhart-image-v1/edit',
+	'kling-v3.0-pro/text-to-video',
+	'kling-v3.0-pro/image-to-video',
+	'rhart-video-v3.1-fast/text-to-video',
+	'rhart-video-v3.1-fast/image-to-video',
+	'rhart-video/sparkvideo-2.0/text-to-video',
+	'rhart-video/sparkvideo-2.0/image-to-video',
+	'rhart-video-s/text-to-video',
+	'rhart-video-s/image-to-video',
+	'alibaba/wan-2.6/text-to-video',
+	'alibaba/wan-2.6/image-to-video',
+	'minimax/hailuo-2.3/t2v-standard',
+	'minimax/hailuo-2.3/i2v-standard',
+	'youchuan/text-to-image-v7',
+	'alibaba/qwen-image-2.0/text-to-image',
+	'alibaba/qwen-image-2.0/image-edit',
+	'rhart-audio/text-to-audio/speech-2.8-hd',
+	'rhart-audio/suno-v5/custom',
+	'hunyuan3d-v3.1/image-to-3d',
+];
+
+function convertModel(model, translations = NO_TRANSLATIONS) {
 	const outputType = outputTypeOf(model);
 	const entry = {
 		endpoint: String(model.endpoint).trim(),
@@ -390,10 +491,13 @@ function convertModel(model) {
 		outputType,
 		deprecated: isDeprecated(model),
 	};
-	entry.name = cleanName(model) + (entry.deprecated ? ' (Deprecated)' : '');
+	entry.name =
+		withTask(cleanName(model), entry.category || '') + (entry.deprecated ? ' (Deprecated)' : '');
 	const docName = String(model.name_en || '').trim();
 	if (docName && docName !== entry.endpoint) entry.docName = docName;
-	entry.params = (model.params || []).map(convertParam);
+	const featured = FEATURED.indexOf(entry.endpoint);
+	if (featured !== -1) entry.featured = featured + 1;
+	entry.params = (model.params || []).map((p) => convertParam(p, translations));
 	return entry;
 }
 
@@ -436,6 +540,9 @@ function validateRegistry(registry) {
 
 function validateCatalogue(entries) {
 	const problems = [];
+	const known = new Set(entries.map((e) => e.endpoint));
+	for (const endpoint of FEATURED)
+		if (!known.has(endpoint)) problems.push(`featured model ${endpoint} is not in the registry`);
 	const seen = new Set();
 	const names = new Map();
 	for (const e of entries) {
@@ -510,15 +617,20 @@ function render(registry, entries) {
 	return lines.join('\n');
 }
 
-function build(registry) {
+function loadTranslations(file = DEFAULT_TRANSLATIONS) {
+	const data = JSON.parse(fs.readFileSync(file, 'utf8'));
+	return { table: data.descriptions || {}, missing: new Set() };
+}
+
+function build(registry, translations = loadTranslations()) {
 	const problems = validateRegistry(registry);
 	if (problems.length) return { problems };
 	const entries = registry.models
-		.map(convertModel)
+		.map((m) => convertModel(m, translations))
 		.sort((a, b) => (a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0));
 	const catProblems = validateCatalogue(entries);
 	if (catProblems.length) return { problems: catProblems };
-	return { entries, text: render(registry, entries) };
+	return { entries, text: render(registry, entries), untranslated: [...translations.missing] };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -575,6 +687,11 @@ function main() {
 		for (const p of result.problems) console.error(`  - ${p}`);
 		return 1;
 	}
+	for (const text of result.untranslated) {
+		console.warn(
+			`build-model-catalogue: no English for ${JSON.stringify(text)}; add it to data/model-registry.translations.json (left out until then)`,
+		);
+	}
 	const rel = path.relative(process.cwd(), args.out) || args.out;
 	if (args.check) {
 		let current = null;
@@ -611,6 +728,9 @@ module.exports = {
 	deriveCategory,
 	deriveProvider,
 	cleanName,
+	loadTranslations,
+	FEATURED,
+	KEY_LABELS,
 	CATEGORIES,
 	PARAM_TYPES,
 	OUTPUT_TYPES,

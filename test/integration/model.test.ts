@@ -8,6 +8,7 @@ import type {
 	IDataObject,
 	INodeExecutionData,
 	INodeListSearchResult,
+	INodePropertyOptions,
 	INodeParameters,
 	ResourceMapperFields,
 } from 'n8n-workflow';
@@ -673,5 +674,74 @@ describe('Model list search and parameter mapping', () => {
 		);
 		expect(unknown.fields).toEqual([]);
 		expect(unknown.emptyFieldsNotice).toContain('Additional Parameters (JSON)');
+	});
+
+	it('the list opens with the most-used models, each name saying its task once', async () => {
+		const first = await callNodeMethod<INodeListSearchResult>(
+			'listSearch',
+			'searchModels',
+			loadOptions(''),
+			[],
+		);
+		expect(first.results.slice(0, 3).map((result) => result.value)).toEqual([
+			'rhart-image-n-pro/text-to-image',
+			'rhart-image-n-pro/edit',
+			'seedream-v4.5/text-to-image',
+		]);
+		const flux = await callNodeMethod<INodeListSearchResult>(
+			'listSearch',
+			'searchModels',
+			loadOptions(''),
+			['flux'],
+		);
+		expect(flux.results.map((result) => result.name)).toContain('FLUX.1 Dev · Text to Image');
+		const horse = await callNodeMethod<INodeListSearchResult>(
+			'listSearch',
+			'searchModels',
+			loadOptions(''),
+			['alibaba/happyhorse-1.0/reference-to-video'],
+		);
+		expect(horse.results[0].name).toBe('HappyHorse 1.0 · Reference to Video');
+	});
+
+	it('short keys get readable labels and listed voice IDs a dropdown', async () => {
+		const mj = await callNodeMethod<ResourceMapperFields>(
+			'resourceMapping',
+			'getModelParameters',
+			loadOptions('youchuan/text-to-image-niji6'),
+		);
+		const labels = Object.fromEntries(mj.fields.map((field) => [field.id, field.displayName]));
+		expect(labels).toMatchObject({
+			iw: expect.stringMatching(/^Image Weight/),
+			cw: expect.stringMatching(/^Character Weight/),
+			sw: expect.stringMatching(/^Style Weight/),
+			sv: expect.stringMatching(/^Style Version/),
+		});
+		const speech = await callNodeMethod<ResourceMapperFields>(
+			'resourceMapping',
+			'getModelParameters',
+			loadOptions('rhart-audio/text-to-audio/speech-2.8-hd'),
+		);
+		const voice = speech.fields.find((field) => field.id === 'voice_id');
+		expect(voice?.type).toBe('options');
+		expect(voice?.options?.map((option) => option.value)).toContain('Wise_Woman');
+	});
+
+	it('the parameter guide explains every parameter of the model in English', async () => {
+		const guide = await callNodeMethod<INodePropertyOptions[]>(
+			'loadOptions',
+			'getModelParameterGuide',
+			loadOptions('alibaba/wan-2.5-preview/image-to-image'),
+		);
+		const count = guide.find((option) => option.value === 'n');
+		expect(count?.name).toBe('Number of Images (required)');
+		expect(count?.description).toMatch(/^Number of images to generate \(1 to 4\)/);
+		expect(guide.every((option) => !/[\u3400-\u9fff]/.test(String(option.description)))).toBe(true);
+		const none = await callNodeMethod<INodePropertyOptions[]>(
+			'loadOptions',
+			'getModelParameterGuide',
+			loadOptions('acme/new-model/text-to-image', 'id'),
+		);
+		expect(none).toEqual([]);
 	});
 });

@@ -436,12 +436,19 @@ describe('findModel / searchModels', () => {
 		expect(normalizeModelEndpoint('https://www.runninghub.cn/openapi/v2/a/b?x=1')).toBe('a/b');
 	});
 
-	it('returns everything without a filter, non-deprecated first, grouped by provider', () => {
+	it('returns everything without a filter: featured models first, then by provider, deprecated last', () => {
 		const all = searchModels();
 		expect(all).toHaveLength(MODEL_CATALOGUE.length);
 		const firstDeprecated = all.findIndex((e) => e.deprecated);
 		expect(all.slice(firstDeprecated).every((e) => e.deprecated)).toBe(true);
-		const providers = all.filter((e) => !e.deprecated).map((e) => e.provider);
+		const featured = all.filter((e) => e.featured !== undefined);
+		expect(featured.length).toBeGreaterThanOrEqual(20);
+		expect(all.slice(0, featured.length)).toEqual(featured);
+		expect(featured.map((e) => e.featured)).toEqual(featured.map((_, i) => i + 1));
+		expect(all[0].name).toBe('Nano Banana Pro · Text to Image (Low-Price Channel)');
+		const providers = all
+			.filter((e) => !e.deprecated && e.featured === undefined)
+			.map((e) => e.provider);
 		expect(providers).toEqual(providers.slice().sort((a, b) => a.localeCompare(b, 'en')));
 		expect(searchModels('', { includeDeprecated: false }).some((e) => e.deprecated)).toBe(false);
 	});
@@ -719,6 +726,61 @@ describe('paramDisplayName', () => {
 });
 
 describe('build-model-catalogue.js', () => {
+	const generator = require(SCRIPT);
+
+	it('shows every registry description in English, through the reviewed table', () => {
+		const han = /[\u3400-\u9fff]/;
+		const withChinese = MODEL_CATALOGUE.flatMap((e) =>
+			e.params.filter((p) => han.test(JSON.stringify(p))).map((p) => `${e.endpoint} ${p.key}`),
+		);
+		expect(withChinese).toEqual([]);
+		const described = MODEL_CATALOGUE.flatMap((e) => e.params).filter((p) => p.description);
+		expect(described.length).toBeGreaterThanOrEqual(840);
+		const count = findModel('alibaba/wan-2.5-preview/image-to-image')?.params.find(
+			(p) => p.key === 'n',
+		);
+		expect(count).toMatchObject({
+			label: 'Number of Images',
+			description: 'Number of images to generate (1 to 4); affects the cost directly.',
+		});
+	});
+
+	it('leaves out (and reports) a Chinese description the table lacks', () => {
+		const translations = { table: {}, missing: new Set<string>() };
+		const param = generator.convertParam(
+			{ fieldKey: 'shotType', type: 'STRING', description: '分镜方式' },
+			translations,
+		);
+		expect(param.description).toBeUndefined();
+		expect([...translations.missing]).toEqual(['分镜方式']);
+		const known = { table: { 分镜方式: 'How shots are split.' }, missing: new Set<string>() };
+		expect(
+			generator.convertParam(
+				{ fieldKey: 'shotType', type: 'STRING', description: '分镜方式' },
+				known,
+			).description,
+		).toBe('How shots are split.');
+	});
+
+	it('turns values a description lists into a dropdown that still takes other values', () => {
+		const voice = findModel('rhart-audio/text-to-audio/speech-02-hd')?.params.find(
+			(p) => p.key === 'voice_id',
+		);
+		expect(voice?.options?.map((o) => o.value)).toContain('Wise_Woman');
+		expect(voice?.otherValues).toBe(true);
+		expect(coerceModelParameter(voice as CatalogueParam, 'my-cloned-voice-01')).toBe(
+			'my-cloned-voice-01',
+		);
+	});
+
+	it('names models clearly: FLUX, the task said once', () => {
+		const names = MODEL_CATALOGUE.map((e) => e.name);
+		expect(findModel('rhart-image/f-dev')?.name).toBe('FLUX.1 Dev · Text to Image');
+		expect(findModel('minimax/hailuo-02/fast')?.name).toBe('Hailuo 02 Fast · Image to Video');
+		expect(names.filter((n) => /\b(\w+) to (\w+)\b.*\b\1 to \2\b/i.test(n))).toEqual([]);
+		expect(names.filter((n) => /F-Dev/.test(n))).toEqual([]);
+	});
+
 	it('--check passes on the committed generated file', () => {
 		const result = spawnSync(process.execPath, [SCRIPT, registryPath(), '--check'], {
 			encoding: 'utf8',

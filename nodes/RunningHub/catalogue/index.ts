@@ -96,8 +96,12 @@ function haystackOf(entry: CatalogueEntry): string {
 	return h;
 }
 
+const NOT_FEATURED = Number.MAX_SAFE_INTEGER;
+
 function compareEntries(a: CatalogueEntry, b: CatalogueEntry): number {
 	if (a.deprecated !== b.deprecated) return a.deprecated ? 1 : -1;
+	const byFeatured = (a.featured ?? NOT_FEATURED) - (b.featured ?? NOT_FEATURED);
+	if (byFeatured) return byFeatured;
 	const byProvider = a.provider.localeCompare(b.provider, 'en');
 	if (byProvider !== 0) return byProvider;
 	const byName = a.name.localeCompare(b.name, 'en', { numeric: true });
@@ -109,8 +113,9 @@ function compareEntries(a: CatalogueEntry, b: CatalogueEntry): number {
  * Case-insensitive search over endpoint, name, provider, category, output type and doc name.
  * Every word of the filter must match (separators `-`, `/`, `_` are treated as spaces, so
  * `nano-banana` finds "Nano Banana"). Results: exact endpoint, endpoint prefix, whole-phrase
- * matches, then word matches; within a tier non-deprecated first, then by provider and name.
- * Without a filter all (matching) entries are returned in that provider/name order.
+ * matches, then word matches; within a tier non-deprecated first, then featured models (the
+ * most-used families' flagships), then by provider and name. Without a filter all (matching)
+ * entries are returned in that order.
  */
 export function searchModels(filter?: string, options: SearchModelsOptions = {}): CatalogueEntry[] {
 	const includeDeprecated = options.includeDeprecated !== false;

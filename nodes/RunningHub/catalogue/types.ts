@@ -65,8 +65,15 @@ export interface CatalogueParam {
 	default?: string | number | boolean;
 	/** Short sample value from the registry for STRING params (for UI placeholders only; never sent). */
 	placeholder?: string;
-	/** LIST choices, in registry order. Empty means free text. */
+	/**
+	 * LIST choices, in registry order. Empty means free text. A STRING param may also have options
+	 * (values its description enumerates) with `otherValues`, since it takes values beyond them.
+	 */
 	options?: CatalogueOption[];
+	/** The options are suggestions: other values (e.g. a cloned voice's ID) are valid too. */
+	otherValues?: boolean;
+	/** Readable label for keys that say nothing on their own (`iw` → "Image Weight"). */
+	label?: string;
 	/** INT/FLOAT bounds and UI step. */
 	min?: number;
 	max?: number;
@@ -79,7 +86,10 @@ export interface CatalogueParam {
 	maxSize?: number;
 	/** Media accepted formats, upper-case extensions (e.g. `["JPG","PNG"]`). */
 	accept?: string[];
-	/** Registry description (often Chinese); omitted when it only repeats the key. */
+	/**
+	 * What the parameter does, in English (the registry's Chinese texts go through the reviewed table
+	 * data/model-registry.translations.json); omitted when it only repeats the key.
+	 */
 	description?: string;
 }
 
@@ -95,6 +105,8 @@ export interface CatalogueEntry {
 	deprecated: boolean;
 	/** Doc-site display name (registry `name_en`) when it differs from the endpoint. */
 	docName?: string;
+	/** Position among the models listed first when the model list opens (1 = first). */
+	featured?: number;
 	/** Body fields. Empty when the registry leaves the schema empty (free-form body). */
 	params: CatalogueParam[];
 }

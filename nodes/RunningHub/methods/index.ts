@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 
 import { searchModels } from './listSearch';
-import { getModelParameters } from './modelParameters';
+import { getModelParameterGuide, getModelParameters } from './modelParameters';
 import { getAppInputs, getWorkflowInputs } from './resourceMapping';
 
 /** The node's `methods`: one object per kind, one entry per method. */
@@ -24,7 +24,9 @@ export const listSearch: Record<
 export const loadOptions: Record<
 	string,
 	(this: ILoadOptionsFunctions) => Promise<INodePropertyOptions[]>
-> = {};
+> = {
+	getModelParameterGuide,
+};
 
 export const resourceMapping: Record<
 	string,

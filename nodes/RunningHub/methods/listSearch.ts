@@ -4,28 +4,15 @@ import type {
 	INodeListSearchResult,
 } from 'n8n-workflow';
 
-import type { CatalogueEntry } from '../catalogue';
 import { searchModels as searchCatalogue } from '../catalogue';
 
 /** Results per page of the model list; the catalogue holds about 300 models. */
 export const MODEL_PAGE_SIZE = 50;
 
-function words(text: string): string {
-	return text
-		.toLowerCase()
-		.replace(/[^a-z0-9]+/g, ' ')
-		.trim();
-}
-
-/** "Kling v2.6 Pro · Text to Video"; names that do not say what the model does get the category added. */
-export function modelListName(entry: CatalogueEntry): string {
-	const mentionsTask = words(entry.name).includes(words(entry.category));
-	return mentionsTask ? entry.name : `${entry.name} · ${entry.category}`;
-}
-
 /**
  * Standard Model API models of the built-in catalogue, matched on name, endpoint, provider and
- * category; deprecated ones last. The pagination token is the offset of the next page.
+ * category; the most-used families' flagships first, deprecated ones last. Names say the task
+ * ("Kling v3.0 Pro · Text to Video"). The pagination token is the offset of the next page.
  */
 export async function searchModels(
 	this: ILoadOptionsFunctions,
@@ -36,7 +23,7 @@ export async function searchModels(
 	const offset = Math.max(0, Number(paginationToken ?? 0) || 0);
 	const page = matches.slice(offset, offset + MODEL_PAGE_SIZE);
 	const results: INodeListSearchItems[] = page.map((entry) => ({
-		name: modelListName(entry),
+		name: entry.name,
 		value: entry.endpoint,
 	}));
 	const next = offset + MODEL_PAGE_SIZE;

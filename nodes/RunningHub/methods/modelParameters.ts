@@ -1,6 +1,7 @@
 import type {
 	FieldType,
 	ILoadOptionsFunctions,
+	INodePropertyOptions,
 	ResourceMapperField,
 	ResourceMapperFields,
 } from 'n8n-workflow';
@@ -18,6 +19,8 @@ function fieldType(param: CatalogueParam): FieldType {
 		case 'INT':
 		case 'FLOAT':
 			return 'number';
+		case 'STRING':
+			return param.options?.length ? 'options' : 'string';
 		default:
 			return 'string';
 	}
@@ -25,7 +28,7 @@ function fieldType(param: CatalogueParam): FieldType {
 
 /** Hints in the label, since mapper fields have no description: bounds, and how media is given. */
 function fieldLabel(param: CatalogueParam): string {
-	const label = paramDisplayName(param.key);
+	const label = param.label ?? paramDisplayName(param.key);
 	if (param.type === 'INT' || param.type === 'FLOAT') {
 		if (param.min !== undefined && param.max !== undefined)
 			return `${label} (${param.min}–${param.max})`;
@@ -93,4 +96,46 @@ export async function getModelParameters(
 		...entry.params.filter((p) => !p.required),
 	];
 	return { fields: ordered.map(modelParameterField) };
+}
+
+/** "Allowed: 1–4", "Allowed: 16:9, 9:16", "Several URLs, max 3": what a value must look like. */
+function allowedValues(param: CatalogueParam): string {
+	if (param.type === 'INT' || param.type === 'FLOAT') {
+		if (param.min !== undefined && param.max !== undefined)
+			return `From ${param.min} to ${param.max}.`;
+		if (param.min !== undefined) return `At least ${param.min}.`;
+		if (param.max !== undefined) return `At most ${param.max}.`;
+		return '';
+	}
+	if (param.options?.length) {
+		const shown = param.options.slice(0, 8).map((o) => o.value);
+		const more = param.options.length > 8 ? `, … (${param.options.length} in all)` : '';
+		return `${param.otherValues ? 'For example' : 'One of'}: ${shown.join(', ')}${more}.`;
+	}
+	if (param.multiple) {
+		return `Several URLs${param.maxItems !== undefined ? `, at most ${param.maxItems}` : ''}.`;
+	}
+	return '';
+}
+
+/**
+ * Model › Generate › Parameter Guide: one entry per parameter of the chosen model with what it
+ * does and what it accepts, since the parameter list itself shows labels only.
+ */
+export async function getModelParameterGuide(
+	this: ILoadOptionsFunctions,
+): Promise<INodePropertyOptions[]> {
+	const endpoint = endpointOf(this);
+	const entry = endpoint ? findModel(endpoint) : undefined;
+	if (!entry) return [];
+	return [
+		...entry.params.filter((p) => p.required),
+		...entry.params.filter((p) => !p.required),
+	].map((param) => ({
+		name: `${param.label ?? paramDisplayName(param.key)}${param.required ? ' (required)' : ''}`,
+		value: param.key,
+		description: [param.description, allowedValues(param), `Sent as "${param.key}".`]
+			.filter(Boolean)
+			.join(' '),
+	}));
 }

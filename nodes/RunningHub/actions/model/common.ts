@@ -93,6 +93,7 @@ export function modelParameterFields(operations: string[]): INodeProperties[] {
 				resourceMapper: {
 					resourceMapperMethod: 'getModelParameters',
 					mode: 'add',
+					valuesLabel: 'Model Parameters',
 					fieldWords: { singular: 'parameter', plural: 'parameters' },
 					addAllFields: true,
 					multiKeyMatch: false,
@@ -101,6 +102,20 @@ export function modelParameterFields(operations: string[]): INodeProperties[] {
 						'No parameters are known for this model: put its parameters in Additional Parameters (JSON)',
 				},
 			},
+			displayOptions,
+		},
+		{
+			displayName: 'Look Up Parameter Name or ID',
+			name: 'modelParameterGuide',
+			type: 'options',
+			typeOptions: {
+				loadOptionsMethod: 'getModelParameterGuide',
+				loadOptionsDependsOn: ['modelEndpoint.value'],
+			},
+			default: '',
+			description:
+				'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+			hint: 'Open the list to read what each parameter of this model does and accepts. Nothing chosen here is sent.',
 			displayOptions,
 		},
 		{
