@@ -11,6 +11,7 @@ import {
 	BinaryDataService,
 	ExecuteContext,
 	LoadOptionsContext,
+	SupplyDataContext,
 	WebhookContext,
 	WorkflowExecute,
 	prepareBinaryData,
@@ -32,7 +33,7 @@ import type {
 	IWorkflowExecuteAdditionalData,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
-import { Workflow, createRunExecutionData } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeHelpers, Workflow, createRunExecutionData } from 'n8n-workflow';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -141,6 +142,41 @@ export function registerNodeType(name: string, nodeType: INodeType): void {
 
 registerNodeType('n8n-nodes-runninghub.runningHub', new RunningHub());
 registerNodeType('n8n-nodes-runninghub.runningHubTrigger', new RunningHubTrigger());
+
+/** The node type n8n generates for an AI agent from a `usableAsTool` node. */
+export const TOOL_NODE_TYPE = 'n8n-nodes-runninghub.runningHubTool';
+
+/**
+ * "RunningHub Tool" as n8n 2.41 builds it at start-up (packages/cli tool-generation/ai-tools.ts
+ * `convertNodeToAiTool`): the same node with `Tool` appended to its name, no inputs, an `ai_tool`
+ * output, and a `toolDescription` parameter only when the node has none of its own.
+ */
+function asToolNodeType(nodeType: INodeType): INodeType {
+	const description = {
+		...nodeType.description,
+		name: `${nodeType.description.name}Tool`,
+		displayName: `${nodeType.description.displayName} Tool`,
+		inputs: [],
+		outputs: [NodeConnectionTypes.AiTool],
+	};
+	delete description.usableAsTool;
+	if (!description.properties.some((property) => property.name === 'toolDescription')) {
+		description.properties = [
+			{
+				displayName: 'Description',
+				name: 'toolDescription',
+				type: 'string',
+				default: nodeType.description.description,
+			},
+			...description.properties,
+		];
+	}
+	const tool = Object.create(nodeType) as INodeType;
+	tool.description = description as INodeType['description'];
+	return tool;
+}
+
+registerNodeType(TOOL_NODE_TYPE, asToolNodeType(new RunningHub()));
 
 const nodeTypes: INodeTypes = {
 	getByName: (type: string) => nodeTypeInstances[type],
@@ -444,4 +480,125 @@ export async function resumeWaitingNode(
 		data?: INodeExecutionData[][];
 	};
 	return { resumed: true, output: response.data };
+}
+
+export interface InlineToolRun {
+	/** What n8n hands the model as the tool's answer (a JSON string), or the error it throws. */
+	toolMessage?: string;
+	error?: Error;
+	/** The tool as the model is offered it. */
+	name: string;
+	description: string;
+	schema: unknown;
+	runExecutionData: IRunExecutionData;
+}
+
+/** The tool as the model is offered it: n8n's own description resolution for tool nodes. */
+export function toolDescriptionFor(options: NodeRunOptions): string {
+	const node = buildNode({ ...options, nodeType: TOOL_NODE_TYPE });
+	const workflow = buildWorkflow(node, options.staticData);
+	const nodeType = nodeTypes.getByNameAndVersion(node.type, 1) as INodeType;
+	const context = inlineToolContext(workflow, node, options, createRunExecutionData(), 0);
+	return NodeHelpers.getToolDescriptionForNode(
+		workflow.getNode(node.name)!,
+		nodeType,
+		() => context.getNodeParameter('toolDescription', 0, '') as string,
+	);
+}
+
+function inlineToolContext(
+	workflow: Workflow,
+	node: INode,
+	options: NodeRunOptions,
+	runExecutionData: IRunExecutionData,
+	runIndex: number,
+): SupplyDataContext {
+	const parent: INode = {
+		id: 'agent',
+		name: 'AI Agent',
+		type: '@n8n/n8n-nodes-langchain.agent',
+		typeVersion: 2.2,
+		position: [0, 0],
+		parameters: {},
+	};
+	const executeData = { node: parent, data: { main: [[{ json: {} }]] }, source: null };
+	return new SupplyDataContext(
+		workflow,
+		node,
+		buildAdditionalData(options),
+		options.mode ?? 'manual',
+		runExecutionData,
+		runIndex,
+		[],
+		{},
+		NodeConnectionTypes.AiTool,
+		executeData,
+		[],
+		options.abortSignal,
+		parent,
+	);
+}
+
+/**
+ * Calls the node the way AI Agent 2.x does: as a LangChain tool inside the agent, built by n8n-core's
+ * own createNodeAsTool + makeHandleToolInvocation (isToolExecution() is true, the execution cannot
+ * pause), with `toolArgs` as the model's arguments for the `$fromAI()` parameters.
+ */
+export async function runAsInlineTool(
+	options: NodeRunOptions,
+	toolArgs: IDataObject,
+): Promise<InlineToolRun> {
+	await useBinaryMode(binaryModeReady as 'default' | 'filesystem' | undefined);
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { makeHandleToolInvocation } =
+		require('n8n-core/dist/execution-engine/node-execution-context/utils/get-input-connection-data') as {
+			makeHandleToolInvocation: (
+				factory: (runIndex: number) => SupplyDataContext,
+				node: INode,
+				nodeType: INodeType,
+				runExecutionData: IRunExecutionData,
+			) => (args: IDataObject) => Promise<string>;
+		};
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { createNodeAsTool } =
+		require('n8n-core/dist/execution-engine/node-execution-context/utils/create-node-as-tool') as {
+			createNodeAsTool: (o: object) => {
+				response: {
+					name: string;
+					description: string;
+					schema: unknown;
+					invoke(a: object): Promise<string>;
+				};
+			};
+		};
+	const node = buildNode({ ...options, nodeType: TOOL_NODE_TYPE });
+	const workflow = buildWorkflow(node, options.staticData);
+	const workflowNode = workflow.getNode(node.name)!;
+	const nodeType = nodeTypes.getByNameAndVersion(node.type, 1) as INodeType;
+	const runExecutionData = createRunExecutionData();
+	const factory = (runIndex: number) =>
+		inlineToolContext(workflow, workflowNode, options, runExecutionData, runIndex);
+	const tool = createNodeAsTool({
+		node: workflowNode,
+		nodeType,
+		handleToolInvocation: makeHandleToolInvocation(
+			factory,
+			workflowNode,
+			nodeType,
+			runExecutionData,
+		),
+		context: factory(0),
+		itemIndex: 0,
+	}).response;
+	const base = {
+		name: tool.name,
+		description: tool.description,
+		schema: tool.schema,
+		runExecutionData,
+	};
+	try {
+		return { ...base, toolMessage: await tool.invoke(toolArgs) };
+	} catch (error) {
+		return { ...base, error: error as Error };
+	}
 }

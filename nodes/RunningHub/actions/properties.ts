@@ -1,14 +1,19 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import * as account from './account';
+import { toolDescriptionProperty } from './common/tool.description';
 import * as aiApp from './aiApp';
 import * as file from './file';
 import * as model from './model';
 import * as task from './task';
 import * as workflow from './workflow';
 
-/** The node's parameters: the resource picker, then each resource's operations and fields. */
+/**
+ * The node's parameters: the tool description (RunningHub Tool only), the resource picker, then
+ * each resource's operations and fields.
+ */
 export const properties: INodeProperties[] = [
+	toolDescriptionProperty,
 	{
 		displayName: 'Resource',
 		name: 'resource',

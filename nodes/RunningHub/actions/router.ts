@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { isToolMode, toolErrorResult } from '../helpers/toolMode';
 import { operationsByResource } from './operations';
 import type { OperationModule } from './types';
 
@@ -8,8 +9,23 @@ import type { OperationModule } from './types';
  * Runs the chosen operation for every input item: one at a time, or up to the operation's
  * concurrency limit. Results keep input order; every output item is paired with its input item;
  * with "Continue On Fail" a failing item becomes an `{error}` item and the others still complete.
+ * As an AI agent's tool, a failure is always returned as data: the model reads it and can act on it,
+ * whereas a thrown error reaches it empty (AI Agent 2) or without its advice (AI Agent 3).
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	if (!isToolMode(this)) return await runItems.call(this, false);
+	try {
+		return await runItems.call(this, true);
+	} catch (error) {
+		if (this.getExecutionCancelSignal?.()?.aborted) throw asNodeError(this, error, 0);
+		return [[{ json: toolErrorResult(error), pairedItem: { item: 0 } }]];
+	}
+}
+
+async function runItems(
+	this: IExecuteFunctions,
+	toolMode: boolean,
+): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
@@ -35,6 +51,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			const output = await action.execute.call(this, itemIndex);
 			results[itemIndex] = output.map((item) => ({ ...item, pairedItem: { item: itemIndex } }));
 		} catch (error) {
+			if (toolMode && !signal?.aborted) {
+				results[itemIndex] = [{ json: toolErrorResult(error), pairedItem: { item: itemIndex } }];
+				return;
+			}
 			if (this.continueOnFail() && !signal?.aborted) {
 				results[itemIndex] = [
 					{

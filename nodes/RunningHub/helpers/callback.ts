@@ -13,6 +13,7 @@ import { callbackBody, isMalformed, parseTaskEndEvent } from './callbackEvent';
 import type { OutputOptions } from './output';
 import { DEFAULT_OUTPUT_OPTIONS, taskResultToItem } from './output';
 import type { RunSettings, SubmitTask } from './run';
+import { isInlineToolRun, isToolMode, toolErrorResult } from './toolMode';
 import { taskFailedError } from './wait';
 
 /*
@@ -111,14 +112,14 @@ export async function submitAndPause(
 			},
 		);
 	}
-	if (typeof context.isToolExecution === 'function' && context.isToolExecution()) {
+	if (isInlineToolRun(context)) {
 		throw new NodeOperationError(
 			node,
-			'Wait Mode "Wait for Callback" cannot be used when the node runs as an AI tool',
+			'This tool is set to Wait Mode "Wait for Callback", which pauses the execution, but this AI Agent runs its tools inside itself and cannot pause. No RunningHub task was created.',
 			{
 				itemIndex,
 				description:
-					'An agent cannot pause for a callback. Choose Wait Mode "Wait for Completion".',
+					'Set Wait Mode to "Wait for Completion" in the tool, or use AI Agent version 3 or later, which pauses the execution until RunningHub calls back.',
 			},
 		);
 	}
@@ -260,6 +261,11 @@ export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebh
 		} catch (error) {
 			failure = asNodeError(this, error);
 		}
+	}
+	// An agent's model reads a failure it gets as data; a thrown one would reach it without advice.
+	if (failure && isToolMode(this)) {
+		item = { json: toolErrorResult(failure) };
+		failure = undefined;
 	}
 	// The engine throws resumeError in place of the node when the execution resumes.
 	setResumeError(entry, failure);

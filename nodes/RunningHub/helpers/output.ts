@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, IWebhookFunctions } from 'n
 import type { DownloadOptions } from './download';
 import { downloadOutputs } from './download';
 import type { TaskResult } from './taskResult';
+import { isToolMode, leanTaskResult } from './toolMode';
 
 export interface OutputOptions {
 	downloadOutputs: boolean;
@@ -16,13 +17,30 @@ export const DEFAULT_OUTPUT_OPTIONS: OutputOptions = {
 	allowPartialResults: false,
 };
 
-/** The one item a finished task becomes, with its files as binary data when asked for. */
+/**
+ * The one item a finished task becomes, with its files as binary data when asked for. As an AI
+ * agent's tool its JSON is the lean answer a model can use (file links, task ID, status, cost).
+ */
 export async function taskResultToItem(
 	context: IExecuteFunctions | IWebhookFunctions,
 	result: TaskResult,
 	options: OutputOptions,
 ): Promise<INodeExecutionData> {
 	const item: INodeExecutionData = { json: { ...result } };
+	await addDownloads(context, item, result, options);
+	if (isToolMode(context)) {
+		const { downloadFailures } = item.json;
+		item.json = { ...leanTaskResult(result), ...(downloadFailures ? { downloadFailures } : {}) };
+	}
+	return item;
+}
+
+async function addDownloads(
+	context: IExecuteFunctions | IWebhookFunctions,
+	item: INodeExecutionData,
+	result: TaskResult,
+	options: OutputOptions,
+): Promise<void> {
 	if (
 		options.downloadOutputs &&
 		result.status === 'SUCCESS' &&
@@ -42,5 +60,4 @@ export async function taskResultToItem(
 		if (failures.length) item.json.downloadFailures = failures;
 		item.json.outputs = result.outputs;
 	}
-	return item;
 }

@@ -14,6 +14,7 @@ import { RETRY_DEFAULTS, apiRequestV1, parseEmbeddedJson } from '../transport';
 import type { OutputOptions } from './output';
 import { DEFAULT_OUTPUT_OPTIONS, taskResultToItem } from './output';
 import { submitAndPause } from './callback';
+import { TOOL_TIMEOUT_SECONDS, isToolMode } from './toolMode';
 import { validateRange, validateWebhookUrl } from './validation';
 import type { WaitOptions } from './wait';
 import {
@@ -222,7 +223,12 @@ export function maxConcurrentTasks(context: IExecuteFunctions): number {
 export function readRunSettings(context: IExecuteFunctions, itemIndex: number): RunSettings {
 	const waitMode = context.getNodeParameter('waitMode', itemIndex, 'wait') as WaitMode;
 	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const wait: WaitOptions = { ...DEFAULT_WAIT_OPTIONS };
+	// As an agent's tool: a turn-sized wait, and files as links unless downloads are asked for.
+	const toolMode = isToolMode(context);
+	const wait: WaitOptions = {
+		...DEFAULT_WAIT_OPTIONS,
+		...(toolMode ? { timeoutSeconds: TOOL_TIMEOUT_SECONDS } : {}),
+	};
 	if (options.pollIntervalSeconds !== undefined) {
 		const { min, max } = WAIT_LIMITS.pollIntervalSeconds;
 		wait.pollIntervalSeconds = validateRange(
@@ -250,7 +256,7 @@ export function readRunSettings(context: IExecuteFunctions, itemIndex: number): 
 	const output: OutputOptions = {
 		downloadOutputs:
 			options.downloadOutputs === undefined
-				? DEFAULT_OUTPUT_OPTIONS.downloadOutputs
+				? DEFAULT_OUTPUT_OPTIONS.downloadOutputs && !toolMode
 				: options.downloadOutputs === true,
 		binaryPropertyPrefix:
 			String(options.binaryPropertyPrefix ?? DEFAULT_OUTPUT_OPTIONS.binaryPropertyPrefix).trim() ||
