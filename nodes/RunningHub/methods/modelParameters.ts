@@ -28,7 +28,7 @@ function fieldType(param: CatalogueParam): FieldType {
 
 /** Hints in the label, since mapper fields have no description: bounds, and how media is given. */
 function fieldLabel(param: CatalogueParam): string {
-	const label = param.label ?? paramDisplayName(param.key);
+	const label = param.label ?? paramDisplayName(param.field);
 	if (param.type === 'INT' || param.type === 'FLOAT') {
 		if (param.min !== undefined && param.max !== undefined)
 			return `${label} (${param.min}–${param.max})`;
@@ -46,7 +46,7 @@ function fieldLabel(param: CatalogueParam): string {
 
 export function modelParameterField(param: CatalogueParam): ResourceMapperField {
 	const field: ResourceMapperField = {
-		id: param.key,
+		id: param.field,
 		displayName: fieldLabel(param),
 		required: param.required,
 		defaultMatch: false,
@@ -132,9 +132,9 @@ export async function getModelParameterGuide(
 		...entry.params.filter((p) => p.required),
 		...entry.params.filter((p) => !p.required),
 	].map((param) => ({
-		name: `${param.label ?? paramDisplayName(param.key)}${param.required ? ' (required)' : ''}`,
-		value: param.key,
-		description: [param.description, allowedValues(param), `Sent as "${param.key}".`]
+		name: `${param.label ?? paramDisplayName(param.field)}${param.required ? ' (required)' : ''}`,
+		value: param.field,
+		description: [param.description, allowedValues(param), `Sent as "${param.field}".`]
 			.filter(Boolean)
 			.join(' '),
 	}));

@@ -278,7 +278,7 @@ export async function buildModelBody(
 	// left over from a previously chosen model.
 	const mapped = entry ? readMappedValues(context, itemIndex) : {};
 	const additional = parseAdditionalParameters(context, itemIndex);
-	const paramsByKey = new Map((entry?.params ?? []).map((param) => [param.key, param]));
+	const paramsByKey = new Map((entry?.params ?? []).map((param) => [param.field, param]));
 
 	if (entry && entry.params.length) {
 		const stale = Object.keys(mapped).filter(
@@ -294,7 +294,7 @@ export async function buildModelBody(
 				`Model Parameters contain ${stale.map((key) => `"${key}"`).join(', ')}, which model "${endpoint}" does not have`,
 				{
 					itemIndex,
-					description: `Refresh Model Parameters after changing the model (known parameters: ${entry.params.map((p) => p.key).join(', ')}), or move extra fields to Additional Parameters (JSON).`,
+					description: `Refresh Model Parameters after changing the model (known parameters: ${entry.params.map((p) => p.field).join(', ')}), or move extra fields to Additional Parameters (JSON).`,
 				},
 			);
 		}
