@@ -8,6 +8,8 @@
  * (forged events rejected, API outputs emitted) are covered in test/integration/trigger.test.ts;
  * here only its error answers are grepped for the key.
  */
+import * as http from 'http';
+import type { AddressInfo } from 'net';
 import * as path from 'path';
 import { LoggerProxy } from 'n8n-workflow';
 import type {
@@ -670,4 +672,141 @@ describe('file hosts never receive a RunningHub credential', () => {
 			);
 		}
 	});
+});
+
+describe('an echoed key is redacted in any letter case and base64-encoded', () => {
+	const echoes: Array<[string, string]> = [
+		['lower-cased', KEY.toLowerCase()],
+		['upper-cased', KEY.toUpperCase()],
+		['base64', Buffer.from(KEY).toString('base64')],
+		['base64 inside a longer encoded text', Buffer.from(`Bearer ${KEY}`).toString('base64')],
+		['base64url', Buffer.from(`x${KEY}`).toString('base64url')],
+	];
+	it.each(echoes)('%s', async (_label, echoed) => {
+		sim.injectFault({
+			route: '/task/openapi/create',
+			kind: 'code',
+			code: 802,
+			msg: `APIKEY_UNAUTHORIZED: ${echoed}`,
+		});
+		const failure = await runNode({
+			parameters: workflowRun(WORKFLOW_ID_TXT2IMG) as never,
+			credentials: simulatorCredentials(sim.baseUrl, KEY),
+		}).then(
+			() => undefined,
+			(error: unknown) => error,
+		);
+		expect(failure).toBeDefined();
+		const dump = dumpError(failure);
+		expect(dump).toContain('APIKEY_UNAUTHORIZED: ');
+		const encoded = [0, 1, 2].map((offset) =>
+			Buffer.concat([Buffer.alloc(offset), Buffer.from(KEY)])
+				.toString('base64')
+				.slice(4, 36),
+		);
+		for (const form of [KEY.toLowerCase(), KEY.toUpperCase(), KEY.slice(0, 20), ...encoded])
+			expect(dump).not.toContain(form);
+		for (const form of encoded) expect(dump).not.toContain(form.replace(/\+/g, '-'));
+	});
+});
+
+describe('API calls never follow a redirect (the key stays with RunningHub)', () => {
+	/** Records what reaches it and answers like a successful RunningHub create. */
+	async function foreignHost(): Promise<{
+		url: string;
+		hits: IDataObject[];
+		close: () => Promise<void>;
+	}> {
+		const hits: IDataObject[] = [];
+		const server = http.createServer((request, response) => {
+			let body = '';
+			request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+			request.on('end', () => {
+				hits.push({ path: request.url, headers: request.headers, body });
+				response.writeHead(200, { 'content-type': 'application/json' });
+				response.end(
+					JSON.stringify({
+						code: 0,
+						msg: 'success',
+						data: { taskId: '1999999999999999999', taskStatus: 'QUEUED' },
+						taskId: '1999999999999999999',
+						status: 'SUCCESS',
+						errorCode: '',
+						results: [{ url: 'http://127.0.0.1:1/x.png', outputType: 'png' }],
+					}),
+				);
+			});
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const { port } = server.address() as AddressInfo;
+		return {
+			url: `http://127.0.0.1:${port}`,
+			hits,
+			close: async () => await new Promise<void>((resolve) => server.close(() => resolve())),
+		};
+	}
+
+	/** An "API" that answers every call with a redirect to `target` (keeping the path). */
+	async function redirectingApi(
+		status: number,
+		target: string,
+	): Promise<{ url: string; hits: number; close: () => Promise<void> }> {
+		const state = { hits: 0 };
+		const server = http.createServer((request, response) => {
+			state.hits++;
+			request.resume();
+			response.writeHead(status, { location: `${target}${request.url}` });
+			response.end();
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const { port } = server.address() as AddressInfo;
+		return {
+			url: `http://127.0.0.1:${port}`,
+			get hits() {
+				return state.hits;
+			},
+			close: async () => await new Promise<void>((resolve) => server.close(() => resolve())),
+		};
+	}
+
+	const calls: Array<[string, () => IDataObject]> = [
+		['Workflow › Run (v1, key in the body)', () => workflowRun(WORKFLOW_ID_TXT2IMG)],
+		[
+			'Model › Generate (v2, Bearer header)',
+			() => modelRun('rhart-image-v1/text-to-image', { prompt: 'x', aspectRatio: '1:1' }),
+		],
+		['Account › Get', () => ({ resource: 'account', operation: 'get' })],
+	];
+
+	it.each(
+		[301, 302, 303, 307, 308].flatMap((status) =>
+			calls.map(([name, parameters]) => ({ status, name, parameters })),
+		),
+	)(
+		'HTTP $status on $name: clear error, nothing sent to the other host',
+		async ({ status, parameters }) => {
+			const foreign = await foreignHost();
+			const api = await redirectingApi(status, foreign.url);
+			try {
+				const failure = (await runNode({
+					parameters: parameters() as never,
+					credentials: simulatorCredentials(api.url, KEY),
+				}).then(
+					() => undefined,
+					(error: unknown) => error,
+				)) as (Error & { description?: string }) | undefined;
+				expect(failure).toBeDefined();
+				expect(failure!.message).toMatch(/redirect \(HTTP \d{3}\), which was not followed/);
+				expect(failure!.description).toContain(foreign.url);
+				expect(failure!.description).toMatch(/Base URL of the RunningHub credential/);
+				expect(foreign.hits).toHaveLength(0);
+				// Not retried either: a redirect is an answer, not a temporary failure.
+				expect(api.hits).toBe(1);
+				expectNoKey(dumpError(failure), 'the redirect error');
+			} finally {
+				await api.close();
+				await foreign.close();
+			}
+		},
+	);
 });

@@ -268,6 +268,8 @@ export interface RunningHubErrorDetails {
 	context?: string;
 	/** Headline to use instead of the code's own, e.g. a task failure naming the failing node. */
 	summary?: string;
+	/** A create failed in a way that leaves it open whether RunningHub made (and bills) the task. */
+	taskMayExist?: boolean;
 }
 
 /**
@@ -306,6 +308,7 @@ export function runningHubApiError(
 		httpCode: details.httpCode !== undefined ? String(details.httpCode) : null,
 		taskId: details.taskId ?? null,
 		apiMessage: details.apiMessage ?? null,
+		...(details.taskMayExist ? { taskMayExist: true } : {}),
 	};
 	const error = new NodeApiError(node, redactSecret(errorResponse, apiKey), {
 		message: redactText(message, apiKey),
@@ -315,9 +318,44 @@ export function runningHubApiError(
 	return error;
 }
 
+/**
+ * The key base64 / base64url encoded at each of the three byte alignments, keeping only the
+ * characters that depend on the key alone, so that it is found inside a longer encoded text too.
+ */
+function encodedForms(secret: string): RegExp {
+	const bytes = Buffer.from(secret, 'utf8');
+	const forms = new Set<string>();
+	for (let offset = 0; offset < 3; offset++) {
+		const base64 = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
+		const core = base64.slice(
+			Math.ceil((offset * 8) / 6),
+			Math.floor(((offset + bytes.length) * 8) / 6),
+		);
+		forms.add(core);
+		forms.add(core.replace(/\+/g, '-').replace(/\//g, '_'));
+	}
+	const escape = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+	return new RegExp([...forms].map(escape).join('|'), 'g');
+}
+
 export function redactText(text: string, secret?: string): string {
 	if (!secret || secret.length < 4 || !text) return text;
-	return text.split(secret).join('***');
+	const lower = secret.toLowerCase();
+	let result = text;
+	// Any letter case: find the key in a lower-cased copy and cut the same spans out of the text.
+	const folded = result.toLowerCase();
+	if (folded.length === result.length && folded.includes(lower)) {
+		let out = '';
+		let from = 0;
+		for (let at = folded.indexOf(lower); at >= 0; at = folded.indexOf(lower, from)) {
+			out += result.slice(from, at) + '***';
+			from = at + lower.length;
+		}
+		result = out + result.slice(from);
+	} else {
+		result = result.split(secret).join('***');
+	}
+	return secret.length < 8 ? result : result.replace(encodedForms(secret), '***');
 }
 
 export function redactSecret<T>(value: T, secret?: string): T {
