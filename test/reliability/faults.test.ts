@@ -325,19 +325,26 @@ const CREATE_ROUTES: CreateRoute[] = [
 	},
 ];
 
-/** Answers that prove RunningHub refused the task: safe to send again. */
-const PROVEN_NOT_CREATED: Array<[string, Fault]> = [
-	...TRANSIENT_CODES,
-	['HTTP 429', { kind: 'http', status: 429 }],
-	['HTTP 503', { kind: 'http', status: 503 }],
-];
+/** Documented refusals before any task exists (concurrency and rate limits): safe to send again. */
+const PROVEN_NOT_CREATED: Array<[string, Fault]> = ['415', '421', '1003'].map((code) => [
+	`code ${code}`,
+	{ kind: 'code', code },
+]);
 
-/** Answers that leave it open whether the task exists: never sent again. */
+/**
+ * Every other temporary failure leaves it open whether the task exists (a server may answer so
+ * after creating it): never sent again.
+ */
 const MAYBE_CREATED: Array<[string, Fault]> = [
 	['HTTP 500', { kind: 'http', status: 500 }],
 	['HTTP 502', { kind: 'http', status: 502 }],
+	['HTTP 503', { kind: 'http', status: 503 }],
 	['HTTP 504', { kind: 'http', status: 504 }],
+	['HTTP 429', { kind: 'http', status: 429 }],
 	['connection reset', { kind: 'reset' }],
+	...['500', '808', '1005', '1010', '1011'].map(
+		(code) => [`code ${code}`, { kind: 'code', code }] as [string, Fault],
+	),
 ];
 
 describe('creates: never double-submit', () => {
@@ -370,10 +377,16 @@ describe('creates: never double-submit', () => {
 		'$name: $label after the task was created fails without sending again, saying the task may exist',
 		async ({ route, simRoute, fault, drive }) => {
 			sim.injectFault({ route, times: -1, ...fault });
-			const { text } = await failureOf(drive());
+			const { text, error } = await failureOf(drive());
 			expect(text).toMatch(
 				/may have created (the task|it) anyway.*not sent again.*check the task list/i,
 			);
+			// The package's own words lead, not the HTTP client's "retry the request immediately".
+			expect(error.message).toMatch(
+				/^The task may have been created; check the task list before running again/,
+			);
+			expect(text).not.toMatch(/retry the request immediately/i);
+			expect(error.errorResponse?.taskMayExist).toBe(true);
 			expect(requestsTo(sim, simRoute)).toBe(1);
 			// The task exists on RunningHub (the slow answer creates it once its delay is over): one, never two.
 			await sim.waitFor(() => sim.stats.tasksCreated === 1, 3000, 'the task to be created');

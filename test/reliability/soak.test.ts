@@ -29,6 +29,7 @@ describe('soak (40 tasks, seeded faults)', () => {
 				counts.success + counts.taskFailure + counts.unconfirmedCreate + counts.notCreated,
 			).toBe(40);
 			expect(counts.unexplained).toBe(0);
+			expect(report.duplicateTasks).toBe(0);
 			expect(report.tasksCreated).toBe(
 				counts.success + counts.taskFailure + report.unconfirmedButCreated,
 			);

@@ -61,18 +61,30 @@ class SeededRoute extends RegExp {
 	}
 }
 
+const CREATE = '/task/openapi/create';
+
+/**
+ * Every temporary failure a create can meet after RunningHub made the task: the node cannot tell it
+ * from the same failure before creation, so none may be sent again.
+ */
+const POST_CREATION_FAULTS: Array<Omit<FaultSpec, 'route' | 'times'>> = [
+	...[500, 502, 503, 504, 429].map((status) => ({ kind: 'http' as const, status })),
+	{ kind: 'reset' as const },
+	...[500, 808, 1005, 1010, 1011].map((code) => ({ kind: 'code' as const, code })),
+].map((fault) => ({ ...fault, afterTaskCreated: true }));
+
 /** Per-request probabilities. Create faults include both sides of "was the task created?". */
 const FAULT_PLAN: Array<{ path: string; p: number; fault: Omit<FaultSpec, 'route' | 'times'> }> = [
-	{ path: '/task/openapi/create', p: 0.05, fault: { kind: 'code', code: 421 } },
-	{ path: '/task/openapi/create', p: 0.03, fault: { kind: 'http', status: 503 } },
-	{ path: '/task/openapi/create', p: 0.03, fault: { kind: 'code', code: 1011 } },
-	{
-		path: '/task/openapi/create',
-		p: 0.02,
-		fault: { kind: 'http', status: 500, afterTaskCreated: true },
-	},
-	{ path: '/task/openapi/create', p: 0.02, fault: { kind: 'reset', afterTaskCreated: true } },
-	{ path: '/task/openapi/create', p: 0.01, fault: { kind: 'http', status: 502 } },
+	// Documented refusals before creation: sent again.
+	{ path: CREATE, p: 0.05, fault: { kind: 'code', code: 421 } },
+	{ path: CREATE, p: 0.02, fault: { kind: 'code', code: 1003 } },
+	// The same failures before creation: the node cannot tell, so not sent again either.
+	{ path: CREATE, p: 0.01, fault: { kind: 'http', status: 503 } },
+	{ path: CREATE, p: 0.01, fault: { kind: 'code', code: 1011 } },
+	{ path: CREATE, p: 0.01, fault: { kind: 'http', status: 502 } },
+	...POST_CREATION_FAULTS.map((fault) => ({ path: CREATE, p: 0.006, fault })),
+	// An answer slower than the request timeout: the task is created after the node gave up.
+	{ path: CREATE, p: 0.006, fault: { kind: 'slow', delayMs: 700 } },
 	{ path: '/openapi/v2/query', p: 0.04, fault: { kind: 'http', status: 500 } },
 	{ path: '/openapi/v2/query', p: 0.03, fault: { kind: 'reset' } },
 	{ path: '/openapi/v2/query', p: 0.03, fault: { kind: 'code', code: '1005' } },
@@ -100,6 +112,8 @@ export interface SoakReport {
 	tasksCreated: number;
 	/** Unconfirmed creates for which the simulator did create a task. */
 	unconfirmedButCreated: number;
+	/** Items for which the simulator holds more than one task (must be 0). */
+	duplicateTasks: number;
 	createRequests: number;
 	statusRequests: number;
 	faultsInjected: number;
@@ -124,7 +138,7 @@ export function classify(item: INodeExecutionData): Outcome {
 	if (typeof json.taskId === 'string' && /^\d{19}$/.test(json.taskId) && text.includes(json.taskId))
 		return 'taskFailure';
 	if (/may have created (the task|it) anyway/.test(text)) return 'unconfirmedCreate';
-	if (/Gave up after \d+ attempts/.test(text) && /code 421|code 1011|HTTP 503/.test(text))
+	if (/Gave up after \d+ attempts/.test(text) && /code (421|415|1003)\b/.test(text))
 		return 'notCreated';
 	return 'unexplained';
 }
@@ -207,6 +221,8 @@ export async function runSoak(input: SoakOptions): Promise<SoakReport> {
 			if (index === undefined) problems.push(`task ${taskId} carries no item prompt`);
 			else tasksByItem.set(index, [...(tasksByItem.get(index) ?? []), taskId]);
 		}
+		let duplicateTasks = 0;
+		for (const [index, taskIds] of tasksByItem) if (taskIds.length > 1) duplicateTasks++;
 		for (const [index, taskIds] of tasksByItem)
 			if (taskIds.length > 1)
 				problems.push(`item ${index} was submitted ${taskIds.length} times: ${taskIds.join(', ')}`);
@@ -274,6 +290,7 @@ export async function runSoak(input: SoakOptions): Promise<SoakReport> {
 			failMarked: failing.size,
 			tasksCreated: stats.tasksCreated,
 			unconfirmedButCreated,
+			duplicateTasks,
 			createRequests: stats.createRequests,
 			statusRequests: stats.statusRequests,
 			faultsInjected: stats.faultsInjected,
@@ -295,7 +312,7 @@ export function formatReport(report: SoakReport): string {
 		['  succeeded (outputs + PNG)', counts.success],
 		['  failed, error names the task', counts.taskFailure],
 		['  create unconfirmed ("may have created")', counts.unconfirmedCreate],
-		['  refused, no task (gave up on 421/1011/503)', counts.notCreated],
+		['  refused, no task (gave up on 421/415/1003)', counts.notCreated],
 		['  unexplained', counts.unexplained],
 		['items marked to fail', report.failMarked],
 		['tasks created (simulator)', report.tasksCreated],
@@ -303,6 +320,7 @@ export function formatReport(report: SoakReport): string {
 			'= succeeded + failed + unconfirmed that exist',
 			`${counts.success} + ${counts.taskFailure} + ${report.unconfirmedButCreated} = ${counts.success + counts.taskFailure + report.unconfirmedButCreated}`,
 		],
+		['items with duplicate tasks', report.duplicateTasks],
 		['create requests', report.createRequests],
 		['status requests', report.statusRequests],
 		['faults injected (2 on the workflow JSON read)', report.faultsInjected],

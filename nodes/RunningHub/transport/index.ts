@@ -43,9 +43,9 @@ export interface ApiRequest {
 	headers?: IDataObject;
 	qs?: IDataObject;
 	/**
-	 * A call that creates a task (and bills it). It is retried only when RunningHub's answer proves
-	 * that no task was created: a coded rejection such as 421, or HTTP 429/503. A lost connection,
-	 * a timeout or HTTP 500 leave it unknown, so the call is not sent again.
+	 * A call that creates a task (and bills it). It is sent again only when the answer proves that no
+	 * task was created (see `createOutcomeOf`); any other failure leaves it open whether the task
+	 * exists, so the call fails at once with an error saying so.
 	 */
 	createsTask?: boolean;
 	/** Task the call is about, named in errors. */
@@ -122,6 +122,8 @@ export function assertApiKeyLooksValid(credentials: RunningHubCredentials, node:
 interface RawResponse {
 	statusCode: number;
 	body: string;
+	/** Where a redirect points. */
+	location?: string;
 }
 
 type Attempt =
@@ -134,6 +136,35 @@ interface FailureDetails {
 	apiMessage?: string;
 	httpCode?: number;
 	context?: string;
+	summary?: string;
+	taskMayExist?: boolean;
+}
+
+/**
+ * RunningHub codes documented as refusing a task before it is created (concurrency limits and the
+ * request-rate limit): a create answered with one of them is safe to send again.
+ */
+export const CREATE_REJECTED_RETRYABLE_CODES = ['415', '421', '1003'];
+
+/** Headline of every create failure after which the task may exist. */
+export const TASK_MAY_EXIST_SUMMARY =
+	'The task may have been created; check the task list before running again';
+
+/**
+ * A create whose answer does not prove that no task was made: it is not sent again (that would
+ * bill twice), and the error says so and how to check.
+ */
+function mayExist(details: FailureDetails, request: ApiRequest): Attempt {
+	return {
+		kind: 'fail',
+		details: {
+			...details,
+			summary: TASK_MAY_EXIST_SUMMARY,
+			taskMayExist: true,
+			context:
+				`${details.context ?? ''} RunningHub may have created the task anyway, so it was not sent again to avoid paying twice: check the task list on the RunningHub site (or Task › Get Status with the task ID, when you have one) before running again. Request: ${request.path}.`.trim(),
+		},
+	};
 }
 
 function cancelSignalOf(context: RunningHubContext): AbortSignal | undefined {
@@ -160,6 +191,10 @@ function isConnectionError(error: unknown): boolean {
 	return /ECONNRESET|ECONNREFUSED|ETIMEDOUT|ECONNABORTED|EPIPE|EAI_AGAIN|socket hang up|timeout|network|aborted/i.test(
 		networkSignature(error),
 	);
+}
+
+function isDroppedConnection(error: unknown): boolean {
+	return /ECONNRESET|EPIPE|socket hang up|closed unexpectedly/i.test(networkSignature(error));
 }
 
 function isTimeout(error: unknown): boolean {
@@ -199,10 +234,11 @@ async function send(
 			...options,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
+			disableFollowRedirect: true,
 			json: false,
 			encoding: 'text',
 		},
-	)) as { statusCode: number; body: unknown };
+	)) as { statusCode: number; body: unknown; headers?: Record<string, unknown> };
 	const body = response.body;
 	const text =
 		typeof body === 'string'
@@ -212,7 +248,12 @@ async function send(
 				: Buffer.isBuffer(body)
 					? body.toString('utf8')
 					: JSON.stringify(body);
-	return { statusCode: response.statusCode, body: text };
+	const location = response.headers?.location;
+	return {
+		statusCode: response.statusCode,
+		body: text,
+		location: typeof location === 'string' ? location : undefined,
+	};
 }
 
 /**
@@ -278,26 +319,30 @@ async function requestWithRetry(
 				throw new NodeOperationError(
 					node,
 					`The execution was stopped while creating a task (${request.path}). RunningHub may have created it anyway: check the task list on the RunningHub site before running again.`,
+					{ description: TASK_MAY_EXIST_SUMMARY },
 				);
 			}
 			const timeoutMs = request.timeoutMs ?? TIMEOUT_DEFAULTS.requestMs;
 			// n8n-core words a timeout as "the connection was aborted"; say what happened instead.
+			// A dropped connection is worded by the package: n8n-core's text advises retrying at once.
 			const message = isTimeout(error)
 				? `RunningHub did not answer within ${timeoutMs / 1000} s`
-				: redactText(String((error as Error)?.message ?? error), apiKey);
+				: isDroppedConnection(error)
+					? 'the connection was closed before RunningHub answered'
+					: redactText(String((error as Error)?.message ?? error), apiKey);
 			if (!isConnectionError(error)) {
 				outcome = {
 					kind: 'fail',
 					details: { apiMessage: message, context: `Request to ${request.path} failed.` },
 				};
 			} else if (request.createsTask && !provesNotSent(error)) {
-				outcome = {
-					kind: 'fail',
-					details: {
+				outcome = mayExist(
+					{
 						apiMessage: message,
-						context: `The connection failed while creating a task (${message}). RunningHub may have created it anyway, so it was not sent again to avoid paying twice: check the task list on the RunningHub site before running again.`,
+						context: `The connection failed while creating a task (${message}).`,
 					},
-				};
+					request,
+				);
 			} else {
 				outcome = {
 					kind: 'retry',
@@ -345,21 +390,24 @@ function interpretResponse(
 	interpret: (json: unknown, statusCode: number) => Attempt,
 ): Attempt {
 	const { statusCode, body } = response;
+	if (statusCode >= 300 && statusCode < 400) {
+		// Redirects are not followed: n8n would send the API key (header, and on 307/308 the body)
+		// to wherever the answer points, and take a foreign answer for RunningHub's.
+		return {
+			kind: 'fail',
+			details: {
+				httpCode: statusCode,
+				summary: `RunningHub answered with a redirect (HTTP ${statusCode}), which was not followed`,
+				context: `The answer to ${request.path} points to ${describeLocation(response.location)}. API calls are never sent on to another address, so the API key stays with RunningHub and no task was created there. Check the Site / Base URL of the RunningHub credential (e.g. https:// instead of http://, and no proxy that redirects).`,
+			},
+		};
+	}
 	if (statusCode >= 500 || statusCode === 429) {
 		const details: FailureDetails = {
 			httpCode: statusCode,
 			context: `RunningHub answered ${request.path} with HTTP ${statusCode}.`,
 		};
-		const provesRejected = statusCode === 429 || statusCode === 503;
-		if (request.createsTask && !provesRejected) {
-			return {
-				kind: 'fail',
-				details: {
-					...details,
-					context: `${details.context} RunningHub may have created the task anyway, so it was not sent again to avoid paying twice: check the task list on the RunningHub site before running again.`,
-				},
-			};
-		}
+		if (request.createsTask) return mayExist(details, request);
 		return { kind: 'retry', reason: `HTTP ${statusCode}`, details };
 	}
 	let json: unknown;
@@ -380,21 +428,46 @@ function interpretResponse(
 			},
 		};
 	}
-	if (json === undefined || typeof json !== 'object' || json === null) {
-		return {
-			kind: 'fail',
-			details: {
-				httpCode: statusCode,
-				context: `RunningHub answered ${request.path} with something that is not JSON: ${body.slice(0, 120)}`,
-			},
-		};
+	const outcome: Attempt =
+		json === undefined || typeof json !== 'object' || json === null
+			? {
+					kind: 'fail',
+					details: {
+						httpCode: statusCode,
+						context: `RunningHub answered ${request.path} with something that is not JSON: ${body.slice(0, 120)}`,
+					},
+				}
+			: interpret(json, statusCode);
+	if (!request.createsTask || outcome.kind === 'ok') return outcome;
+	return createOutcomeOf(outcome, request);
+}
+
+/**
+ * Sorts a failed create into "rejected, no task" (a documented pre-creation refusal, sent again
+ * after a wait; or a validation error, final) and "may exist" (a temporary server error, which
+ * RunningHub may send after the task was made): the latter is never sent again.
+ */
+function createOutcomeOf(outcome: Exclude<Attempt, { kind: 'ok' }>, request: ApiRequest): Attempt {
+	const code = outcome.details.code;
+	if (code !== undefined && CREATE_REJECTED_RETRYABLE_CODES.includes(code)) return outcome;
+	// A coded refusal (validation, key, wallet) is final and made no task; anything else (a temporary
+	// server error, an answer that cannot be read) may have followed the creation of the task.
+	if (outcome.kind === 'fail' && code !== undefined) return outcome;
+	return mayExist(outcome.details, request);
+}
+
+function describeLocation(location: string | undefined): string {
+	if (!location) return 'another address (no Location given)';
+	try {
+		const url = new URL(location);
+		return `${url.protocol}//${url.host}`;
+	} catch {
+		return 'an address that is not a valid URL';
 	}
-	return interpret(json, statusCode);
 }
 
 function codedOutcome(code: string, apiMessage: string | undefined): Attempt {
 	const details: FailureDetails = { code, apiMessage };
-	// A coded answer without a task ID proves the task was not created, so even creates may retry.
 	return classifyCode(code) === 'transient'
 		? { kind: 'retry', reason: `code ${code}`, details }
 		: { kind: 'fail', details };
