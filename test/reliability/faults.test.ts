@@ -506,8 +506,10 @@ describe('stopping the execution ends retries at once', () => {
 			workflowRun(WORKFLOW_ID_TXT2IMG),
 			() => sim.stats.createRequests === 1,
 		);
+		// The stop may land while the refused create is still on its way back (then the node cannot
+		// know it was refused) or during the backoff: either way no task and no further create.
 		expect(text).toMatch(
-			/execution was stopped while calling RunningHub \(\/task\/openapi\/create\)/,
+			/execution was stopped while (calling RunningHub \(\/task\/openapi\/create\)|creating a task)/,
 		);
 		expect(elapsed).toBeLessThan(2000);
 		expect(sim.stats.createRequests).toBe(1);

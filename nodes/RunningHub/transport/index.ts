@@ -319,7 +319,6 @@ async function requestWithRetry(
 				throw new NodeOperationError(
 					node,
 					`The execution was stopped while creating a task (${request.path}). RunningHub may have created it anyway: check the task list on the RunningHub site before running again.`,
-					{ description: TASK_MAY_EXIST_SUMMARY },
 				);
 			}
 			const timeoutMs = request.timeoutMs ?? TIMEOUT_DEFAULTS.requestMs;
