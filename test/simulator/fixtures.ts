@@ -33,11 +33,27 @@ export const NEVER_RUN_WORKFLOW_IDS: ReadonlySet<string> = new Set([WORKFLOW_ID_
 
 export const WEBAPP_ID_PORTRAIT = '1877265245566922753';
 export const WEBAPP_ID_TEXT_TO_VIDEO = '1994388299756212225';
+/** An access-encrypted app (`accessEncrypted: true`) whose aspect ratio uses the COMBO list format. */
+export const WEBAPP_ID_ENCRYPTED = '1978340021565427713';
+export const ENCRYPTED_APP_PASSWORD = 'poster-2026';
 
 /** webappId → fixture file (relative to test/fixtures). */
 export const FIXTURE_APPS: Readonly<Record<string, string>> = {
 	[WEBAPP_ID_PORTRAIT]: 'apps/portrait-style.json',
 	[WEBAPP_ID_TEXT_TO_VIDEO]: 'apps/text-to-video.json',
+	[WEBAPP_ID_ENCRYPTED]: 'apps/encrypted-poster.json',
+};
+
+/** Quick Create modules ("快捷创作"): the official examples' webappIds and codes. */
+export const QUICK_CREATE_TEXT_TO_IMAGE = { webappId: '1957344152277151746', code: '001' } as const;
+export const QUICK_CREATE_REFERENCE_EDIT = {
+	webappId: '1957346252562296834',
+	code: '002',
+} as const;
+
+export const FIXTURE_QUICK_CREATES: Readonly<Record<string, string>> = {
+	[QUICK_CREATE_TEXT_TO_IMAGE.webappId]: 'quick-create/text-to-image.json',
+	[QUICK_CREATE_REFERENCE_EDIT.webappId]: 'quick-create/reference-edit.json',
 };
 
 /** Input file names that loader nodes accept without an upload (they exist "on the server"). */
@@ -61,11 +77,19 @@ export interface AppFixture {
 	description: string;
 	descriptionEn: string;
 	accessEncrypted: boolean;
+	/** Simulator-only: the password an encrypted app wants in `accessPassword`. */
+	accessPassword?: string;
 	outputs: Array<{ nodeId: string; fileType: string }>;
 	statisticsInfo: Record<string, string>;
 	covers: unknown[];
 	tags: unknown[];
 	nodeInfoList: AppNodeInfo[];
+}
+
+/** A Quick Create module: an app template plus its code and its model-library styles. */
+export interface QuickCreateFixture extends AppFixture {
+	quickCreateCode: string;
+	styles: Array<Record<string, unknown>>;
 }
 
 function readJson<T>(relative: string): T {
@@ -82,5 +106,12 @@ export function loadFixtureWorkflows(): Map<string, ComfyWorkflow> {
 export function loadFixtureApps(): Map<string, AppFixture> {
 	const map = new Map<string, AppFixture>();
 	for (const [id, file] of Object.entries(FIXTURE_APPS)) map.set(id, readJson<AppFixture>(file));
+	return map;
+}
+
+export function loadFixtureQuickCreates(): Map<string, QuickCreateFixture> {
+	const map = new Map<string, QuickCreateFixture>();
+	for (const [id, file] of Object.entries(FIXTURE_QUICK_CREATES))
+		map.set(id, readJson<QuickCreateFixture>(file));
 	return map;
 }

@@ -18,6 +18,9 @@ export function resolveOptions(o: SimulatorOptions): ResolvedOptions {
 		log: o.log ?? false,
 		cancelStatus: o.cancelStatus ?? 'FAILED',
 		strictModels: o.strictModels ?? false,
+		v2FailedReason: o.v2FailedReason ?? 'details',
+		unknownTaskStatus: o.unknownTaskStatus ?? '',
+		pricePreviewErrorCode: o.pricePreviewErrorCode ?? 0,
 	};
 }
 

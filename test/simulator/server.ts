@@ -11,9 +11,11 @@ import { FaultManager } from './faults';
 import {
 	FIXTURE_INPUT_FILES,
 	loadFixtureApps,
+	loadFixtureQuickCreates,
 	loadFixtureWorkflows,
 	NEVER_RUN_WORKFLOW_IDS,
 	type AppFixture,
+	type QuickCreateFixture,
 	type ComfyWorkflow,
 } from './fixtures';
 import { SIM_KEYS, type SimKeyInfo } from './keys';
@@ -63,6 +65,7 @@ export class RunningHubSimulator {
 	readonly workflows: Map<string, ComfyWorkflow>;
 	readonly neverRunWorkflows: Set<string>;
 	readonly apps: Map<string, AppFixture>;
+	readonly quickCreates: Map<string, QuickCreateFixture>;
 	readonly loraUploads = new Map<string, LoraUpload>();
 	/** Secret for presigned URL signatures (per instance). */
 	readonly signingSecret = randomBytes(16).toString('hex');
@@ -85,6 +88,7 @@ export class RunningHubSimulator {
 		this.workflows = loadFixtureWorkflows();
 		this.neverRunWorkflows = new Set(NEVER_RUN_WORKFLOW_IDS);
 		this.apps = loadFixtureApps();
+		this.quickCreates = loadFixtureQuickCreates();
 		this.engine = new TaskEngine({
 			durations: () => ({
 				queuedMs: this.options.queuedMs,
@@ -93,6 +97,7 @@ export class RunningHubSimulator {
 			}),
 			publicBaseUrl: () => this.publicBaseUrl,
 			cancelStatus: () => this.options.cancelStatus,
+			v2FailedReason: () => this.options.v2FailedReason,
 			onTaskEnd: (task) => {
 				if (!this.stopped) this.webhooks.taskEnded(task, this.engine.webhookEventData(task));
 			},

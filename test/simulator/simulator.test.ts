@@ -625,10 +625,8 @@ describe('Standard Model API', () => {
 			{ prompt: 'x' },
 			bearer(SIM_KEY_SHARED),
 		);
-		expect(price.data).toMatchObject({
-			code: 0,
-			data: { estimatedPrice: '1.20', currency: 'CNY' },
-		});
+		expect(price.data).toMatchObject({ errorCode: 0, estimatedPrice: 1.2, currency: 'CNY' });
+		expect(price.data.code).toBeUndefined();
 		const qs = await client.get(`${sim.baseUrl}/openapi/v2/queue/status`, bearer(SIM_KEY_SHARED));
 		expect(qs.data.data).toEqual({
 			apiKeyType: 'SHARED',

@@ -16,6 +16,7 @@ import type {
 	TaskKind,
 	TaskOutcome,
 	TaskStatus,
+	V2FailedReasonMode,
 } from './types';
 import { newClientId, newId19, v1 } from './util';
 
@@ -28,6 +29,7 @@ export interface EngineDeps {
 	durations(): { queuedMs: number; runningMs: number; pollsBeforeDone: number | undefined };
 	publicBaseUrl(): string;
 	cancelStatus(): 'FAILED' | 'CANCEL';
+	v2FailedReason(): V2FailedReasonMode;
 	onTaskEnd(task: SimTask): void;
 }
 
@@ -58,6 +60,9 @@ export interface NewTaskInput {
 	markerModeration: boolean;
 	markerSlow: boolean;
 }
+
+/** The official text of errorCode 1015, which the v2 query shows when it carries no details. */
+const GENERATION_FAILED = 'Generation failed, please try again.';
 
 const TRACEBACK = [
 	'  File "/workspace/ComfyUI/execution.py", line 496, in execute\n    output_data, output_ui, has_subgraph, has_pending_tasks = await get_output_data(prompt_id, unique_id, obj, input_data_all, execution_block_cb=execution_block_cb, pre_execute_cb=pre_execute_cb, hidden_inputs=hidden_inputs)\n',
@@ -131,6 +136,7 @@ export class TaskEngine {
 			outputs,
 			inputs: input.inputs,
 			instanceType: input.instanceType,
+			v2FailedReason: spec && 'v2FailedReason' in spec ? spec.v2FailedReason : undefined,
 		};
 		this.tasks.set(taskId, task);
 		if (task.pollsBeforeDone === undefined) {
@@ -405,9 +411,15 @@ export class TaskEngine {
 									},
 						);
 		} else if (status === 'FAILED' && task.outcome.result === 'fail') {
-			obj.errorCode = task.outcome.errorCode;
-			obj.errorMessage = task.outcome.errorMessage;
-			obj.failedReason = { ...task.outcome.failedReason };
+			const mode = task.v2FailedReason ?? this.deps.v2FailedReason();
+			if (mode === 'empty' && task.kind !== 'model' && task.cancelledAt === undefined) {
+				obj.errorCode = '1015';
+				obj.errorMessage = GENERATION_FAILED;
+			} else {
+				obj.errorCode = task.outcome.errorCode;
+				obj.errorMessage = task.outcome.errorMessage;
+				obj.failedReason = { ...task.outcome.failedReason };
+			}
 		}
 		return obj;
 	}

@@ -3,7 +3,7 @@
  * differ in how they read the request and shape the answer.
  */
 
-import type { ComfyWorkflow } from './fixtures';
+import type { AppFixture, ComfyWorkflow } from './fixtures';
 import { MODEL_FILE_TYPES, modelOutputKind, outputTypeOfNode } from './outputs';
 import type { RunningHubSimulator } from './server';
 import type { FailureContext, NewTaskInput } from './state';
@@ -13,6 +13,7 @@ import {
 	prepareApp,
 	prepareWorkflow,
 	promptTipsString,
+	warningNodeErrors,
 	type CreateError,
 	type NodeErrors,
 } from './validation';
@@ -140,7 +141,20 @@ export function createWorkflowTask(
 		workflowId,
 		webhookUrl: webhookOf(body),
 		instanceType: typeof body.instanceType === 'string' ? body.instanceType : undefined,
-		promptTips: promptTipsString(outputsToExecute, nodeErrors),
+		promptTips: promptTipsString(
+			outputsToExecute,
+			nodeErrors,
+			warningNodeErrors(
+				Object.entries(graph).flatMap(([nodeId, node]) =>
+					Object.entries(node.inputs).map(([inputName, value]) => ({
+						nodeId,
+						classType: node.class_type,
+						inputName,
+						value,
+					})),
+				),
+			),
+		),
 		outputs,
 		inputs: graph,
 		failure: workflowFailure(graph, outputsToExecute),
@@ -156,16 +170,51 @@ export function createWorkflowTask(
 	return { task };
 }
 
+/**
+ * A Quick Create task: the module's template is an app template whose SWITCH and LORA fields take
+ * any string (the official example sends `"2"` to an ImpactSwitch `select`).
+ */
+export function createQuickCreateTask(
+	sim: RunningHubSimulator,
+	apiKey: string,
+	body: Record<string, unknown>,
+): CreateResult {
+	const webappId = asId(body.webappId);
+	if (!webappId) return { error: { code: 301, msg: 'webappId must not be blank' } };
+	const module = sim.quickCreates.get(webappId);
+	if (!module) return { error: { code: 901, msg: 'WEBAPP_NOT_EXISTS' } };
+	if (typeof body.quickCreateCode !== 'string' || body.quickCreateCode !== module.quickCreateCode)
+		return { error: { code: 301, msg: 'quickCreateCode is invalid' } };
+	const template: AppFixture = {
+		...module,
+		nodeInfoList: module.nodeInfoList.map((field) =>
+			field.fieldType === 'SWITCH' || field.fieldType === 'LORA'
+				? { ...field, fieldType: 'STRING' }
+				: field,
+		),
+	};
+	return createAppTask(sim, apiKey, webappId, body, 'v1', template);
+}
+
+function asId(value: unknown): string | undefined {
+	if (typeof value === 'string' && value.trim() !== '') return value.trim();
+	if (typeof value === 'number') return String(value);
+	return undefined;
+}
+
 export function createAppTask(
 	sim: RunningHubSimulator,
 	apiKey: string,
 	webappId: string | undefined,
 	body: Record<string, unknown>,
 	api: 'v1' | 'v2',
+	template?: AppFixture,
 ): CreateResult {
 	if (!webappId) return { error: { code: 301, msg: 'webappId must not be blank' } };
-	const app = sim.apps.get(webappId);
+	const app = template ?? sim.apps.get(webappId);
 	if (!app) return { error: { code: 901, msg: 'WEBAPP_NOT_EXISTS' } };
+	if (app.accessEncrypted && body.accessPassword !== app.accessPassword)
+		return { error: { code: 301, msg: 'accessPassword is incorrect' } };
 	const prepared = prepareApp(app, body.nodeInfoList, (n) => sim.isKnownFile(n));
 	if ('error' in prepared) return prepared;
 	const busy = concurrencyError(sim, apiKey, body);
@@ -189,7 +238,18 @@ export function createAppTask(
 		webappId,
 		webhookUrl: webhookOf(body),
 		instanceType: typeof body.instanceType === 'string' ? body.instanceType : undefined,
-		promptTips: promptTipsString(outputsToExecute, nodeErrors),
+		promptTips: promptTipsString(
+			outputsToExecute,
+			nodeErrors,
+			warningNodeErrors(
+				fields.map((f) => ({
+					nodeId: f.nodeId,
+					classType: f.nodeName,
+					inputName: f.fieldName,
+					value: f.fieldValue,
+				})),
+			),
+		),
 		outputs: app.outputs.map((o) => ({ nodeId: o.nodeId, fileType: o.fileType })),
 		inputs: fields,
 		failure,

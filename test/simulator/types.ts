@@ -31,7 +31,19 @@ export interface SimulatorOptions {
 	cancelStatus?: 'FAILED' | 'CANCEL';
 	/** Unknown /openapi/v2/<endpoint> answers errorCode 1001 instead of being accepted (default false). */
 	strictModels?: boolean;
+	/**
+	 * What the v2 query of a failed workflow/AI-app task carries: 'details' (default: errorCode "805"
+	 * and the ComfyUI failedReason) or 'empty' (errorCode "1015" and `failedReason: {}`, as in the
+	 * official v2 failure example; the details are then only in v1 outputs and the webhook).
+	 */
+	v2FailedReason?: V2FailedReasonMode;
+	/** `status` of the v2 query answer for an unknown task: '' (default, live capture) or 'FAILED'. */
+	unknownTaskStatus?: '' | 'FAILED';
+	/** `errorCode` of a successful price preview: 0 (default) or '' (both seen in live clients). */
+	pricePreviewErrorCode?: 0 | '';
 }
+
+export type V2FailedReasonMode = 'details' | 'empty';
 
 export interface ResolvedOptions {
 	port: number;
@@ -46,6 +58,9 @@ export interface ResolvedOptions {
 	log: boolean;
 	cancelStatus: 'FAILED' | 'CANCEL';
 	strictModels: boolean;
+	v2FailedReason: V2FailedReasonMode;
+	unknownTaskStatus: '' | 'FAILED';
+	pricePreviewErrorCode: 0 | '';
 }
 
 /** What the next created task should do (see `sim.nextTaskOutcome`). */
@@ -61,6 +76,10 @@ export type TaskOutcome =
 			exceptionType?: string;
 			exceptionMessage?: string;
 			nodeId?: string;
+			/** Per-task override of the `v2FailedReason` option. */
+			v2FailedReason?: V2FailedReasonMode;
+			/** ComfyUI node errors reported with `result: true` (outputs still valid): the task runs. */
+			promptWarnings?: boolean;
 			/** Per-task duration overrides. */
 			queuedMs?: number;
 			runningMs?: number;
@@ -115,6 +134,8 @@ export interface SimTask {
 	/** Effective inputs (final workflow graph, app fields or model body), kept for inspection. */
 	inputs: unknown;
 	instanceType?: string;
+	/** Per-task override of the `v2FailedReason` option. */
+	v2FailedReason?: V2FailedReasonMode;
 	cancelledAt?: number;
 	/** Set once the terminal state has been observed (files materialised, webhook sent). */
 	endedAt?: number;

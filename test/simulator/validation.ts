@@ -388,10 +388,18 @@ function checkAppValue(
 			return undefined;
 		}
 		case 'LIST': {
+			// Two shapes: `[["a", "b"], {...}]` and the newer `["COMBO", {"options": ["a", "b"]}]`.
+			const comboOptions =
+				Array.isArray(spec) &&
+				spec[0] === 'COMBO' &&
+				isRecord(spec[1]) &&
+				Array.isArray(spec[1].options)
+					? (spec[1].options as unknown[])
+					: undefined;
 			const options =
 				Array.isArray(spec) && Array.isArray(spec[0])
 					? (spec[0] as unknown[]).map(String)
-					: undefined;
+					: comboOptions?.map(String);
 			if (options && !options.includes(String(raw)))
 				return item(
 					'value_not_in_list',
@@ -478,8 +486,42 @@ export function prepareApp(
 	return { fields, nodeErrors, outputsToExecute: outputs };
 }
 
-/** The `promptTips` JSON string (python formatting, like the real backend). */
-export function promptTipsString(outputsToExecute: string[], nodeErrors: NodeErrors): string {
+/**
+ * Node errors ComfyUI reports while other outputs are still valid: `validate_prompt` then answers
+ * `result: true` with `node_errors`, and the prompt runs (ComfyUI execution.py). Simulated for
+ * nodes whose input holds the `[[warn]]` marker.
+ */
+export function warningNodeErrors(
+	nodes: Array<{ nodeId: string; classType: string; inputName: string; value: unknown }>,
+): NodeErrors {
+	const warnings: NodeErrors = {};
+	for (const node of nodes) {
+		if (typeof node.value !== 'string' || !node.value.includes('[[warn]]')) continue;
+		addError(
+			warnings,
+			node.nodeId,
+			node.classType,
+			[],
+			item(
+				'required_input_missing',
+				'Required input is missing',
+				`${node.inputName} (an unconnected output branch is skipped)`,
+				node.inputName,
+			),
+		);
+	}
+	return warnings;
+}
+
+/**
+ * The `promptTips` JSON string (python formatting, like the real backend). `warnings` are node
+ * errors that do not stop the prompt (`result` stays true).
+ */
+export function promptTipsString(
+	outputsToExecute: string[],
+	nodeErrors: NodeErrors,
+	warnings: NodeErrors = {},
+): string {
 	const okResult = Object.keys(nodeErrors).length === 0 && outputsToExecute.length > 0;
 	const error = okResult
 		? null
@@ -495,6 +537,6 @@ export function promptTipsString(outputsToExecute: string[], nodeErrors: NodeErr
 		result: okResult,
 		error,
 		outputs_to_execute: outputsToExecute,
-		node_errors: nodeErrors,
+		node_errors: okResult ? warnings : nodeErrors,
 	});
 }

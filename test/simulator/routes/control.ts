@@ -117,6 +117,12 @@ export const controlRoutes: RouteDef[] = [
 			if (b.cancelStatus === 'FAILED' || b.cancelStatus === 'CANCEL')
 				ctx.sim.options.cancelStatus = b.cancelStatus;
 			if (typeof b.publicBaseUrl === 'string') ctx.sim.options.publicBaseUrl = b.publicBaseUrl;
+			if (b.v2FailedReason === 'details' || b.v2FailedReason === 'empty')
+				ctx.sim.options.v2FailedReason = b.v2FailedReason;
+			if (b.unknownTaskStatus === '' || b.unknownTaskStatus === 'FAILED')
+				ctx.sim.options.unknownTaskStatus = b.unknownTaskStatus;
+			if (b.pricePreviewErrorCode === 0 || b.pricePreviewErrorCode === '')
+				ctx.sim.options.pricePreviewErrorCode = b.pricePreviewErrorCode;
 			const outcomes = Array.isArray(b.nextTaskOutcomes)
 				? b.nextTaskOutcomes
 				: b.nextTaskOutcome !== undefined

@@ -2,10 +2,15 @@
 
 import { createHmac } from 'crypto';
 import type { SimTask } from '../types';
-import { createAppTask, createWorkflowTask, type CreateResult } from '../tasks';
+import {
+	createAppTask,
+	createQuickCreateTask,
+	createWorkflowTask,
+	type CreateResult,
+} from '../tasks';
 import { extensionOf } from '../outputs';
 import { asString, formatRhTime, ok, sha256Hex, v1 } from '../util';
-import { body, taskIdOf, v1Auth, type RouteContext, type RouteDef } from './common';
+import { body, taskIdOf, v1Auth, v2Auth, type RouteContext, type RouteDef } from './common';
 
 function createAnswer(result: CreateResult, ctx: RouteContext): ReturnType<typeof ok> {
 	if ('error' in result) return ok(v1(Number(result.error.code), result.error.msg, null));
@@ -63,6 +68,40 @@ export const v1Routes: RouteDef[] = [
 			if ('response' in auth) return auth.response;
 			const b = body(ctx);
 			return createAnswer(createAppTask(ctx.sim, auth.key, asString(b.webappId), b, 'v1'), ctx);
+		},
+	},
+	{
+		// Official page "发起快捷创作任务": body apiKey, webappId, quickCreateCode, nodeInfoList; the
+		// answer is the create answer of ai-app/run.
+		name: 'v1.quickCreateRun',
+		method: 'POST',
+		pattern: /^\/task\/openapi\/quick-ai-app\/run$/,
+		family: 'v1',
+		counts: 'create',
+		handler(ctx) {
+			const auth = v1Auth(ctx, 'body');
+			if ('response' in auth) return auth.response;
+			return createAnswer(createQuickCreateTask(ctx.sim, auth.key, body(ctx)), ctx);
+		},
+	},
+	{
+		// Official page "获取快捷创作-模型库风格参数数据": Bearer header, body {type, webappId}.
+		name: 'v1.quickCreateStyles',
+		method: 'POST',
+		pattern: /^\/api\/fast\/creation\/model\/params$/,
+		family: 'v1',
+		handler(ctx) {
+			const auth = v2Auth(ctx, 'util');
+			if ('response' in auth) return auth.response;
+			const b = body(ctx);
+			const webappId = asString(b.webappId);
+			if (!webappId || b.type === undefined || b.type === null || b.type === '')
+				return ok(v1(301, 'must not be blank', null));
+			const module = ctx.sim.quickCreates.get(webappId);
+			const styles = (module?.styles ?? []).filter(
+				(style) => String(style.type) === String(b.type),
+			);
+			return ok(v1(0, 'success', styles));
 		},
 	},
 	{

@@ -64,10 +64,18 @@ export const v2Routes: RouteDef[] = [
 					v2Error('1007', 'Invalid parameters, please check your input: taskId is required'),
 				);
 			const task = ctx.sim.engine.tasks.get(id);
+			// Live capture: the asked ID is echoed back, with errorCode 1004 and nothing else.
 			if (!task || task.apiKey !== auth.key)
-				return ok(
-					v2Error('1004', 'Task not found, please check the task ID (任务不存在，请检查任务ID)'),
-				);
+				return ok({
+					taskId: id,
+					status: ctx.sim.options.unknownTaskStatus,
+					errorCode: '1004',
+					errorMessage:
+						'Task not found, please check the task ID | 任务不存在或已过期，请检查任务ID',
+					results: null,
+					failedReason: {},
+					usage: null,
+				});
 			return ok(ctx.sim.engine.v2Object(task, true));
 		},
 	},
@@ -150,17 +158,20 @@ export const v2Routes: RouteDef[] = [
 			if ('response' in auth) return auth.response;
 			if (auth.info.apiType !== 'SHARED') return ok(v2Error('1014'));
 			const endpoint = ctx.params[0];
-			const price = /video/.test(endpoint) ? '1.20' : /3d/.test(endpoint) ? '0.80' : '0.20';
+			const price = /video/.test(endpoint) ? 1.2 : /3d/.test(endpoint) ? 0.8 : 0.2;
+			const currency = auth.info.currency ?? 'CNY';
+			// Flat, without a code/data envelope (official page api-454850620 and live clients).
 			return ok({
-				code: 0,
-				msg: 'success',
-				data: {
-					endpoint,
-					priceText: `¥${price}`,
-					estimatedPrice: price,
-					currency: auth.info.currency ?? 'CNY',
-				},
-				errorMessages: null,
+				errorCode: ctx.sim.options.pricePreviewErrorCode,
+				errorMessage: '',
+				estimatedPrice: price,
+				currency,
+				priceText: `¥${price.toFixed(2)}/次`,
+				priceTextEn: `${currency} ${price.toFixed(2)}/call`,
+				freeLimit: false,
+				freeLimitCount: '0',
+				remainingFreeLimitCount: '0',
+				isFreeThisCall: false,
 			});
 		},
 	},
