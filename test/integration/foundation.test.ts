@@ -205,6 +205,13 @@ describe('Task operations', () => {
 		expect(sim.requests).toHaveLength(0);
 	});
 
+	it('an unknown task answered with its ID echoed and status FAILED is "not found", not a failed task', async () => {
+		sim.options.unknownTaskStatus = 'FAILED';
+		await expect(runTask('getStatus', { taskId: '1111111111111111111' })).rejects.toThrow(
+			/code 1004.*\[task 1111111111111111111\]/,
+		);
+	});
+
 	it('unknown task: 1004 on v2, 807 on v1, with the task ID in the message', async () => {
 		await expect(runTask('getStatus', { taskId: '1111111111111111111' })).rejects.toThrow(
 			/code 1004.*\[task 1111111111111111111\]/,

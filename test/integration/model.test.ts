@@ -495,13 +495,28 @@ describe('Model › Price Preview', () => {
 			aspectRatio: '16:9',
 			duration: '10',
 		});
-		expect(output[0][0].json).toMatchObject({
+		expect(output[0][0].json).toEqual({
 			model: 'kling-v2.6-pro/text-to-video',
-			priceText: expect.any(String),
-			estimatedPrice: '1.20',
+			estimatedPrice: 1.2,
 			currency: 'CNY',
+			priceText: '¥1.20/次',
+			priceTextEn: 'CNY 1.20/call',
+			freeLimit: false,
+			freeLimitCount: 0,
+			remainingFreeLimitCount: 0,
+			isFreeThisCall: false,
 		});
 		expect(modelRequests()).toHaveLength(0);
+	});
+
+	it('reads the flat answer whether errorCode is 0 or ""', async () => {
+		sim.options.pricePreviewErrorCode = '';
+		const { output } = await run({
+			operation: 'pricePreview',
+			endpoint: 'rhart-image-v1/text-to-image',
+			values: { prompt: 'x', aspectRatio: '1:1' },
+		});
+		expect(output[0][0].json).toMatchObject({ estimatedPrice: 0.2, currency: 'CNY' });
 	});
 
 	it('explains 1014 for a key that is not enterprise-shared', async () => {

@@ -3,6 +3,7 @@ import type { INode } from 'n8n-workflow';
 
 import { RunningHubApi } from '../../credentials/RunningHubApi.credentials';
 import {
+	isNoErrorCode,
 	RUNNINGHUB_CODES,
 	backoffDelay,
 	classifyCode,
@@ -100,6 +101,13 @@ describe('error mapping', () => {
 		});
 		expect(everything).not.toContain(key);
 		expect(error.description).toContain('***');
+	});
+});
+
+describe('errorCode', () => {
+	it('"", 0, "0", null and a missing field all mean no error', () => {
+		for (const none of ['', 0, '0', ' 0 ', null, undefined]) expect(isNoErrorCode(none)).toBe(true);
+		for (const code of ['1004', 1015, '805', 'x']) expect(isNoErrorCode(code)).toBe(false);
 	});
 });
 

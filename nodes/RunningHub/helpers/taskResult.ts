@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { V2TaskObject } from '../transport';
-import { parseEmbeddedJson } from '../transport';
+import { isNoErrorCode, parseEmbeddedJson } from '../transport';
 
 /** Statuses after which a task never changes again. */
 export const TERMINAL_STATUSES = ['SUCCESS', 'FAILED', 'CANCEL', 'CANCELLED'];
@@ -91,7 +91,9 @@ export function failureSummary(failure: TaskFailure): string {
 
 /** v2 query / submit object → the item every operation returns. */
 export function resultFromV2Task(task: V2TaskObject): TaskResult {
-	const status = (task.status || '').toUpperCase();
+	const status = String(task.status ?? '')
+		.trim()
+		.toUpperCase();
 	const outputs: TaskOutput[] = (task.results ?? []).map((result) => {
 		const loose = result as IDataObject;
 		const fileUrl = stringOrNull(loose.url ?? loose.outputUrl ?? loose.fileUrl);
@@ -102,11 +104,9 @@ export function resultFromV2Task(task: V2TaskObject): TaskResult {
 			text: stringOrNull(loose.text ?? loose.content ?? loose.output),
 		};
 	});
+	const errorCode = isNoErrorCode(task.errorCode) ? '' : String(task.errorCode).trim();
 	const failed =
-		status === 'FAILED' ||
-		status === 'CANCEL' ||
-		status === 'CANCELLED' ||
-		(task.errorCode ?? '') !== '';
+		status === 'FAILED' || status === 'CANCEL' || status === 'CANCELLED' || errorCode !== '';
 	const failedReason =
 		task.failedReason &&
 		typeof task.failedReason === 'object' &&
@@ -118,7 +118,7 @@ export function resultFromV2Task(task: V2TaskObject): TaskResult {
 		status: failed && status !== 'CANCEL' && status !== 'CANCELLED' ? 'FAILED' : status,
 		outputs,
 		usage: task.usage ? compactUsage(task.usage) : null,
-		failure: failed ? parseFailedReason(failedReason, task.errorCode, task.errorMessage) : null,
+		failure: failed ? parseFailedReason(failedReason, errorCode, task.errorMessage) : null,
 	};
 }
 

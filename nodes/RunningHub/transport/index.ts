@@ -527,6 +527,51 @@ export async function apiRequestV2<T = unknown>(
 	})) as T;
 }
 
+/** RunningHub writes "no error" as errorCode "", 0 or "0" depending on the endpoint. */
+export function isNoErrorCode(errorCode: unknown): boolean {
+	return (
+		errorCode === undefined ||
+		errorCode === null ||
+		errorCode === 0 ||
+		String(errorCode).trim() === '' ||
+		String(errorCode).trim() === '0'
+	);
+}
+
+/** errorCode values that mean "there is no such task" (v2 query 1004, v1 807), not a failed task. */
+export const TASK_NOT_FOUND_CODES = ['1004', '807'];
+
+/**
+ * v2 endpoints that answer one flat object with `errorCode`/`errorMessage` beside the data and no
+ * envelope (Price Preview). Returns the object; a non-empty errorCode, or a v1-style `{code, msg}`
+ * answer (missing or wrong key), is an error.
+ */
+export async function apiRequestV2Flat(
+	this: RunningHubContext,
+	request: ApiRequest,
+): Promise<IDataObject> {
+	return (await requestWithRetry(this, request, (json) => {
+		const answer = json as IDataObject & Partial<Envelope>;
+		if (Array.isArray(json))
+			return {
+				kind: 'fail',
+				details: { context: `Unexpected answer from ${request.path}: a list.` },
+			};
+		if (answer.errorCode === undefined && answer.code !== undefined) {
+			const code = String(answer.code);
+			if (code === '0' && answer.data && typeof answer.data === 'object')
+				return { kind: 'ok', value: answer.data };
+			return codedOutcome(code, answer.msg ?? answer.message);
+		}
+		if (!isNoErrorCode(answer.errorCode))
+			return codedOutcome(
+				String(answer.errorCode).trim(),
+				answer.errorMessage === undefined ? undefined : String(answer.errorMessage),
+			);
+		return { kind: 'ok', value: answer };
+	})) as IDataObject;
+}
+
 /**
  * v2 task endpoints (model submit, v2 runs, query): the flat task object. Errors come either as
  * `errorCode` (a string, "" when fine) or, for auth problems, as a v1-style `{code, msg}`.
@@ -544,10 +589,13 @@ export async function apiRequestV2Task(
 				return { kind: 'ok', value: normaliseTask(task.data as Partial<V2TaskObject>) };
 			return codedOutcome(code, task.msg ?? task.message);
 		}
-		const errorCode =
-			task.errorCode === undefined || task.errorCode === null ? '' : String(task.errorCode);
+		const errorCode = isNoErrorCode(task.errorCode) ? '' : String(task.errorCode).trim();
 		const taskId = task.taskId ?? (task as { task_id?: string }).task_id;
-		if (errorCode !== '' && (!taskId || String(taskId) === ''))
+		// An unknown task may come back with its ID echoed (and even status FAILED): it is not a task.
+		if (
+			errorCode !== '' &&
+			(!taskId || String(taskId) === '' || TASK_NOT_FOUND_CODES.includes(errorCode))
+		)
 			return codedOutcome(errorCode, task.errorMessage ?? undefined);
 		if (!taskId)
 			return {
@@ -562,9 +610,10 @@ function normaliseTask(task: Partial<V2TaskObject>): V2TaskObject {
 	return {
 		...task,
 		taskId: String(task.taskId ?? ''),
-		status: String(task.status ?? ''),
-		errorCode:
-			task.errorCode === undefined || task.errorCode === null ? '' : String(task.errorCode),
+		status: String(task.status ?? '')
+			.trim()
+			.toUpperCase(),
+		errorCode: isNoErrorCode(task.errorCode) ? '' : String(task.errorCode).trim(),
 		errorMessage: task.errorMessage ?? '',
 	} as V2TaskObject;
 }

@@ -5,7 +5,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { apiRequestV2 } from '../../transport';
+import { apiRequestV2Flat } from '../../transport';
 import {
 	buildModelBody,
 	getModelEndpoint,
@@ -18,9 +18,20 @@ export const description: INodeProperties[] = [
 	...modelParameterFields(['pricePreview']),
 ];
 
+function numberOrNull(value: unknown): number | null {
+	if (value === undefined || value === null || value === '') return null;
+	const number = Number(value);
+	return Number.isFinite(number) ? number : null;
+}
+
+function textOrNull(value: unknown): string | null {
+	return value === undefined || value === null || value === '' ? null : String(value);
+}
+
 /**
- * POST /openapi/v2/price-preview/<endpoint> with the body a generation would send (§10.5). Not
- * billed; binary inputs are still uploaded, since the price may depend on the file.
+ * POST /openapi/v2/price-preview/<endpoint> with the body a generation would send. Not billed;
+ * binary inputs are still uploaded, since the price may depend on the file. RunningHub answers one
+ * flat object (`errorCode` beside the price fields, no `data` envelope).
  */
 export async function execute(
 	this: IExecuteFunctions,
@@ -28,13 +39,23 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	const model = getModelEndpoint(this, itemIndex);
 	const body = await buildModelBody(this, itemIndex, model);
-	const data = await apiRequestV2.call(this, {
+	const answer: IDataObject = await apiRequestV2Flat.call(this, {
 		path: `/openapi/v2/price-preview/${model.endpoint}`,
 		body,
 	});
-	const estimate =
-		data && typeof data === 'object' && !Array.isArray(data)
-			? (data as IDataObject)
-			: { estimate: data as IDataObject[keyof IDataObject] };
-	return [{ json: { model: model.endpoint, ...estimate } }];
+	return [
+		{
+			json: {
+				model: model.endpoint,
+				estimatedPrice: numberOrNull(answer.estimatedPrice),
+				currency: textOrNull(answer.currency),
+				priceText: textOrNull(answer.priceText),
+				priceTextEn: textOrNull(answer.priceTextEn),
+				freeLimit: answer.freeLimit === true || answer.freeLimit === 'true',
+				freeLimitCount: numberOrNull(answer.freeLimitCount),
+				remainingFreeLimitCount: numberOrNull(answer.remainingFreeLimitCount),
+				isFreeThisCall: answer.isFreeThisCall === true || answer.isFreeThisCall === 'true',
+			},
+		},
+	];
 }
