@@ -68,6 +68,9 @@ export function runInputProperties(show: Show, target: RunTarget): INodeProperti
 					addAllFields: false,
 					supportAutoMap: false,
 					noFieldsError: `This ${target.noun} has no inputs that can be changed`,
+					// a list saved by an older version (other labels) is refreshed quietly, keeping the
+					// user's rows, instead of showing "outdated"
+					refreshStaleSchemaOnOpen: true,
 				},
 			},
 			displayOptions: { show: { ...show, inputMode: ['mapper'] } },

@@ -100,6 +100,9 @@ export function modelParameterFields(operations: string[]): INodeProperties[] {
 					supportAutoMap: false,
 					noFieldsError:
 						'No parameters are known for this model: put its parameters in Additional Parameters (JSON)',
+					// a list saved by an older version (other labels) is refreshed quietly, keeping the
+					// user's rows, instead of showing "outdated"
+					refreshStaleSchemaOnOpen: true,
 				},
 			},
 			displayOptions,
