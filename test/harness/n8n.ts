@@ -197,6 +197,53 @@ export interface NodeRunOptions {
 	webhookWaitingBaseUrl?: string;
 	webhookBaseUrl?: string;
 	staticData?: IDataObject;
+	/**
+	 * Called when one of n8n's HTTP helpers has settled, before the node sees the answer: lets a test
+	 * act at an exact point of the node's conversation (e.g. stop the execution once an answer has
+	 * arrived, so the node is then in its backoff), instead of guessing from the server's side.
+	 */
+	onHttpAnswer?: (answer: HttpAnswer) => void;
+}
+
+export interface HttpAnswer {
+	method: string;
+	/** Path of the request URL, e.g. /task/openapi/create. */
+	path: string;
+	/** HTTP status, when an answer arrived. */
+	statusCode?: number;
+	/** What the helper threw, when it threw. */
+	error?: unknown;
+}
+
+function requestPath(request: IHttpRequestOptions): string {
+	return new URL(request.url, request.baseURL ?? 'http://unknown.invalid').pathname;
+}
+
+/** Wraps the context's HTTP helpers so `onHttpAnswer` hears each answer first. */
+function observeHttp(
+	helpers: Record<string, unknown>,
+	onHttpAnswer: (answer: HttpAnswer) => void,
+): void {
+	const wrap = (name: string, requestArg: number) => {
+		const original = helpers[name] as (...args: unknown[]) => Promise<unknown>;
+		if (typeof original !== 'function') return;
+		helpers[name] = async function (this: unknown, ...args: unknown[]) {
+			const request = args[requestArg] as IHttpRequestOptions;
+			const base = { method: request.method ?? 'GET', path: requestPath(request) };
+			let result: unknown;
+			try {
+				result = await original.apply(this, args);
+			} catch (error) {
+				onHttpAnswer({ ...base, error });
+				throw error;
+			}
+			const statusCode = (result as { statusCode?: unknown } | undefined)?.statusCode;
+			onHttpAnswer({ ...base, statusCode: typeof statusCode === 'number' ? statusCode : 200 });
+			return result;
+		};
+	};
+	wrap('httpRequest', 0);
+	wrap('httpRequestWithAuthentication', 1);
 }
 
 function buildNode(options: NodeRunOptions): INode {
@@ -308,6 +355,8 @@ export async function runNode(options: NodeRunOptions): Promise<NodeRunResult> {
 		[],
 		options.abortSignal,
 	);
+	if (options.onHttpAnswer)
+		observeHttp(context.helpers as unknown as Record<string, unknown>, options.onHttpAnswer);
 	const nodeType = nodeTypes.getByNameAndVersion(node.type, 1) as INodeType;
 	if (!nodeType.execute) throw new Error(`${node.type} has no execute()`);
 	const output = (await nodeType.execute.call(context)) as INodeExecutionData[][];

@@ -6,14 +6,30 @@ import { inspect } from 'util';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { RETRY_DEFAULTS, TIMEOUT_DEFAULTS } from '../../nodes/RunningHub/transport';
-import type { NodeRunResult } from '../harness/n8n';
+import type { HttpAnswer, NodeRunResult } from '../harness/n8n';
 import { resourceMapperValue, runNode, simulatorCredentials } from '../harness/n8n';
 import type { RunningHubSimulator } from '../simulator';
 import { SIM_KEY_NORMAL } from '../simulator';
 
-/** Retries a few times within a few hundred ms; a request times out after `requestMs`. */
-export const FAST_RETRY = { maxAttempts: 4, baseDelayMs: 10, maxDelayMs: 40, maxTotalMs: 2000 };
-export const FAST_TIMEOUTS = { requestMs: 250, fileTransferMs: 250 };
+/**
+ * Retries a few times, a few ms apart. The attempt count is the budget that ends retries: the time
+ * budget is far away, so how many attempts were made never depends on the machine's speed.
+ */
+export const FAST_RETRY = { maxAttempts: 4, baseDelayMs: 10, maxDelayMs: 40, maxTotalMs: 600_000 };
+/** No answer of the simulator comes near these, however loaded the machine: only 'hang' faults do. */
+export const FAST_TIMEOUTS = { requestMs: 20_000, fileTransferMs: 20_000 };
+/**
+ * For tests of the request timeout itself, where a 'hang' fault holds the answer until the node
+ * gives up: short, to keep those tests quick, yet far above the few ms an ordinary answer takes.
+ */
+export const SHORT_TIMEOUTS = { requestMs: 1000, fileTransferMs: 1000 };
+
+/** Sets SHORT_TIMEOUTS until the returned function restores the previous ones. */
+export function useShortTimeouts(): () => void {
+	const saved = { ...TIMEOUT_DEFAULTS };
+	Object.assign(TIMEOUT_DEFAULTS, SHORT_TIMEOUTS);
+	return () => Object.assign(TIMEOUT_DEFAULTS, saved);
+}
 
 /** Shortens the package's budgets; returns a function that restores the production values. */
 export function useFastBudgets(
@@ -92,6 +108,7 @@ export interface RunOptions {
 	items?: INodeExecutionData[];
 	continueOnFail?: boolean;
 	abortSignal?: AbortSignal;
+	onHttpAnswer?: (answer: HttpAnswer) => void;
 }
 
 export async function run(
@@ -105,6 +122,7 @@ export async function run(
 		items: options.items,
 		continueOnFail: options.continueOnFail,
 		abortSignal: options.abortSignal,
+		onHttpAnswer: options.onHttpAnswer,
 	});
 }
 

@@ -1,4 +1,7 @@
-/** Fault injection: HTTP errors, connection resets, slow answers and RunningHub error codes. */
+/**
+ * Fault injection: HTTP errors, connection resets, slow answers, answers that never come and RunningHub
+ * error codes.
+ */
 
 import type { FaultSpec, SimResponse } from './types';
 import { messageFor, v1, v2Error } from './util';
@@ -51,7 +54,7 @@ function matches(f: FaultSpec, method: string, path: string): boolean {
 	return path === f.route;
 }
 
-/** The answer of an 'http' or 'code' fault ('reset' and 'slow' are handled by the server). */
+/** The answer of an 'http' or 'code' fault ('reset', 'slow' and 'hang' are handled by dispatch). */
 export function faultResponse(fault: FaultSpec, family: RouteFamily, path: string): SimResponse {
 	if (fault.kind === 'code') {
 		const code = fault.code ?? (family === 'v1' ? 500 : '1005');

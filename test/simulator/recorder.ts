@@ -33,11 +33,15 @@ function recordedBody(ctx: RouteContext): unknown {
 	return undefined;
 }
 
-/** Appends the request to `log` (dropping the oldest past the bound). */
-export function recordRequest(log: RecordedRequest[], ctx: RouteContext, routeName: string): void {
+/** Appends the request to `log` (dropping the oldest past the bound) and returns its record. */
+export function recordRequest(
+	log: RecordedRequest[],
+	ctx: RouteContext,
+	routeName: string,
+): RecordedRequest {
 	const query: Record<string, string> = {};
 	ctx.query.forEach((v, k) => (query[k] = v));
-	log.push({
+	const record: RecordedRequest = {
 		method: ctx.method,
 		path: ctx.path,
 		route: routeName,
@@ -46,6 +50,8 @@ export function recordRequest(log: RecordedRequest[], ctx: RouteContext, routeNa
 		body: recordedBody(ctx),
 		bodyBytes: ctx.bodyBytes,
 		timestamp: Date.now(),
-	});
+	};
+	log.push(record);
 	if (log.length > MAX_RECORDED_REQUESTS) log.splice(0, log.length - MAX_RECORDED_REQUESTS);
+	return record;
 }

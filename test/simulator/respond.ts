@@ -28,20 +28,25 @@ export function writeResponse(
 	res.end(method === 'HEAD' ? undefined : payload);
 }
 
-/** Answers with an injected fault: an abrupt close, or an error shaped like the route's own. */
+/**
+ * Answers with an injected fault: an abrupt close, or an error shaped like the route's own (returned,
+ * for the request log).
+ */
 export function writeFault(
 	res: http.ServerResponse,
 	fault: FaultSpec,
 	route: RouteDef,
 	path: string,
 	method: string,
-): void {
+): SimResponse | undefined {
 	if (fault.kind === 'reset') {
 		// Abrupt close: the client sees ECONNRESET / "socket hang up".
 		res.socket?.destroy();
-		return;
+		return undefined;
 	}
-	writeResponse(res, faultResponse(fault, route.family, path), method, false);
+	const response = faultResponse(fault, route.family, path);
+	writeResponse(res, response, method, false);
+	return response;
 }
 
 export function unknownPath(path: string): SimResponse {

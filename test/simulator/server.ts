@@ -77,6 +77,8 @@ export class RunningHubSimulator {
 	private server?: http.Server;
 	private readonly sockets = new Set<Socket>();
 	private readonly sleeps = new Sleeps();
+	private readonly watchers = new Set<() => void>();
+	private requestsInFlight = 0;
 	private stopped = false;
 
 	constructor(options: SimulatorOptions = {}) {
@@ -100,6 +102,7 @@ export class RunningHubSimulator {
 			v2FailedReason: () => this.options.v2FailedReason,
 			onTaskEnd: (task) => {
 				if (!this.stopped) this.webhooks.taskEnded(task, this.engine.webhookEventData(task));
+				this.changed();
 			},
 		});
 		this.webhooks = new WebhookSender({
@@ -107,7 +110,11 @@ export class RunningHubSimulator {
 			timeoutMs: () => this.options.webhookTimeoutMs,
 			numericIds: () => this.numericIds,
 			log: (m) => this.log(m),
-			onAttempt: () => this.stats.webhookAttempts++,
+			onAttempt: () => {
+				this.stats.webhookAttempts++;
+				this.changed();
+			},
+			onDelivery: () => this.changed(),
 		});
 	}
 
@@ -116,17 +123,7 @@ export class RunningHubSimulator {
 	async start(): Promise<this> {
 		if (this.server) return this;
 		this.stopped = false;
-		const server = http.createServer((req, res) => {
-			handleRequest(this, req, res).catch((err: Error) => {
-				this.log(`handler crashed: ${err.stack ?? err.message}`);
-				if (!res.headersSent && !res.destroyed) {
-					res.writeHead(500, { 'content-type': 'application/json' });
-					res.end(
-						JSON.stringify({ status: 500, error: 'Internal Server Error', message: err.message }),
-					);
-				}
-			});
-		});
+		const server = http.createServer((req, res) => void handleRequest(this, req, res));
 		server.on('connection', (socket: Socket) => {
 			this.sockets.add(socket);
 			socket.on('close', () => this.sockets.delete(socket));
@@ -263,14 +260,47 @@ export class RunningHubSimulator {
 		return this.webhooks.idle();
 	}
 
-	/** Poll `predicate` every 10 ms until true (or throw after timeoutMs). */
-	async waitFor(predicate: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
-		const deadline = Date.now() + timeoutMs;
-		while (!predicate()) {
-			if (Date.now() > deadline)
-				throw new Error(`RunningHubSimulator.waitFor: timed out waiting for ${what}`);
-			await this.sleep(10);
-		}
+	/**
+	 * Resolves once `predicate` holds. It is checked now and after every change of the simulator's
+	 * state (a request read, an answer written, a fault taken, a task created or ended, a webhook
+	 * attempt), so a passing state is never missed; also every 25 ms, for states derived from the
+	 * clock (QUEUED → RUNNING). `timeoutMs` only guards against a test hanging.
+	 */
+	waitFor(predicate: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+		if (predicate()) return Promise.resolve();
+		return new Promise((resolve, reject) => {
+			const check = () => {
+				if (!predicate()) return;
+				done();
+				resolve();
+			};
+			const ticker = setInterval(check, 25);
+			const deadline = setTimeout(() => {
+				done();
+				reject(new Error(`RunningHubSimulator.waitFor: timed out waiting for ${what}`));
+			}, timeoutMs);
+			const done = () => {
+				clearInterval(ticker);
+				clearTimeout(deadline);
+				this.watchers.delete(check);
+			};
+			this.watchers.add(check);
+		});
+	}
+
+	/** Requests being handled or answered right now. */
+	get inFlight(): number {
+		return this.requestsInFlight;
+	}
+
+	/** Resolves once no request is being handled: every recorded request then has its `answer`. */
+	idle(timeoutMs = 5000): Promise<void> {
+		return this.waitFor(() => this.requestsInFlight === 0, timeoutMs, 'requests in flight to end');
+	}
+
+	/** Tells waitFor() the state changed. */
+	changed(): void {
+		for (const check of [...this.watchers]) check();
 	}
 
 	// ---------------------------------------------------------------- used by routes
@@ -289,7 +319,9 @@ export class RunningHubSimulator {
 
 	createTask(input: NewTaskInput): SimTask {
 		this.stats.tasksCreated++;
-		return this.engine.create(input);
+		const task = this.engine.create(input);
+		this.changed();
+		return task;
 	}
 
 	/** Store an uploaded file: loader nodes accept `fileName`, and GET <returned path> serves it. */
@@ -343,6 +375,15 @@ export class RunningHubSimulator {
 				.map((f) => ({ ...f, route: f.route instanceof RegExp ? f.route.source : f.route })),
 			loraUploads: [...this.loraUploads.values()],
 		};
+	}
+
+	requestStarted(): void {
+		this.requestsInFlight++;
+	}
+
+	requestEnded(): void {
+		this.requestsInFlight--;
+		this.changed();
 	}
 
 	/** True once stop() was called: requests still being read get no answer. */

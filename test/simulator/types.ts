@@ -153,6 +153,19 @@ export interface RecordedRequest {
 	body: unknown;
 	bodyBytes: number;
 	timestamp: number;
+	/** Set once the simulator is done with the request (answer written, or connection closed). */
+	answer?: RecordedAnswer;
+}
+
+export interface RecordedAnswer {
+	/** HTTP status written; absent when no answer was written (fault 'reset' or 'hang'). */
+	status?: number;
+	/** The JSON answer (what a 'code' fault or the route handler wrote). */
+	json?: unknown;
+	/** The fault that shaped or replaced the answer. */
+	fault?: FaultKind;
+	/** True when the whole answer was handed to the connection before it closed. */
+	complete: boolean;
 }
 
 export interface WebhookDelivery {
@@ -185,7 +198,7 @@ export interface WebhookEvent {
 	updateTime: number;
 }
 
-export type FaultKind = 'http' | 'reset' | 'slow' | 'code';
+export type FaultKind = 'http' | 'reset' | 'slow' | 'hang' | 'code';
 
 export interface FaultSpec {
 	/** Exact path, a path ending in "*" (prefix match) or a RegExp tested against the path. */

@@ -17,6 +17,8 @@ export interface WebhookDeps {
 	numericIds(): boolean;
 	log(message: string): void;
 	onAttempt(): void;
+	/** A delivery was recorded (after the receiver answered or the attempt failed). */
+	onDelivery(): void;
 }
 
 interface PostResult {
@@ -115,6 +117,7 @@ export class WebhookSender {
 				? `I/O error on POST request for "${url}": ${result.error}`
 				: (result.body ?? '').slice(0, 2000) || `${result.status}`;
 			this.deps.log(`webhook ${url} attempt ${attempt} -> ${result.status ?? result.error}`);
+			this.deps.onDelivery();
 			if (okStatus) return;
 		}
 	}

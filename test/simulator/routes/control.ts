@@ -7,7 +7,7 @@ import type { FaultKind, FaultSpec, SimResponse, TaskOutcome } from '../types';
 import { isRecord } from '../util';
 import { body, type RouteDef } from './common';
 
-const KINDS: FaultKind[] = ['http', 'reset', 'slow', 'code'];
+const KINDS: FaultKind[] = ['http', 'reset', 'slow', 'hang', 'code'];
 
 function json(status: number, value: unknown): SimResponse {
 	return { status, json: value };
