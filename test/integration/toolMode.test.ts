@@ -7,7 +7,9 @@
  *   makeHandleToolInvocation (SupplyDataContext, isToolExecution() true); the test reads the exact
  *   string the model would receive.
  */
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { readRunSettings } from '../../nodes/RunningHub/helpers/run';
 
 import type { ReceivedCall, WebhookReceiver } from '../harness/receiver';
 import { startReceiver } from '../harness/receiver';
@@ -200,6 +202,41 @@ describe('RunningHub Tool on the AI Agent 3 path (engine-run node)', () => {
 		const json = (resumed as { output: INodeExecutionData[][] }).output[0][0].json;
 		expect(json).toMatchObject({ status: 'ERROR', taskId });
 		expect(String(json.error)).toMatch(/failed validation/);
+	});
+
+	it('a callback that never comes ends the wait with the advice in the message the model sees', async () => {
+		const run = await runAsEngineTool({ prompt: 'a glacier' }, toolParameters('callback'));
+		expect(run.waitTill).toBeInstanceOf(Date);
+		await expect(resumeWaitingNode(run, 'waitLimit')).rejects.toThrow(
+			/did not call back within 30 min \[task \d{19}\]\. The task may still be running.*Task › Get Outputs/,
+		);
+	});
+});
+
+describe('Tool-mode defaults', () => {
+	function settingsFor(nodeType: string, waitMode: string, options: IDataObject = {}) {
+		const parameters: IDataObject = { waitMode, options };
+		const context = {
+			getNode: () => ({ type: nodeType, name: 'RunningHub' }),
+			getNodeParameter: (name: string, _itemIndex: number, fallback?: unknown) =>
+				parameters[name] ?? fallback,
+			isToolExecution: () => false,
+		} as unknown as IExecuteFunctions;
+		return readRunSettings(context, 0);
+	}
+
+	it('wait 4 minutes and download nothing as a tool; keep the workflow defaults otherwise', () => {
+		const tool = settingsFor(TOOL_NODE_TYPE, 'wait');
+		expect(tool.wait.timeoutSeconds).toBe(240);
+		expect(tool.output.downloadOutputs).toBe(false);
+		const callback = settingsFor(TOOL_NODE_TYPE, 'callback');
+		expect(callback.wait.timeoutSeconds).toBe(1800);
+		const own = settingsFor(TOOL_NODE_TYPE, 'wait', { timeoutSeconds: 900, downloadOutputs: true });
+		expect(own.wait.timeoutSeconds).toBe(900);
+		expect(own.output.downloadOutputs).toBe(true);
+		const node = settingsFor('n8n-nodes-runninghub.runningHub', 'wait');
+		expect(node.wait.timeoutSeconds).toBe(1800);
+		expect(node.output.downloadOutputs).toBe(true);
 	});
 });
 

@@ -170,15 +170,15 @@ export async function submitAndPause(
 	const waitTill = new Date(Date.now() + limitSeconds * 1000);
 	context.customData.set(TASK_KEY, task.taskId);
 	context.customData.set(OUTPUT_KEY, encodeOutputOptions(settings.output));
+	const notCalledBack = `RunningHub did not call back within ${formatDuration(limitSeconds)} [task ${task.taskId}]`;
+	const notCalledBackAdvice = `The task may still be running, or its callback could not reach n8n (WEBHOOK_URL must be reachable from the internet). Get its result with Task › Get Outputs using task ID ${task.taskId}, or raise Timeout (Seconds) for long jobs.`;
 	setResumeError(
 		entry,
+		// an agent's model sees only the message of an error the engine throws
 		new NodeOperationError(
 			node,
-			`RunningHub did not call back within ${formatDuration(limitSeconds)} [task ${task.taskId}]`,
-			{
-				itemIndex,
-				description: `The task may still be running, or its callback could not reach n8n (WEBHOOK_URL must be reachable from the internet). Get its result with Task › Get Outputs using task ID ${task.taskId}, or raise Timeout (Seconds) for long jobs.`,
-			},
+			isToolMode(context) ? `${notCalledBack}. ${notCalledBackAdvice}` : notCalledBack,
+			{ itemIndex, description: notCalledBackAdvice },
 		),
 	);
 	await context.putExecutionToWait(waitTill);

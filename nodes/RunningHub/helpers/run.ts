@@ -223,11 +223,12 @@ export function maxConcurrentTasks(context: IExecuteFunctions): number {
 export function readRunSettings(context: IExecuteFunctions, itemIndex: number): RunSettings {
 	const waitMode = context.getNodeParameter('waitMode', itemIndex, 'wait') as WaitMode;
 	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	// As an agent's tool: a turn-sized wait, and files as links unless downloads are asked for.
+	// As an agent's tool: a turn-sized wait (a paused execution holds no one up, so Wait for
+	// Callback keeps the long default), and files as links unless downloads are asked for.
 	const toolMode = isToolMode(context);
 	const wait: WaitOptions = {
 		...DEFAULT_WAIT_OPTIONS,
-		...(toolMode ? { timeoutSeconds: TOOL_TIMEOUT_SECONDS } : {}),
+		...(toolMode && waitMode !== 'callback' ? { timeoutSeconds: TOOL_TIMEOUT_SECONDS } : {}),
 	};
 	if (options.pollIntervalSeconds !== undefined) {
 		const { min, max } = WAIT_LIMITS.pollIntervalSeconds;
