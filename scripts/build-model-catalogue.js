@@ -309,6 +309,13 @@ function isMultiple(p) {
 	return /Urls$/.test(p.fieldKey) || p.fieldKey === 'videos' || p.multipleInputs === true;
 }
 
+/** LIST params the registry describes as multi-select ("多选"): the API takes an array, e.g. ["all"]. */
+function isMultiSelect(p) {
+	if (p.type !== 'LIST') return false;
+	const text = `${p.description || ''} ${p.descriptionEn || ''} ${p.label || ''}`;
+	return /多选|multi-?select/i.test(text);
+}
+
 function finiteNumber(v) {
 	return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
@@ -333,6 +340,7 @@ function convertParam(p, translations = NO_TRANSLATIONS) {
 		out.options = options;
 		if (dv !== undefined && dv !== null && String(dv) !== LIST_OMIT_SENTINEL)
 			out.default = String(dv);
+		if (isMultiSelect(p)) out.multiSelect = true;
 	} else if (t === 'BOOLEAN') {
 		if (typeof dv === 'boolean') out.default = dv;
 		else if (typeof dv === 'string' && /^(true|false)$/i.test(dv))

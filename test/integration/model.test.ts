@@ -590,6 +590,57 @@ describe('Model list search and parameter mapping', () => {
 		expect(none.results).toEqual([]);
 	});
 
+	it('searchModels hides deprecated models unless their endpoint is typed exactly; they still run', async () => {
+		const sora = await callNodeMethod<INodeListSearchResult>(
+			'listSearch',
+			'searchModels',
+			loadOptions(''),
+			['sora 2 text to video pro'],
+		);
+		expect(sora.results.map((result) => result.value)).not.toContain(
+			'rhart-video-s/text-to-video-pro-deprecated',
+		);
+		const typed = await callNodeMethod<INodeListSearchResult>(
+			'listSearch',
+			'searchModels',
+			loadOptions(''),
+			['rhart-video-s/text-to-video-pro-deprecated'],
+		);
+		expect(typed.results.map((result) => result.value)).toEqual([
+			'rhart-video-s/text-to-video-pro-deprecated',
+		]);
+		const { output } = await run({
+			endpoint: 'rhart-video-s/text-to-video-pro-deprecated',
+			mode: 'id',
+			values: { prompt: 'waves', duration: '15', aspectRatio: '16:9' },
+			options: { downloadOutputs: false },
+		});
+		expect(output[0][0].json.status).toBe('SUCCESS');
+		expect(modelRequests()[0].path).toBe('/openapi/v2/rhart-video-s/text-to-video-pro-deprecated');
+	});
+
+	it('a multi-select parameter is an array field and is sent as a JSON array', async () => {
+		const fields = await callNodeMethod<ResourceMapperFields>(
+			'resourceMapping',
+			'getModelParameters',
+			loadOptions('bytedance/seedance-2.0-global/image-to-video'),
+		);
+		const slots = fields.fields.find((field) => field.id === 'conversionSlots');
+		expect(slots).toMatchObject({ type: 'array', defaultValue: '["all"]' });
+		expect(slots?.displayName).toContain('one or more of: all, firstFrameUrl, lastFrameUrl');
+		await run({
+			endpoint: 'bytedance/seedance-2.0-global/image-to-video',
+			values: {
+				firstFrameUrl: 'https://example.com/a.png',
+				conversionSlots: '["firstFrameUrl","lastFrameUrl"]',
+			},
+			options: { downloadOutputs: false },
+		});
+		expect(modelRequests()[0].body).toMatchObject({
+			conversionSlots: ['firstFrameUrl', 'lastFrameUrl'],
+		});
+	});
+
 	it('searchModels pages through the whole catalogue', async () => {
 		const first = await callNodeMethod<INodeListSearchResult>(
 			'listSearch',
@@ -611,7 +662,7 @@ describe('Model list search and parameter mapping', () => {
 			for (const result of page.results) seen.add(result.value);
 			token = page.paginationToken as string | undefined;
 		}
-		expect(seen.size).toBeGreaterThan(290);
+		expect(seen.size).toBeGreaterThan(285);
 	});
 
 	it('getModelParameters: required first, LIST as options, BOOLEAN as boolean, bounds in the label', async () => {

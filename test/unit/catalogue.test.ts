@@ -715,6 +715,31 @@ describe('buildModelRequestBody / validateModelRequest', () => {
 	});
 });
 
+describe('multi-select LIST params', () => {
+	const slots = findModel('bytedance/seedance-2.0-global/image-to-video')?.params.find(
+		(param) => param.field === 'conversionSlots',
+	) as CatalogueParam;
+
+	it('are typed as multi-select in the catalogue (the registry says 多选)', () => {
+		expect(slots).toMatchObject({ type: 'LIST', multiSelect: true, default: 'all' });
+	});
+
+	it('are sent as arrays of options, from an array, a JSON array or comma-separated text', () => {
+		expect(coerceModelParameter(slots, 'all')).toEqual(['all']);
+		expect(coerceModelParameter(slots, ['firstFrameUrl', 'lastframeurl'])).toEqual([
+			'firstFrameUrl',
+			'lastFrameUrl',
+		]);
+		expect(coerceModelParameter(slots, '["lastFrameUrl"]')).toEqual(['lastFrameUrl']);
+		expect(coerceModelParameter(slots, 'firstFrameUrl, lastFrameUrl')).toEqual([
+			'firstFrameUrl',
+			'lastFrameUrl',
+		]);
+		expect(coerceModelParameter(slots, '')).toBeUndefined();
+		expect(() => coerceModelParameter(slots, ['all', 'middle'])).toThrow(/conversionSlots.*one of/);
+	});
+});
+
 describe('paramDisplayName', () => {
 	it('turns keys into labels', () => {
 		expect(paramDisplayName('aspectRatio')).toBe('Aspect Ratio');

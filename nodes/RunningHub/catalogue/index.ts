@@ -250,6 +250,31 @@ function toListValue(param: CatalogueParam, value: unknown): string {
 	return fail(param, `must be one of ${optionList(param)} (got ${show(value)})`);
 }
 
+/** A multi-select LIST: an array, a JSON array string or comma-separated options → array of options. */
+function toListValues(param: CatalogueParam, value: unknown): string[] | undefined {
+	let items: unknown[];
+	if (Array.isArray(value)) items = value;
+	else if (typeof value === 'string') {
+		const text = value.trim();
+		let parsed: unknown;
+		if (text.startsWith('[')) {
+			try {
+				parsed = JSON.parse(text);
+			} catch {
+				parsed = undefined;
+			}
+		}
+		items = Array.isArray(parsed) ? parsed : text.split(',');
+	} else items = [value];
+	const values: string[] = [];
+	for (const item of items) {
+		if (item === undefined || item === null || String(item).trim() === '') continue;
+		const one = toListValue(param, item);
+		if (!values.includes(one)) values.push(one);
+	}
+	return values.length ? values : undefined;
+}
+
 function toText(param: CatalogueParam, value: unknown): string {
 	if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
 		return fail(param, `must be text (got ${show(value)})`);
@@ -339,7 +364,7 @@ function requiredMessage(param: CatalogueParam): string {
 /**
  * Converts one user value to the JSON the API expects for `param` (ref. §10.2):
  * LIST → string (numbers/booleans stringified, checked against the options, case-insensitive match
- * returns the canonical option), BOOLEAN → true/false (accepts "true"/"false"/1/0), INT → integer,
+ * returns the canonical option; a multi-select LIST → array of such strings), BOOLEAN → true/false (accepts "true"/"false"/1/0), INT → integer,
  * FLOAT → number (both range-checked), STRING → string (maxLength-checked), media → URL string, or
  * an array of URLs for `multiple` params (accepts an array, a JSON array string, or a newline/comma
  * separated string).
@@ -358,6 +383,11 @@ export function coerceModelParameter(param: CatalogueParam, value: unknown): unk
 	}
 	switch (param.type) {
 		case 'LIST':
+			if (param.multiSelect) {
+				const values = toListValues(param, value);
+				if (values === undefined && param.required) fail(param, requiredMessage(param));
+				return values;
+			}
 			return toListValue(param, value);
 		case 'BOOLEAN':
 			return toBoolean(param, value);

@@ -74,6 +74,11 @@ export interface CatalogueParam {
 	 * (values its description enumerates) with `otherValues`, since it takes values beyond them.
 	 */
 	options?: CatalogueOption[];
+	/**
+	 * LIST param that takes several of its options: sent as a JSON array of strings (e.g.
+	 * `conversionSlots: ["all"]`); the registry marks these "多选" (multi-select).
+	 */
+	multiSelect?: boolean;
 	/** The options are suggestions: other values (e.g. a cloned voice's ID) are valid too. */
 	otherValues?: boolean;
 	/** Readable label for keys that say nothing on their own (`iw` → "Image Weight"). */

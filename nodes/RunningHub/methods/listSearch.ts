@@ -4,14 +4,14 @@ import type {
 	INodeListSearchResult,
 } from 'n8n-workflow';
 
-import { searchModels as searchCatalogue } from '../catalogue';
+import { normalizeModelEndpoint, searchModels as searchCatalogue } from '../catalogue';
 
 /** Results per page of the model list; the catalogue holds about 300 models. */
 export const MODEL_PAGE_SIZE = 50;
 
 /**
  * Standard Model API models of the built-in catalogue, matched on name, endpoint, provider and
- * category; the most-used families' flagships first, deprecated ones last. Names say the task
+ * category; the most-used families' flagships first; deprecated ones only when typed exactly. Names say the task
  * ("Kling v3.0 Pro · Text to Video"). The pagination token is the offset of the next page.
  */
 export async function searchModels(
@@ -19,7 +19,11 @@ export async function searchModels(
 	filter?: string,
 	paginationToken?: string | number,
 ): Promise<INodeListSearchResult> {
-	const matches = searchCatalogue(filter);
+	// Deprecated models stay out of the list (typed by hand, or matched exactly, they still work).
+	const typed = normalizeModelEndpoint(filter ?? '').toLowerCase();
+	const matches = searchCatalogue(filter).filter(
+		(entry) => !entry.deprecated || (typed !== '' && entry.endpoint.toLowerCase() === typed),
+	);
 	const offset = Math.max(0, Number(paginationToken ?? 0) || 0);
 	const page = matches.slice(offset, offset + MODEL_PAGE_SIZE);
 	const results: INodeListSearchItems[] = page.map((entry) => ({

@@ -13,6 +13,7 @@ import { BINARY_PREFIX } from '../helpers/nodeInfo';
 function fieldType(param: CatalogueParam): FieldType {
 	switch (param.type) {
 		case 'LIST':
+			if (param.multiSelect) return 'array';
 			return param.options?.length ? 'options' : 'string';
 		case 'BOOLEAN':
 			return 'boolean';
@@ -35,6 +36,10 @@ function fieldLabel(param: CatalogueParam): string {
 		if (param.min !== undefined) return `${label} (≥ ${param.min})`;
 		if (param.max !== undefined) return `${label} (≤ ${param.max})`;
 		return label;
+	}
+	if (param.multiSelect) {
+		const choices = (param.options ?? []).map((option) => option.value).join(', ');
+		return `${label} (one or more of: ${choices})`;
 	}
 	if (param.type === 'IMAGE' || param.type === 'VIDEO' || param.type === 'AUDIO') {
 		if (!param.multiple) return `${label} (URL or ${BINARY_PREFIX}property)`;
@@ -59,7 +64,8 @@ export function modelParameterField(param: CatalogueParam): ResourceMapperField 
 			name: option.name,
 			value: option.value,
 		}));
-	if (param.default !== undefined) field.defaultValue = param.default;
+	if (param.default !== undefined)
+		field.defaultValue = param.multiSelect ? JSON.stringify([param.default]) : param.default;
 	return field;
 }
 
