@@ -5,6 +5,7 @@ import { toolDescriptionProperty } from './common/tool.description';
 import * as aiApp from './aiApp';
 import * as file from './file';
 import * as model from './model';
+import * as quickCreate from './quickCreate';
 import * as task from './task';
 import * as workflow from './workflow';
 
@@ -24,6 +25,7 @@ export const properties: INodeProperties[] = [
 			{ name: 'AI App', value: 'aiApp' },
 			{ name: 'File', value: 'file' },
 			{ name: 'Model', value: 'model' },
+			{ name: 'Quick Create', value: 'quickCreate' },
 			{ name: 'Task', value: 'task' },
 			{ name: 'Workflow', value: 'workflow' },
 		],
@@ -33,6 +35,7 @@ export const properties: INodeProperties[] = [
 	...aiApp.description,
 	...file.description,
 	...model.description,
+	...quickCreate.description,
 	...task.description,
 	...workflow.description,
 ];

@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 
 import { searchModels } from './listSearch';
+import { getQuickCreateStyles } from './quickCreate';
 import { getModelParameterGuide, getModelParameters } from './modelParameters';
 import { getAppInputs, getWorkflowInputs } from './resourceMapping';
 
@@ -26,6 +27,7 @@ export const loadOptions: Record<
 	(this: ILoadOptionsFunctions) => Promise<INodePropertyOptions[]>
 > = {
 	getModelParameterGuide,
+	getQuickCreateStyles,
 };
 
 export const resourceMapping: Record<

@@ -1,0 +1,172 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { NodeInfo } from '../../helpers/nodeInfo';
+import {
+	BINARY_HINT,
+	nodeInfoFromJson,
+	oncePerExecution,
+	resolveBinaryValues,
+} from '../../helpers/nodeInfo';
+import { applyStyle, fetchQuickCreateStyles } from '../../helpers/quickCreate';
+import {
+	maxConcurrentTasks,
+	maxConcurrentTasksField,
+	readRunSettings,
+	runTask,
+	submitV1Task,
+	waitModeProperty,
+	waitingOptionFields,
+	webhookUrlOptionField,
+} from '../../helpers/run';
+import { uploadBinaryProperty } from '../../helpers/upload';
+import { quickCreateAppIdProperty, readQuickCreateAppId } from './common';
+
+const show = { resource: ['quickCreate'], operation: ['run'] };
+
+export const description: INodeProperties[] = [
+	quickCreateAppIdProperty(show),
+	{
+		displayName: 'Quick Create Code',
+		name: 'quickCreateCode',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: '002',
+		description: 'The "quickCreateCode" of the module, from the same "Call API" example',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Node Info List (JSON)',
+		name: 'nodeInfoListJson',
+		type: 'json',
+		default: '[]',
+		placeholder:
+			'[{"nodeId": "52", "nodeName": "RH_Translator", "fieldName": "prompt", "fieldType": "STRING", "fieldValue": "make it a watercolour", "description": "prompt"}]',
+		description: `The "nodeInfoList" of the module's "Call API" example, with your values. IMAGE fields take the file name an upload returned. ${BINARY_HINT}.`,
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Style Name or ID',
+		name: 'styleId',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getQuickCreateStyles', loadOptionsDependsOn: ['webappId'] },
+		default: '',
+		description:
+			'A style of the module\'s model library: its LoRA files go into the list\'s "LORA" fields, in order. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		displayOptions: { show },
+	},
+	waitModeProperty(show),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show },
+		options: [maxConcurrentTasksField, webhookUrlOptionField, ...waitingOptionFields].sort((a, b) =>
+			a.displayName.localeCompare(b.displayName),
+		),
+	},
+];
+
+export function maxConcurrency(this: IExecuteFunctions): number {
+	return maxConcurrentTasks(this);
+}
+
+/** POST /task/openapi/quick-ai-app/run, then waiting and outputs like every other run. */
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
+	const webappId = readQuickCreateAppId(this, itemIndex);
+	const quickCreateCode = String(this.getNodeParameter('quickCreateCode', itemIndex, '')).trim();
+	if (!quickCreateCode) {
+		throw new NodeOperationError(this.getNode(), 'Quick Create Code is empty', {
+			itemIndex,
+			description:
+				'Copy "quickCreateCode" from the "Call API" example of the module on RunningHub, e.g. 002.',
+		});
+	}
+	const settings = readRunSettings(this, itemIndex);
+	let nodeInfoList: NodeInfo[] = nodeInfoFromJson(
+		this.getNode(),
+		this.getNodeParameter('nodeInfoListJson', itemIndex, '[]'),
+		itemIndex,
+	);
+
+	const styleId = String(this.getNodeParameter('styleId', itemIndex, '') ?? '').trim();
+	let styleName: string | undefined;
+	if (styleId) {
+		const styles = await oncePerExecution(
+			this,
+			`quickCreateStyles:${webappId}`,
+			async () => await fetchQuickCreateStyles(this, webappId),
+		);
+		const style = styles.find((candidate) => candidate.id === styleId);
+		if (!style) {
+			throw new NodeOperationError(
+				this.getNode(),
+				`Style "${styleId}" is not in the style library of Quick Create module ${webappId}`,
+				{
+					itemIndex,
+					description: `Choose one of: ${styles.map((s) => `${s.modelName} (${s.id})`).join(', ') || 'the module has no styles'}.`,
+				},
+			);
+		}
+		const styled = applyStyle(nodeInfoList, style);
+		if (!styled) {
+			throw new NodeOperationError(
+				this.getNode(),
+				`Style "${style.modelName}" has nowhere to go: the Node Info List has no field with "fieldType": "LORA"`,
+				{
+					itemIndex,
+					description:
+						'Paste the whole nodeInfoList of the module\'s "Call API" example (with its LORA field), or leave Style empty.',
+				},
+			);
+		}
+		nodeInfoList = styled;
+		styleName = style.modelName;
+	}
+
+	const classTypes = new Map(
+		nodeInfoList.map((item) => [item.nodeId, String(item.nodeName ?? '')]),
+	);
+	nodeInfoList = await resolveBinaryValues(
+		nodeInfoList,
+		async (property, label) =>
+			await uploadBinaryProperty(this, itemIndex, property, {
+				target: 'media',
+				fieldLabel: `Input "${label}"`,
+			}),
+		(nodeId) => classTypes.get(nodeId) ?? '',
+	);
+	const body: IDataObject = { webappId, quickCreateCode, nodeInfoList };
+	const json: IDataObject = {
+		webappId,
+		quickCreateCode,
+		...(styleName ? { style: styleName } : {}),
+	};
+
+	return await runTask(
+		this,
+		itemIndex,
+		async (extra) => {
+			const webhookUrl = extra?.webhookUrl ?? settings.webhookUrl;
+			return await submitV1Task(
+				this,
+				itemIndex,
+				'/task/openapi/quick-ai-app/run',
+				webhookUrl ? { ...body, webhookUrl } : body,
+				json,
+			);
+		},
+		settings,
+	);
+}
