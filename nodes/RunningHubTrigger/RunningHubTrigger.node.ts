@@ -9,7 +9,7 @@ import type {
 	IWebhookResponseData,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, NodeConnectionTypes } from 'n8n-workflow';
+import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { outputOptionFields } from '../RunningHub/actions/common/output.description';
 import type { TaskEndEvent } from '../RunningHub/helpers/callbackEvent';
@@ -18,17 +18,54 @@ import type { OutputOptions } from '../RunningHub/helpers/output';
 import { DEFAULT_OUTPUT_OPTIONS, taskResultToItem } from '../RunningHub/helpers/output';
 import type { TaskResult } from '../RunningHub/helpers/taskResult';
 import { TERMINAL_STATUSES, resultFromV2Task } from '../RunningHub/helpers/taskResult';
-import { CREDENTIAL_TYPE, apiRequestV2Task } from '../RunningHub/transport';
+import { CREDENTIAL_TYPE, apiRequestV2Task, isPrivateAddress } from '../RunningHub/transport';
 
 /** Query parameter that must carry the Secret Token. */
 export const TOKEN_QUERY_PARAMETER = 'token';
-/** How many delivered task IDs are remembered to drop repeated deliveries. */
-export const DELIVERED_MEMORY = 500;
+/** How many delivered task IDs are remembered (in the workflow's static data) to drop repeats. */
+export const DELIVERED_MEMORY = 1000;
 /** Answers of the task query that mean "this key has no such task". */
 const UNKNOWN_TASK_CODES = ['1004', '807'];
+/** Status recorded for an event whose handling is under way. */
+const CLAIMED = 'CLAIMED';
 
 interface DeliveredLog {
 	delivered?: Array<[string, string]>;
+}
+
+/**
+ * Events claimed in this process. n8n hands each request its own copy of the static data, so two
+ * simultaneous deliveries of one event would both find it unseen there; this map is shared by all
+ * requests, and is written before the first await. Bounded: the oldest claims are forgotten first.
+ */
+const claimedEvents = new Map<string, true>();
+const CLAIMED_EVENTS_MEMORY = 10_000;
+
+function claimInProcess(key: string): boolean {
+	if (claimedEvents.has(key)) return false;
+	claimedEvents.set(key, true);
+	if (claimedEvents.size > CLAIMED_EVENTS_MEMORY) {
+		const oldest = claimedEvents.keys().next().value;
+		if (oldest !== undefined) claimedEvents.delete(oldest);
+	}
+	return true;
+}
+
+/** Writes the whole list anew (n8n saves static data that was assigned, and keeps it bounded). */
+function recordDelivery(log: DeliveredLog, taskId: string, status: string): void {
+	const others = (Array.isArray(log.delivered) ? log.delivered : []).filter(
+		(entry) => Array.isArray(entry) && entry[0] !== taskId,
+	);
+	const entries: Array<[string, string]> = others.map(([id, state]) => [String(id), String(state)]);
+	entries.push([taskId, status]);
+	log.delivered = entries.slice(-DELIVERED_MEMORY);
+}
+
+function forgetDelivery(log: DeliveredLog, taskId: string): void {
+	const entries = Array.isArray(log.delivered) ? log.delivered : [];
+	log.delivered = entries
+		.filter((entry) => Array.isArray(entry) && entry[0] !== taskId)
+		.map(([id, state]) => [String(id), String(state)] as [string, string]);
 }
 
 function tokensMatch(expected: string, given: string): boolean {
@@ -45,6 +82,18 @@ function reply(
 	context.getResponseObject().status(statusCode).json(body);
 	return { noWebhookResponse: true };
 }
+
+/** RunningHub only needs a 200: an empty one, sent before the workflow starts. */
+function acknowledge(
+	context: IWebhookFunctions,
+	workflowData?: INodeExecutionData[][],
+): IWebhookResponseData {
+	context.getResponseObject().status(200).end();
+	return workflowData ? { noWebhookResponse: true, workflowData } : { noWebhookResponse: true };
+}
+
+const VERIFY_WITHOUT_CREDENTIAL =
+	'Verify with API is on, but the RunningHub Trigger has no RunningHub credential, so no event could be confirmed. Select a credential, or turn Verify with API off to accept events unconfirmed.';
 
 function hasCredential(context: IWebhookFunctions): boolean {
 	return Boolean(context.getNode().credentials?.[CREDENTIAL_TYPE]);
@@ -76,6 +125,14 @@ async function verifyWithApi(
 			retry: { maxAttempts: 2 },
 		});
 		const result = resultFromV2Task(task);
+		// For a task it does not know, the query may answer with the same taskId, status FAILED and
+		// errorCode 1004/807: that is a forged or mistaken event, not a failed task.
+		if (UNKNOWN_TASK_CODES.includes(String(result.failure?.errorCode ?? ''))) {
+			return {
+				reject: 403,
+				message: `RunningHub does not know task ${event.taskId} for this API key; event rejected.`,
+			};
+		}
 		if (!TERMINAL_STATUSES.includes(result.status)) {
 			return {
 				reject: 409,
@@ -148,7 +205,7 @@ export class RunningHubTrigger implements INodeType {
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to confirm each event with the RunningHub API before starting the workflow, and to emit the status and files the API reports rather than those in the event (so a forged call cannot inject links). Needs a credential; without one, events are emitted as received.',
+					'Whether to confirm each event with the RunningHub API before starting the workflow, and to emit the status and files the API reports rather than those in the event (so a forged call cannot inject links). Needs a credential: while it is on without one, the trigger refuses to listen and answers every event with an error.',
 			},
 			{
 				displayName: 'Options',
@@ -178,6 +235,12 @@ export class RunningHubTrigger implements INodeType {
 				return true;
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
+				// Refuse to listen rather than silently emit unconfirmed events.
+				if (
+					this.getNodeParameter('verifyWithApi', true) === true &&
+					!this.getNode().credentials?.[CREDENTIAL_TYPE]
+				)
+					throw new NodeOperationError(this.getNode(), VERIFY_WITHOUT_CREDENTIAL);
 				return true;
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
@@ -205,41 +268,60 @@ export class RunningHubTrigger implements INodeType {
 		const event = parseTaskEndEvent(body);
 		if (isMalformed(event)) return reply(this, 400, { error: event.malformed });
 
+		const verify = this.getNodeParameter('verifyWithApi', true) === true;
+		if (verify && !hasCredential(this))
+			return reply(this, 500, { error: VERIFY_WITHOUT_CREDENTIAL });
+		const outputOptions = readOutputOptions(this);
+		if (!verify && outputOptions.downloadOutputs) {
+			const refused = event.result.outputs.find(
+				(output) => output.fileUrl && isPrivateAddress(output.fileUrl),
+			);
+			if (refused)
+				return reply(this, 400, {
+					error:
+						'An unconfirmed event points at a local or private address; it is not downloaded. Turn Verify with API on to download the files RunningHub reports.',
+				});
+		}
+
 		// RunningHub re-sends an event when the answer is slow or lost; each task ends only once.
+		// The event is claimed before the first await and released only if handling fails, so two
+		// simultaneous deliveries start one execution.
 		const log = this.getWorkflowStaticData('node') as DeliveredLog;
 		const delivered = Array.isArray(log.delivered) ? log.delivered : [];
-		if (delivered.some(([taskId]) => taskId === event.taskId)) {
-			return { webhookResponse: { received: true, duplicate: true, taskId: event.taskId } };
-		}
-
-		const verify = this.getNodeParameter('verifyWithApi', true) === true && hasCredential(this);
-		let result = event.result;
-		if (verify) {
-			const verification = await verifyWithApi(this, event);
-			if ('reject' in verification)
-				return reply(this, verification.reject, { error: verification.message });
-			result = verification.result;
-		} else if (!event.terminal) {
-			return {
-				webhookResponse: {
-					received: true,
-					ignored: `Task ${event.taskId} has not ended (${result.status}).`,
-				},
-			};
-		}
-
-		// Recorded only once the item is built: a failed download answers 500, and RunningHub's retry
-		// must then not be dropped as a duplicate.
-		const item: INodeExecutionData = await taskResultToItem(this, result, readOutputOptions(this));
-		log.delivered = [...delivered, [event.taskId, result.status] as [string, string]].slice(
-			-DELIVERED_MEMORY,
-		);
-		item.json = {
-			event: event.event,
-			...item.json,
-			verifiedWithApi: verify,
-			rawEvent: body as IDataObject,
+		const claimKey = `${this.getWorkflow().id ?? ''}\u0000${this.getNode().name}\u0000${event.taskId}`;
+		if (delivered.some(([taskId]) => taskId === event.taskId) || !claimInProcess(claimKey))
+			return acknowledge(this);
+		recordDelivery(log, event.taskId, CLAIMED);
+		const release = () => {
+			claimedEvents.delete(claimKey);
+			forgetDelivery(log, event.taskId);
 		};
-		return { workflowData: [[item]] };
+
+		let emitted = false;
+		try {
+			let result = event.result;
+			if (verify) {
+				const verification = await verifyWithApi(this, event);
+				if ('reject' in verification)
+					return reply(this, verification.reject, { error: verification.message });
+				result = verification.result;
+			} else if (!event.terminal) {
+				return acknowledge(this);
+			}
+
+			const item: INodeExecutionData = await taskResultToItem(this, result, outputOptions);
+			recordDelivery(log, event.taskId, result.status);
+			item.json = {
+				event: event.event,
+				...item.json,
+				verifiedWithApi: verify,
+				rawEvent: body as IDataObject,
+			};
+			emitted = true;
+			return acknowledge(this, [[item]]);
+		} finally {
+			// Not emitted (rejected, not ended, or a failed download): a later delivery is handled anew.
+			if (!emitted) release();
+		}
 	}
 }

@@ -262,9 +262,9 @@ function buildNode(options: NodeRunOptions): INode {
 	};
 }
 
-function buildWorkflow(node: INode, staticData?: IDataObject): Workflow {
+function buildWorkflow(node: INode, staticData?: IDataObject, id = 'wf-test'): Workflow {
 	return new Workflow({
-		id: 'wf-test',
+		id,
 		name: 'RunningHub test workflow',
 		nodes: [node],
 		connections: {},
@@ -404,6 +404,13 @@ export interface WebhookCallOptions extends NodeRunOptions {
 	method?: 'POST' | 'GET';
 	/** Run data of the waiting execution (for resumed action nodes). */
 	runExecutionData?: IRunExecutionData;
+	/**
+	 * The body exactly as sent; n8n hands it over as `rawBody` and, parsed with JSON.parse (which
+	 * rounds long numbers), as the body. Default: `body` serialised.
+	 */
+	rawBody?: string;
+	/** ID of the workflow the webhook belongs to (default wf-test). */
+	workflowId?: string;
 }
 
 export interface FakeResponse {
@@ -417,7 +424,7 @@ export interface FakeResponse {
 export async function callWebhook(options: WebhookCallOptions) {
 	await useBinaryMode(binaryModeReady as 'default' | 'filesystem' | undefined);
 	const node = buildNode(options);
-	const workflow = buildWorkflow(node, options.staticData);
+	const workflow = buildWorkflow(node, options.staticData, options.workflowId);
 	const additionalData = buildAdditionalData(options);
 	const response: FakeResponse = { statusCode: 200, body: undefined, headers: {}, ended: false };
 	const res = {
@@ -451,12 +458,13 @@ export async function callWebhook(options: WebhookCallOptions) {
 	};
 	const req = {
 		method: options.method ?? 'POST',
-		body: options.body,
+		body: options.rawBody !== undefined ? (JSON.parse(options.rawBody) as unknown) : options.body,
 		query: options.query ?? {},
 		headers: { 'content-type': 'application/json', ...(options.headers ?? {}) },
 		params: {},
 		rawBody: Buffer.from(
-			typeof options.body === 'string' ? options.body : JSON.stringify(options.body ?? {}),
+			options.rawBody ??
+				(typeof options.body === 'string' ? options.body : JSON.stringify(options.body ?? {})),
 		),
 	};
 	additionalData.httpRequest = req as unknown as IWorkflowExecuteAdditionalData['httpRequest'];

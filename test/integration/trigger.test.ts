@@ -4,7 +4,11 @@
  * TASK_END delivery is then handed to the trigger's webhook() through n8n-core's WebhookContext.
  * Verification queries the simulator's v2 API with the credential.
  */
+import * as http from 'http';
+import type { AddressInfo } from 'net';
 import type { IDataObject } from 'n8n-workflow';
+
+import { RunningHubTrigger } from '../../nodes/RunningHubTrigger/RunningHubTrigger.node';
 
 import type { WebhookCallOptions } from '../harness/n8n';
 import { callWebhook, runNode, simulatorCredentials, useBinaryMode } from '../harness/n8n';
@@ -61,10 +65,7 @@ async function deliveredEvent(): Promise<ReceivedCall & { taskId: string }> {
 	return { ...captured.find((c) => c.body.taskId === taskId)!, taskId };
 }
 
-async function trigger(
-	call: Partial<WebhookCallOptions> & { body: unknown },
-	withCredential = true,
-) {
+async function trigger(call: Partial<WebhookCallOptions>, withCredential = true) {
 	return await callWebhook({
 		nodeType: TRIGGER,
 		parameters: { token: TOKEN, verifyWithApi: true, options: {}, ...(call.parameters ?? {}) },
@@ -88,7 +89,9 @@ describe('RunningHub Trigger', () => {
 			query: event.query,
 			parameters: { token: TOKEN, verifyWithApi: true, options: { downloadOutputs: true } },
 		});
-		expect(response.ended).toBe(false);
+		// An empty 200, sent by the trigger itself before the workflow starts.
+		expect(response).toMatchObject({ ended: true, statusCode: 200, body: undefined });
+		expect(result.noWebhookResponse).toBe(true);
 		const items = result.workflowData![0];
 		expect(items).toHaveLength(1);
 		expect(items[0].json).toMatchObject({
@@ -157,8 +160,8 @@ describe('RunningHub Trigger', () => {
 		expect(first.result.workflowData).toHaveLength(1);
 		const second = await trigger({ body: event.body, staticData });
 		expect(second.result.workflowData).toBeUndefined();
-		expect(second.result.webhookResponse).toMatchObject({ duplicate: true, taskId: event.taskId });
-		expect(second.response.statusCode).toBe(200);
+		expect(second.response).toMatchObject({ ended: true, statusCode: 200, body: undefined });
+		expect(queryCalls()).toBe(1);
 	});
 
 	it('answers 400 with a clear message for malformed bodies', async () => {
@@ -194,9 +197,12 @@ describe('RunningHub Trigger', () => {
 		});
 	});
 
-	it('without a credential, emits the event as received (verification off)', async () => {
+	it('with Verify with API off and no credential, emits the event as received', async () => {
 		const event = await deliveredEvent();
-		const { result } = await trigger({ body: event.body }, false);
+		const { result } = await trigger(
+			{ body: event.body, parameters: { token: TOKEN, verifyWithApi: false, options: {} } },
+			false,
+		);
 		const json = result.workflowData![0][0].json;
 		expect(json).toMatchObject({ taskId: event.taskId, status: 'SUCCESS', verifiedWithApi: false });
 		expect(queryCalls()).toBe(0);
@@ -211,20 +217,293 @@ describe('RunningHub Trigger', () => {
 			errorMessage: '',
 			results: [{ url: 'https://x.example/a.png', outputType: 'png' }],
 		};
-		for (const body of [
-			{ event: 'TASK_END', taskId: event.taskId, eventData: JSON.stringify(v2) },
-			{ event: 'TASK_END', taskId: event.taskId, eventData: v2 },
-			v2,
-		]) {
+		// Three different tasks (one task's event is emitted once).
+		const shapes = [
+			(taskId: string) => ({
+				event: 'TASK_END',
+				taskId,
+				eventData: JSON.stringify({ ...v2, taskId }),
+			}),
+			(taskId: string) => ({ event: 'TASK_END', taskId, eventData: { ...v2, taskId } }),
+			(taskId: string) => ({ ...v2, taskId }),
+		];
+		for (const [index, shape] of shapes.entries()) {
+			const taskId = `${event.taskId.slice(0, -1)}${index}`;
 			const { result } = await trigger(
-				{ body, parameters: { token: TOKEN, verifyWithApi: false, options: {} } },
+				{ body: shape(taskId), parameters: { token: TOKEN, verifyWithApi: false, options: {} } },
 				false,
 			);
 			expect(result.workflowData![0][0].json).toMatchObject({
-				taskId: event.taskId,
+				taskId,
 				status: 'SUCCESS',
 				outputs: [{ fileUrl: 'https://x.example/a.png', fileType: 'png' }],
 			});
+		}
+	});
+});
+
+/** A throwaway local server; `answer` writes the reply. Counts what it receives. */
+async function hostileServer(
+	answer: (request: http.IncomingMessage, response: http.ServerResponse, body: string) => void,
+): Promise<{ url: string; hits: string[]; close: () => Promise<void> }> {
+	const hits: string[] = [];
+	const server = http.createServer((request, response) => {
+		let body = '';
+		request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+		request.on('end', () => {
+			hits.push(`${request.method} ${request.url}`);
+			answer(request, response, body);
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return {
+		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+		hits,
+		close: async () => await new Promise<void>((resolve) => server.close(() => resolve())),
+	};
+}
+
+const roundTrip = (value: unknown): IDataObject => JSON.parse(JSON.stringify(value)) as IDataObject;
+
+function deliveredIds(staticData: IDataObject): string[] {
+	const node = Object.values(staticData)[0] as { delivered?: Array<[string, string]> };
+	return (node?.delivered ?? []).map(([taskId]) => taskId);
+}
+
+describe('RunningHub Trigger: exactly once', () => {
+	it('two simultaneous deliveries of one TASK_END start one execution', async () => {
+		const event = await deliveredEvent();
+		// n8n hands each request its own copy of the static data, read before either ran.
+		const [a, b] = await Promise.all([
+			trigger({ body: event.body, staticData: {} }),
+			trigger({ body: event.body, staticData: {} }),
+		]);
+		const emitted = [a, b].filter(({ result }) => result.workflowData !== undefined);
+		expect(emitted).toHaveLength(1);
+		for (const { response } of [a, b]) expect(response.statusCode).toBe(200);
+		expect(queryCalls()).toBe(1);
+	});
+
+	it('remembers every recent task ID in static data, not only the first, and drops their repeats', async () => {
+		let stored: IDataObject = {};
+		const events = [await deliveredEvent(), await deliveredEvent(), await deliveredEvent()];
+		for (const event of events) {
+			// Saved and loaded like n8n's database does between requests.
+			const { result, staticData } = await trigger({
+				body: event.body,
+				staticData: roundTrip(stored),
+			});
+			expect(result.workflowData).toHaveLength(1);
+			stored = roundTrip(staticData);
+		}
+		expect(deliveredIds(stored)).toEqual(events.map((event) => event.taskId));
+		const queries = queryCalls();
+		for (const event of events) {
+			// Another process (nothing claimed in memory there): the static data alone drops it.
+			const { result, response } = await trigger({
+				body: event.body,
+				staticData: roundTrip(stored),
+				workflowId: 'wf-test-other-process',
+			});
+			expect(result.workflowData).toBeUndefined();
+			expect(response.statusCode).toBe(200);
+		}
+		expect(queryCalls()).toBe(queries);
+	});
+
+	it('a delivery whose handling fails is released, so RunningHub’s re-delivery is emitted', async () => {
+		const event = await deliveredEvent();
+		const staticData: IDataObject = {};
+		sim.injectFault({ route: '/openapi/v2/query', kind: 'http', status: 500, times: -1 });
+		const failed = await trigger({ body: event.body, staticData });
+		expect(failed.response.statusCode).toBe(502);
+		expect(failed.result.workflowData).toBeUndefined();
+		expect(deliveredIds(roundTrip(failed.staticData))).toEqual([]);
+		sim.clearFaults();
+		const retried = await trigger({ body: event.body, staticData });
+		expect(retried.result.workflowData).toHaveLength(1);
+		expect(deliveredIds(roundTrip(retried.staticData))).toEqual([event.taskId]);
+	});
+
+	it('rejects a callback for a task the API answers as FAILED with errorCode 1004 or 807', async () => {
+		for (const errorCode of ['1004', '807']) {
+			const taskId = `19041633900281856${errorCode === '807' ? '07' : '04'}`;
+			const api = await hostileServer((_request, response) => {
+				response.writeHead(200, { 'content-type': 'application/json' });
+				response.end(
+					JSON.stringify({
+						taskId,
+						status: 'FAILED',
+						errorCode,
+						errorMessage: 'task not found',
+						results: null,
+						clientId: '',
+						promptTips: '',
+					}),
+				);
+			});
+			try {
+				const { result, response } = await trigger({
+					body: {
+						event: 'TASK_END',
+						taskId,
+						eventData: JSON.stringify({ code: 805, msg: 'failed', data: {} }),
+					},
+					credentials: simulatorCredentials(api.url, SIM_KEY_NORMAL),
+				});
+				expect(api.hits).toEqual(['POST /openapi/v2/query']);
+				expect(response.statusCode).toBe(403);
+				expect(String((response.body as IDataObject).error)).toMatch(/does not know task/);
+				expect(result.workflowData).toBeUndefined();
+			} finally {
+				await api.close();
+			}
+		}
+	});
+
+	it('Verify with API on without a credential: refuses to listen, and emits nothing', async () => {
+		const event = await deliveredEvent();
+		const { result, response } = await trigger({ body: event.body }, false);
+		expect(response.statusCode).toBe(500);
+		expect(String((response.body as IDataObject).error)).toMatch(
+			/Verify with API is on, but .* no RunningHub credential/,
+		);
+		expect(result.workflowData).toBeUndefined();
+		const hooks = new RunningHubTrigger().webhookMethods.default;
+		const activation = (credentials?: IDataObject) =>
+			hooks.create.call({
+				getNodeParameter: () => true,
+				getNode: () => ({ name: 'RunningHub Trigger', credentials }),
+			} as never);
+		await expect(activation()).rejects.toThrow(/no RunningHub credential/);
+		await expect(activation({ runningHubApi: { id: '1', name: 'RunningHub' } })).resolves.toBe(
+			true,
+		);
+	});
+});
+
+describe('RunningHub Trigger: hostile bodies', () => {
+	const withOutputs = (data: unknown) => ({
+		event: 'TASK_END',
+		taskId: '1904163390028185602',
+		eventData: JSON.stringify({ code: 0, msg: 'success', data }),
+	});
+	const v2 = (fields: IDataObject) => ({
+		event: 'TASK_END',
+		taskId: '1904163390028185602',
+		eventData: { taskId: '1904163390028185602', status: 'SUCCESS', errorCode: '', ...fields },
+	});
+	const url = 'https://rh-images.example/output/ComfyUI_00001_.png';
+	const cases: Array<[string, () => { body?: unknown; rawBody?: string }, RegExp]> = [
+		['data: [null]', () => ({ body: withOutputs([null]) }), /data\[0\]/],
+		['an output url that is a number', () => ({ body: withOutputs([{ fileUrl: 7 }]) }), /fileUrl/],
+		['a numeric status', () => ({ body: v2({ status: 1 }) }), /"status" must be a string/],
+		['results: "x"', () => ({ body: v2({ results: 'x' }) }), /"results" must be a list/],
+		['results: [null]', () => ({ body: v2({ results: [null] }) }), /results\[0\]/],
+		[
+			'a taskId object',
+			() => ({ body: { ...withOutputs([]), taskId: { $gt: '' } } }),
+			/"taskId" must be a string/,
+		],
+		['a taskId list', () => ({ body: { ...withOutputs([]), taskId: ['1'] } }), /"taskId"/],
+		[
+			'a code that is no number',
+			() => ({ body: { ...withOutputs([]), eventData: '{"code":"x"}' } }),
+			/code/,
+		],
+		[
+			'an event other than TASK_END (claiming SUCCESS)',
+			() => ({ body: { ...v2({ results: [{ url }] }), event: 'TASK_START' } }),
+			/Only "TASK_END" events/,
+		],
+		[
+			'a bare task object with another event',
+			() => ({
+				body: { event: 'TASK_PROGRESS', taskId: '1904163390028185602', status: 'SUCCESS' },
+			}),
+			/Only "TASK_END" events/,
+		],
+		[
+			'100 000 outputs in a small body',
+			() => ({ body: withOutputs(Array.from({ length: 100_000 }, () => ({}))) }),
+			/100000 outputs/,
+		],
+		[
+			'a 10 MB body with 100 000 outputs',
+			() => ({
+				rawBody: JSON.stringify(
+					withOutputs(
+						Array.from({ length: 100_000 }, (_, index) => ({
+							fileUrl: `${url}?n=${index}&pad=${'x'.repeat(40)}`,
+							fileType: 'png',
+						})),
+					),
+				),
+			}),
+			/bytes; a RunningHub callback is far smaller/,
+		],
+	];
+
+	it.each(cases)('%s: 400, nothing emitted, no API call', async (_label, make, message) => {
+		for (const verifyWithApi of [true, false]) {
+			const { result, response } = await trigger({
+				...make(),
+				parameters: { token: TOKEN, verifyWithApi, options: {} },
+			});
+			expect(response.statusCode).toBe(400);
+			expect(String((response.body as IDataObject).error)).toMatch(message);
+			expect(result.workflowData).toBeUndefined();
+		}
+		expect(queryCalls()).toBe(0);
+	});
+
+	it('a 19-digit taskId sent as a bare JSON number keeps every digit', async () => {
+		const event = await deliveredEvent();
+		const rawBody = JSON.stringify(event.body).replace(
+			`"taskId":"${event.taskId}"`,
+			`"taskId":${event.taskId}`,
+		);
+		expect(rawBody).toContain(`"taskId":${event.taskId},`);
+		// What JSON.parse (n8n's parsed body) makes of it.
+		expect(String((JSON.parse(rawBody) as IDataObject).taskId)).not.toBe(event.taskId);
+		const { result } = await trigger({ rawBody });
+		expect(result.workflowData![0][0].json.taskId).toBe(event.taskId);
+		const query = sim.requests.find((request) => request.route === 'v2.query');
+		expect((query?.body as IDataObject).taskId).toBe(event.taskId);
+	});
+
+	it('an unverified event pointing at a local address is not downloaded', async () => {
+		const local = await hostileServer((_request, response) => {
+			response.writeHead(200, { 'content-type': 'image/png' });
+			response.end(Buffer.from('\x89PNG'));
+		});
+		try {
+			for (const fileUrl of [
+				`${local.url}/x.png`,
+				'http://localhost:9/x.png',
+				'http://[::1]:9/x.png',
+				'http://10.0.0.8/x.png',
+				'http://169.254.169.254/latest/meta-data',
+				'file:///etc/passwd',
+			]) {
+				const { result, response } = await trigger(
+					{
+						body: withOutputs([{ fileUrl, fileType: 'png' }]),
+						parameters: {
+							token: TOKEN,
+							verifyWithApi: false,
+							options: { downloadOutputs: true },
+						},
+					},
+					false,
+				);
+				expect(response.statusCode).toBe(400);
+				expect(String((response.body as IDataObject).error)).toMatch(/local or private address/);
+				expect(result.workflowData).toBeUndefined();
+			}
+			expect(local.hits).toEqual([]);
+		} finally {
+			await local.close();
 		}
 	});
 });

@@ -34,20 +34,88 @@ export function isMalformed(value: unknown): value is MalformedEvent {
 
 const malformed = (message: string): MalformedEvent => ({ malformed: message });
 
+/** Larger callbacks are refused unread: a real TASK_END holds a few result links. */
+export const MAX_CALLBACK_BYTES = 2 * 1024 * 1024;
+/** More outputs than any task makes: a body claiming more is refused. */
+export const MAX_CALLBACK_OUTPUTS = 1000;
+/** The only event RunningHub sends; any other is refused, never taken for a finished task. */
+export const TASK_END = 'TASK_END';
+
+const isRecord = (value: unknown): value is IDataObject =>
+	typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A task ID as RunningHub sends it: a string (or, losslessly read, a number) of digits and letters. */
+function taskIdOf(value: unknown): string | MalformedEvent | undefined {
+	if (value === undefined || value === null) return undefined;
+	if (typeof value !== 'string' && typeof value !== 'number')
+		return malformed('"taskId" must be a string of digits, not an object, list or boolean.');
+	const taskId = String(value).trim();
+	if (taskId === '') return undefined;
+	if (!/^[0-9A-Za-z_-]{1,64}$/.test(taskId))
+		return malformed('"taskId" must be a string of digits (RunningHub task IDs have 19).');
+	return taskId;
+}
+
+/** Why a list of outputs cannot be RunningHub's, or undefined when it can. */
+function outputsProblem(list: unknown, field: string): string | undefined {
+	if (list === undefined || list === null) return undefined;
+	if (!Array.isArray(list)) return `"${field}" must be a list of outputs.`;
+	if (list.length > MAX_CALLBACK_OUTPUTS)
+		return `"${field}" lists ${list.length} outputs; a RunningHub task has at most ${MAX_CALLBACK_OUTPUTS}.`;
+	for (const [index, entry] of list.entries()) {
+		if (!isRecord(entry)) return `"${field}[${index}]" must be an object with the output's url.`;
+		for (const key of ['url', 'fileUrl', 'outputType', 'fileType']) {
+			const value = entry[key];
+			if (value !== undefined && value !== null && typeof value !== 'string')
+				return `"${field}[${index}].${key}" must be a string.`;
+		}
+	}
+	return undefined;
+}
+
+/** Why a task object (v2 shape) cannot be RunningHub's, or undefined when it can. */
+function taskObjectProblem(task: IDataObject): string | undefined {
+	if (task.status !== undefined && typeof task.status !== 'string')
+		return '"status" must be a string such as "SUCCESS" or "FAILED".';
+	return outputsProblem(task.results, 'results');
+}
+
+/** Why a v1 outputs envelope cannot be RunningHub's, or undefined when it can. */
+function envelopeProblem(envelope: IDataObject): string | undefined {
+	const code = envelope.code;
+	if ((typeof code !== 'number' && typeof code !== 'string') || !/^-?\d+$/.test(String(code)))
+		return '"eventData.code" must be a number.';
+	if (String(code) === '0') return outputsProblem(envelope.data ?? [], 'eventData.data');
+	if (envelope.data !== undefined && envelope.data !== null && !isRecord(envelope.data))
+		return '"eventData.data" of a failed task must be an object.';
+	return undefined;
+}
+
 /**
  * Body of a callback request: n8n hands JSON bodies over parsed; anything else (wrong
  * content type, text) is read from the raw bytes so that it can still be judged.
  */
 export function callbackBody(body: unknown, rawBody: unknown): unknown {
-	if (body && typeof body === 'object' && !Buffer.isBuffer(body) && Object.keys(body).length > 0)
-		return body;
-	const raw = Buffer.isBuffer(rawBody)
-		? rawBody.toString('utf8')
+	const rawSize = Buffer.isBuffer(rawBody)
+		? rawBody.length
 		: typeof rawBody === 'string'
-			? rawBody
+			? Buffer.byteLength(rawBody)
+			: 0;
+	if (rawSize > MAX_CALLBACK_BYTES)
+		return malformed(
+			`The request body has ${rawSize} bytes; a RunningHub callback is far smaller (at most ${MAX_CALLBACK_BYTES}).`,
+		);
+	// The raw bytes are read with the lossless parser, so a task ID sent as a bare 19-digit number
+	// keeps its digits (n8n's own parse rounds it). The parsed body is used only without them.
+	const raw =
+		rawSize > 0
+			? Buffer.isBuffer(rawBody)
+				? rawBody.toString('utf8')
+				: String(rawBody)
 			: typeof body === 'string'
 				? body
 				: '';
+	if (raw.trim() === '' && isRecord(body) && Object.keys(body).length > 0) return body;
 	if (raw.trim() === '')
 		return malformed(
 			'The request body is empty; a RunningHub callback is a JSON object with "event", "taskId" and "eventData".',
@@ -111,16 +179,22 @@ export function parseTaskEndEvent(body: unknown): TaskEndEvent | MalformedEvent 
 		);
 	}
 	const outer = body as IDataObject;
-	const outerTaskId = outer.taskId ?? outer.task_id;
-	const event = typeof outer.event === 'string' && outer.event !== '' ? outer.event : 'TASK_END';
+	const outerTaskId = taskIdOf(outer.taskId ?? outer.task_id);
+	if (isMalformed(outerTaskId)) return outerTaskId;
+	if (outer.event !== undefined && outer.event !== null && outer.event !== TASK_END) {
+		return malformed(
+			`Only "${TASK_END}" events are handled; this one is ${JSON.stringify(outer.event).slice(0, 40)}.`,
+		);
+	}
+	const event = TASK_END;
 
 	if (!('eventData' in outer) && isV2TaskObject(outer)) {
-		if (outerTaskId === undefined || outerTaskId === null || String(outerTaskId) === '') {
-			return malformed('The callback has no "taskId".');
-		}
+		if (outerTaskId === undefined) return malformed('The callback has no "taskId".');
+		const problem = taskObjectProblem(outer);
+		if (problem) return malformed(problem);
 		const result = resultFromV2Task({
 			...(outer as unknown as V2TaskObject),
-			taskId: String(outerTaskId),
+			taskId: outerTaskId,
 		});
 		return {
 			event,
@@ -138,17 +212,21 @@ export function parseTaskEndEvent(body: unknown): TaskEndEvent | MalformedEvent 
 		);
 	}
 	const inner = eventData as IDataObject;
-	const taskIdRaw = outerTaskId ?? inner.taskId ?? inner.task_id;
-	if (taskIdRaw === undefined || taskIdRaw === null || String(taskIdRaw).trim() === '') {
-		return malformed('The callback has no "taskId".');
-	}
-	const taskId = String(taskIdRaw).trim();
+	const innerTaskId = taskIdOf(inner.taskId ?? inner.task_id);
+	if (isMalformed(innerTaskId)) return innerTaskId;
+	const taskId = outerTaskId ?? innerTaskId;
+	if (taskId === undefined) return malformed('The callback has no "taskId".');
 
 	let result: TaskResult;
-	if ('code' in inner) result = resultFromV1Envelope(taskId, inner);
-	else if (isV2TaskObject(inner))
+	if ('code' in inner) {
+		const problem = envelopeProblem(inner);
+		if (problem) return malformed(problem);
+		result = resultFromV1Envelope(taskId, inner);
+	} else if (isV2TaskObject(inner)) {
+		const problem = taskObjectProblem(inner);
+		if (problem) return malformed(problem);
 		result = resultFromV2Task({ ...(inner as unknown as V2TaskObject), taskId });
-	else
+	} else
 		return malformed(
 			'"eventData" is neither a RunningHub outputs answer ({code, data}) nor a task object ({status, results}).',
 		);

@@ -16,6 +16,7 @@ import { parseJsonLossless } from './json';
 import type { AttemptResult, RetryPolicy } from './retry';
 import { CancelledError, RETRY_DEFAULTS, TIMEOUT_DEFAULTS, retryWithBackoff } from './retry';
 
+export * from './addresses';
 export * from './errors';
 export * from './json';
 export * from './retry';

@@ -1,0 +1,43 @@
+/**
+ * Whether a URL points at this machine or a private network (or is no http(s) URL at all). Links
+ * from a source nobody confirmed (an unverified callback) must not make n8n fetch from its own
+ * network. Host names are judged as written; a public name resolving to a private address is not
+ * detected here.
+ */
+export function isPrivateAddress(url: string): boolean {
+	let parsed: URL;
+	try {
+		parsed = new URL(url);
+	} catch {
+		return true;
+	}
+	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return true;
+	const host = parsed.hostname.toLowerCase().replace(/^\[|\]$/g, '');
+	if (host === 'localhost' || host.endsWith('.localhost') || host === '') return true;
+	const ipv4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+	if (ipv4) return isPrivateIpv4(ipv4.slice(1).map(Number));
+	if (host.includes(':')) return isPrivateIpv6(host);
+	// Bare numbers (http://2130706433/) are IPv4 addresses in disguise.
+	return /^(0x[0-9a-f]+|\d+)$/.test(host);
+}
+
+function isPrivateIpv4([a, b]: number[]): boolean {
+	return (
+		a === 0 ||
+		a === 10 ||
+		a === 127 ||
+		(a === 100 && b >= 64 && b <= 127) ||
+		(a === 169 && b === 254) ||
+		(a === 172 && b >= 16 && b <= 31) ||
+		(a === 192 && b === 168) ||
+		a >= 224
+	);
+}
+
+function isPrivateIpv6(host: string): boolean {
+	if (host === '::' || host === '::1') return true;
+	const mapped = /^::ffff:(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+	if (mapped) return isPrivateIpv4(mapped.slice(1).map(Number));
+	if (/^::ffff:[0-9a-f]{1,4}:[0-9a-f]{1,4}$/.test(host)) return true;
+	return /^f[cd]/.test(host) || /^fe[89ab]/.test(host);
+}
