@@ -190,6 +190,22 @@ export class RunningHubTrigger implements INodeType {
 				default: '',
 			},
 			{
+				// n8n names a trigger's entry in the node panel after the option's action
+				displayName: 'Event',
+				name: 'event',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'Task Ended',
+						value: 'taskEnd',
+						action: 'On task end',
+						description: 'RunningHub reports a task as finished (TASK_END), whatever its result',
+					},
+				],
+				default: 'taskEnd',
+			},
+			{
 				displayName: 'Secret Token',
 				name: 'token',
 				type: 'string',

@@ -29,7 +29,7 @@ export const properties: INodeProperties[] = [
 			{ name: 'Task', value: 'task' },
 			{ name: 'Workflow', value: 'workflow' },
 		],
-		default: 'task',
+		default: 'workflow',
 	},
 	...account.description,
 	...aiApp.description,

@@ -53,7 +53,7 @@ export function idLocatorProperty(
 				displayName: 'By ID',
 				name: 'id',
 				type: 'string',
-				placeholder: info.exampleId,
+				placeholder: `e.g. ${info.exampleId}`,
 				validation: [
 					{
 						type: 'regex',
@@ -68,7 +68,7 @@ export function idLocatorProperty(
 				displayName: 'By URL',
 				name: 'url',
 				type: 'string',
-				placeholder: info.exampleUrl,
+				placeholder: `e.g. ${info.exampleUrl}`,
 				validation: [
 					{
 						type: 'regex',

@@ -52,6 +52,14 @@ export function runInputProperties(show: Show, target: RunTarget): INodeProperti
 			displayOptions: { show },
 		},
 		{
+			// n8n shows no hint under a field list, so the advice is a notice above it
+			displayName: `Add only the inputs to change; the others keep the ${target.noun}'s values. ${target.mapperHint}${BINARY_HINT}.`,
+			name: 'inputsNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { show: { ...show, inputMode: ['mapper'] } },
+		},
+		{
 			displayName: 'Inputs to Change',
 			name: 'inputs',
 			type: 'resourceMapper',
@@ -74,7 +82,6 @@ export function runInputProperties(show: Show, target: RunTarget): INodeProperti
 				},
 			},
 			displayOptions: { show: { ...show, inputMode: ['mapper'] } },
-			hint: `Add only the inputs to change; the others keep the ${target.noun}'s values. ${target.mapperHint}${BINARY_HINT}.`,
 		},
 		{
 			displayName: 'Node Info List (JSON)',

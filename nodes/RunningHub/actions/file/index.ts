@@ -5,6 +5,9 @@ import * as uploadLora from './uploadLora.operation';
 
 export { upload, uploadLora };
 
+// The action names n8n lists; sentence case would spell the acronym "lora"
+const UPLOAD_LORA_ACTION = 'Upload a LoRA';
+
 export const description: INodeProperties[] = [
 	{
 		displayName: 'Operation',
@@ -24,7 +27,7 @@ export const description: INodeProperties[] = [
 				name: 'Upload LoRA',
 				value: 'uploadLora',
 				description: 'Upload a LoRA (.safetensors) for RHLoraLoader nodes',
-				action: 'Upload a lora',
+				action: UPLOAD_LORA_ACTION,
 			},
 		],
 		default: 'upload',

@@ -12,25 +12,25 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: 'data',
-		placeholder: 'data',
 		hint: 'The name of the input binary field containing the file to upload (30 MB at most)',
 		displayOptions: { show },
 	},
 	{
-		displayName: 'Upload Endpoint',
+		displayName: 'Returns',
 		name: 'target',
 		type: 'options',
 		options: [
 			{
-				name: 'Media (V2)',
+				name: 'File Name and Download URL',
 				value: 'media',
 				description:
-					'Returns a file name for ComfyUI loader nodes and a download URL (valid about a day) for model inputs',
+					'A file name for ComfyUI loader nodes and a download URL (valid about a day) for model inputs',
 			},
 			{
-				name: 'Legacy',
+				name: 'File Name Only (Older Upload)',
 				value: 'legacy',
-				description: 'The older upload endpoint; returns only a file name for ComfyUI loader nodes',
+				description:
+					"Only a file name for ComfyUI loader nodes, through RunningHub's older upload endpoint",
 			},
 		],
 		default: 'media',

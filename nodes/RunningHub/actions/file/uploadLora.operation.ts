@@ -20,7 +20,6 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: 'data',
-		placeholder: 'data',
 		hint: 'The name of the input binary field containing the LoRA file (.safetensors)',
 		displayOptions: { show },
 	},
@@ -29,7 +28,7 @@ export const description: INodeProperties[] = [
 		name: 'loraName',
 		type: 'string',
 		default: '',
-		placeholder: 'my-style-lora',
+		placeholder: 'e.g. my-style-lora',
 		description:
 			'Name of the LoRA on RunningHub: letters, digits, ".", "-" and "_" only. Leave empty to use the file name without its extension.',
 		displayOptions: { show },

@@ -7,7 +7,7 @@ export const taskIdField = (operations: string[]): INodeProperties => ({
 	type: 'string',
 	required: true,
 	default: '',
-	placeholder: '1904152026220003329',
+	placeholder: 'e.g. 1904152026220003329',
 	description: 'The 19-digit ID RunningHub returned when the task was created',
 	displayOptions: { show: { resource: ['task'], operation: operations } },
 });
