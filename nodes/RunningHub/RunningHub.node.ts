@@ -11,7 +11,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { properties } from './actions/properties';
 import { router } from './actions/router';
 import { resumeFromCallback } from './helpers/callback';
-import { callbackWebhooks } from './helpers/callback.description';
+import { callbackWebhooks } from './actions/common/callback.description';
 import { listSearch, loadOptions, resourceMapping } from './methods';
 
 export class RunningHub implements INodeType {

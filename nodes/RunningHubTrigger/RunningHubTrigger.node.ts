@@ -12,13 +12,16 @@ import type {
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { outputOptionFields } from '../RunningHub/actions/common/output.description';
-import type { TaskEndEvent } from '../RunningHub/helpers/callbackEvent';
 import { callbackBody, isMalformed, parseTaskEndEvent } from '../RunningHub/helpers/callbackEvent';
-import type { OutputOptions } from '../RunningHub/helpers/output';
-import { DEFAULT_OUTPUT_OPTIONS, taskResultToItem } from '../RunningHub/helpers/output';
-import type { TaskResult } from '../RunningHub/helpers/taskResult';
+import type { OutputOptions, TaskEndEvent, TaskResult } from '../RunningHub/helpers/interfaces';
+import {
+	DEFAULT_OUTPUT_OPTIONS,
+	readOutputOptions,
+	taskResultToItem,
+} from '../RunningHub/helpers/output';
+import { queryTask } from '../RunningHub/helpers/task';
 import { TERMINAL_STATUSES, resultFromV2Task } from '../RunningHub/helpers/taskResult';
-import { CREDENTIAL_TYPE, apiRequestV2Task, isPrivateAddress } from '../RunningHub/transport';
+import { CREDENTIAL_TYPE, isPrivateAddress } from '../RunningHub/transport';
 
 /** Query parameter that must carry the Secret Token. */
 export const TOKEN_QUERY_PARAMETER = 'token';
@@ -99,16 +102,11 @@ function hasCredential(context: IWebhookFunctions): boolean {
 	return Boolean(context.getNode().credentials?.[CREDENTIAL_TYPE]);
 }
 
-function readOutputOptions(context: IWebhookFunctions): OutputOptions {
-	const options = context.getNodeParameter('options', {}) as IDataObject;
-	return {
-		downloadOutputs: options.downloadOutputs === true,
-		binaryPropertyPrefix:
-			String(options.binaryPropertyPrefix ?? '').trim() ||
-			DEFAULT_OUTPUT_OPTIONS.binaryPropertyPrefix,
-		allowPartialResults: options.allowPartialResults === true,
-	};
-}
+/** The trigger downloads files only when asked: a large video would slow the callback answer. */
+const TRIGGER_OUTPUT_DEFAULTS: OutputOptions = {
+	...DEFAULT_OUTPUT_OPTIONS,
+	downloadOutputs: false,
+};
 
 type Verification = { result: TaskResult } | { reject: number; message: string };
 
@@ -118,12 +116,7 @@ async function verifyWithApi(
 	event: TaskEndEvent,
 ): Promise<Verification> {
 	try {
-		const task = await apiRequestV2Task.call(context, {
-			path: '/openapi/v2/query',
-			body: { taskId: event.taskId },
-			taskId: event.taskId,
-			retry: { maxAttempts: 2 },
-		});
+		const task = await queryTask(context, event.taskId, { maxAttempts: 2 });
 		const result = resultFromV2Task(task);
 		// For a task it does not know, the query may answer with the same taskId, status FAILED and
 		// errorCode 1004/807: that is a forged or mistaken event, not a failed task.
@@ -287,7 +280,10 @@ export class RunningHubTrigger implements INodeType {
 		const verify = this.getNodeParameter('verifyWithApi', true) === true;
 		if (verify && !hasCredential(this))
 			return reply(this, 500, { error: VERIFY_WITHOUT_CREDENTIAL });
-		const outputOptions = readOutputOptions(this);
+		const outputOptions = readOutputOptions(
+			this.getNodeParameter('options', {}) as IDataObject,
+			TRIGGER_OUTPUT_DEFAULTS,
+		);
 		if (!verify && outputOptions.downloadOutputs) {
 			const refused = event.result.outputs.find(
 				(output) => output.fileUrl && isPrivateAddress(output.fileUrl),

@@ -1,7 +1,8 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, NodeApiError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { isToolMode, toolErrorResult } from '../helpers/toolMode';
+import { asNodeError } from '../transport';
 import { operationsByResource } from './operations';
 import type { OperationModule } from './types';
 
@@ -17,7 +18,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	try {
 		return await runItems.call(this, true);
 	} catch (error) {
-		if (this.getExecutionCancelSignal?.()?.aborted) throw asNodeError(this, error, 0);
+		if (this.getExecutionCancelSignal?.()?.aborted) throw asNodeError(this.getNode(), error, 0);
 		return [[{ json: toolErrorResult(error), pairedItem: { item: 0 } }]];
 	}
 }
@@ -81,21 +82,9 @@ async function runItems(
 
 	if (failures.length) {
 		const first = failures.sort((a, b) => a.itemIndex - b.itemIndex)[0];
-		throw asNodeError(this, first.error, first.itemIndex);
+		throw asNodeError(this.getNode(), first.error, first.itemIndex);
 	}
 	return [results.flat()];
-}
-
-function asNodeError(
-	context: IExecuteFunctions,
-	error: unknown,
-	itemIndex: number,
-): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-		if (error.context) error.context.itemIndex = itemIndex;
-		return error;
-	}
-	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 }
 
 function errorDetails(error: unknown): Record<string, string> {

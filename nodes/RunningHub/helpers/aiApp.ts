@@ -2,7 +2,7 @@ import type { FieldType, IDataObject, INodePropertyOptions } from 'n8n-workflow'
 
 import type { RunningHubContext } from '../transport';
 import { apiRequestV1, parseEmbeddedJson } from '../transport';
-import type { InputDescriptor, NodeInfo } from './nodeInfo';
+import type { InputDescriptor, NodeInfo } from './interfaces';
 
 /** One form field of an AI app, as `apiCallDemo` lists it (all values are strings). */
 export interface AppField extends IDataObject {

@@ -9,10 +9,10 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { asNodeError } from '../transport';
 import { callbackBody, isMalformed, parseTaskEndEvent } from './callbackEvent';
-import type { OutputOptions } from './output';
+import type { OutputOptions, WaitModeHandler } from './interfaces';
 import { DEFAULT_OUTPUT_OPTIONS, taskResultToItem } from './output';
-import type { RunSettings, SubmitTask } from './run';
 import { isInlineToolRun, isToolMode, toolErrorResult } from './toolMode';
 import { taskFailedError } from './wait';
 
@@ -93,12 +93,7 @@ function formatDuration(seconds: number): string {
  * Wait Mode "Wait for Callback": creates the task with the resume URL as its webhook and pauses the
  * execution until RunningHub calls back or Timeout (Seconds) passes. One task per execution.
  */
-export async function submitAndPause(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	submit: SubmitTask,
-	settings: RunSettings,
-): Promise<INodeExecutionData[]> {
+export const submitAndPause: WaitModeHandler = async (context, itemIndex, submit, settings) => {
 	const node = context.getNode();
 	const itemCount = context.getInputData().length;
 	if (itemCount > 1) {
@@ -192,7 +187,7 @@ export async function submitAndPause(
 			},
 		},
 	];
-}
+};
 
 function respond(
 	context: IWebhookFunctions,
@@ -202,14 +197,6 @@ function respond(
 	const res = context.getResponseObject();
 	res.status(statusCode).json(body);
 	return { noWebhookResponse: true };
-}
-
-function asNodeError(
-	context: IWebhookFunctions,
-	error: unknown,
-): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	return new NodeOperationError(context.getNode(), error as Error);
 }
 
 /**
@@ -259,7 +246,7 @@ export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebh
 		try {
 			item = await taskResultToItem(this, result, outputOptions);
 		} catch (error) {
-			failure = asNodeError(this, error);
+			failure = asNodeError(this.getNode(), error);
 		}
 	}
 	// An agent's model reads a failure it gets as data; a thrown one would reach it without advice.

@@ -2,27 +2,13 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { V2TaskObject } from '../transport';
 import { parseEmbeddedJson, parseJsonLossless } from '../transport';
-import type { TaskResult } from './taskResult';
+import type { MalformedEvent, TaskEndEvent, TaskResult } from './interfaces';
 import {
 	TERMINAL_STATUSES,
 	parseFailedReason,
 	resultFromV1Outputs,
 	resultFromV2Task,
 } from './taskResult';
-
-/** A TASK_END callback, parsed. `result` is what the event itself claims about the task. */
-export interface TaskEndEvent {
-	event: string;
-	taskId: string;
-	result: TaskResult;
-	/** Whether the event reports a finished task (RunningHub only sends TASK_END, but be strict). */
-	terminal: boolean;
-}
-
-/** Why a body cannot be a RunningHub callback; the text is safe to send back to the caller. */
-export interface MalformedEvent {
-	malformed: string;
-}
 
 export function isMalformed(value: unknown): value is MalformedEvent {
 	return (

@@ -1,21 +1,38 @@
-import type { IExecuteFunctions, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 
 import type { DownloadOptions } from './download';
 import { downloadOutputs } from './download';
-import type { TaskResult } from './taskResult';
+import type { OutputOptions, TaskResult } from './interfaces';
 import { isToolMode, leanTaskResult } from './toolMode';
-
-export interface OutputOptions {
-	downloadOutputs: boolean;
-	binaryPropertyPrefix: string;
-	allowPartialResults: boolean;
-}
 
 export const DEFAULT_OUTPUT_OPTIONS: OutputOptions = {
 	downloadOutputs: true,
 	binaryPropertyPrefix: 'data_',
 	allowPartialResults: false,
 };
+
+/**
+ * The output options of an Options collection (Download Outputs, Binary Property Prefix, Allow
+ * Partial Results); options left out take `defaults`.
+ */
+export function readOutputOptions(
+	options: IDataObject,
+	defaults: OutputOptions = DEFAULT_OUTPUT_OPTIONS,
+): OutputOptions {
+	const flag = (value: unknown, fallback: boolean) =>
+		value === undefined ? fallback : value === true;
+	return {
+		downloadOutputs: flag(options.downloadOutputs, defaults.downloadOutputs),
+		binaryPropertyPrefix:
+			String(options.binaryPropertyPrefix ?? '').trim() || defaults.binaryPropertyPrefix,
+		allowPartialResults: flag(options.allowPartialResults, defaults.allowPartialResults),
+	};
+}
 
 /**
  * The one item a finished task becomes, with its files as binary data when asked for. As an AI

@@ -2,34 +2,10 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { V2TaskObject } from '../transport';
 import { isNoErrorCode, parseEmbeddedJson } from '../transport';
+import type { TaskFailure, TaskOutput, TaskResult } from './interfaces';
 
 /** Statuses after which a task never changes again. */
 export const TERMINAL_STATUSES = ['SUCCESS', 'FAILED', 'CANCEL', 'CANCELLED'];
-
-export interface TaskOutput extends IDataObject {
-	fileUrl: string | null;
-	fileType: string | null;
-	nodeId: string | null;
-	text: string | null;
-}
-
-export interface TaskFailure extends IDataObject {
-	errorCode: string | null;
-	errorMessage: string | null;
-	nodeId: string | null;
-	nodeName: string | null;
-	exceptionType: string | null;
-	exceptionMessage: string | null;
-	traceback: string[] | null;
-}
-
-export interface TaskResult extends IDataObject {
-	taskId: string;
-	status: string;
-	outputs: TaskOutput[];
-	usage: IDataObject | null;
-	failure: TaskFailure | null;
-}
 
 function stringOrNull(value: unknown): string | null {
 	if (value === undefined || value === null || value === '') return null;

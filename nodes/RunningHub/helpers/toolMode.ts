@@ -1,6 +1,6 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import type { TaskResult } from './taskResult';
+import type { TaskResult } from './interfaces';
 
 /*
  * The node as a tool of an AI Agent ("RunningHub Tool"). n8n runs it on two paths:

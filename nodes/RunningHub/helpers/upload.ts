@@ -2,33 +2,7 @@ import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { TIMEOUT_DEFAULTS, apiRequestV1, apiRequestV2 } from '../transport';
-
-/** `media`: POST /openapi/v2/media/upload/binary (Bearer). `legacy`: POST /task/openapi/upload (apiKey form field). */
-export type UploadTarget = 'media' | 'legacy';
-
-export type LegacyFileType = 'input' | 'image' | 'video' | 'audio' | 'zip';
-
-export interface UploadedFile {
-	/** Server-side name (`openapi/<sha256>.png`, `api/<hash>.png`): the value ComfyUI loader nodes take. */
-	fileName: string;
-	/** Signed link valid about a day (media target only): the value Standard Model API URL inputs take. */
-	downloadUrl: string | null;
-	/** `image` / `video` / `audio` / `zip` as RunningHub classified it (legacy: the `fileType` it echoes). */
-	type: string | null;
-	/** Bytes sent. */
-	size: number;
-	mimeType: string;
-	originalFileName: string | null;
-	target: UploadTarget;
-}
-
-export interface UploadOptions {
-	target?: UploadTarget;
-	/** `fileType` form field of the legacy endpoint (default `input`). */
-	legacyFileType?: LegacyFileType;
-	/** How errors name the source of the file, e.g. `Input "#10 LoadImage › image"`. */
-	fieldLabel?: string;
-}
+import type { UploadOptions, UploadTarget, UploadedFile } from './interfaces';
 
 /** RunningHub rejects larger files (809 APIKEY_FILE_SIZE_EXCEEDED), so they are refused before sending. */
 export const MAX_UPLOAD_BYTES = 30 * 1024 * 1024;

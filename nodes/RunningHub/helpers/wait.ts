@@ -1,22 +1,12 @@
-import type { IExecuteFunctions, INodeProperties, JsonObject } from 'n8n-workflow';
+import type { IExecuteFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { V2TaskObject } from '../transport';
-import {
-	CancelledError,
-	apiRequestV1,
-	apiRequestV2Task,
-	cancellableSleep,
-	runningHubApiError,
-} from '../transport';
-import type { TaskResult } from './taskResult';
+import { CancelledError, cancellableSleep, runningHubApiError } from '../transport';
+import type { TaskResult, WaitModeHandler, WaitOptions } from './interfaces';
+import { taskResultToItem } from './output';
+import { cancelQuietly, queryTask } from './task';
 import { TERMINAL_STATUSES, failureSummary, resultFromV2Task } from './taskResult';
-
-export interface WaitOptions {
-	pollIntervalSeconds: number;
-	timeoutSeconds: number;
-	cancelOnTimeout: boolean;
-}
 
 /** Video tasks often take 5-15 minutes, so the default limit leaves room for them. */
 export const DEFAULT_WAIT_OPTIONS: WaitOptions = {
@@ -29,34 +19,6 @@ export const WAIT_LIMITS = {
 	pollIntervalSeconds: { min: 0.1, max: 600 },
 	timeoutSeconds: { min: 1, max: 86_400 },
 };
-
-/** Fields of the Options collection that tune waiting (defaults match DEFAULT_WAIT_OPTIONS). */
-export const waitOptionFields: INodeProperties[] = [
-	{
-		displayName: 'Poll Interval (Seconds)',
-		name: 'pollIntervalSeconds',
-		type: 'number',
-		typeOptions: { minValue: 0.1, maxValue: 600, numberPrecision: 1 },
-		default: 5,
-		description: 'How often to ask RunningHub whether the task has finished',
-	},
-	{
-		displayName: 'Timeout (Seconds)',
-		name: 'timeoutSeconds',
-		type: 'number',
-		typeOptions: { minValue: 1, maxValue: 86400 },
-		default: 1800,
-		description: 'How long to wait for the task before giving up. Video can take many minutes.',
-	},
-	{
-		displayName: 'Cancel Task on Timeout or Stop',
-		name: 'cancelOnTimeout',
-		type: 'boolean',
-		default: true,
-		description:
-			'Whether to cancel the RunningHub task when the timeout passes or the execution is stopped, so it stops costing money',
-	},
-];
 
 /** How RunningHub reports a task cancelled while it ran (ComfyUI's interrupt), or a CANCEL status. */
 function wasCancelled(result: TaskResult): boolean {
@@ -119,21 +81,6 @@ function pollFailedError(
 	);
 }
 
-export async function cancelQuietly(context: IExecuteFunctions, taskId: string): Promise<boolean> {
-	try {
-		await apiRequestV1.call(context, {
-			path: '/task/openapi/cancel',
-			body: { taskId },
-			taskId,
-			retry: { maxAttempts: 2 },
-			ignoreCancel: true,
-		});
-		return true;
-	} catch {
-		return false;
-	}
-}
-
 /**
  * Polls the v2 query endpoint (it answers for workflow, AI app and model tasks alike) until the
  * task ends, the timeout passes, or the execution is stopped. A finished task is returned; a failed
@@ -182,15 +129,22 @@ export async function waitForTask(
 		}
 		if (signal?.aborted) return await stop('cancelled');
 		// A stop during the query itself aborts it; that must still cancel the remote task.
-		const task = await apiRequestV2Task
-			.call(context, { path: '/openapi/v2/query', body: { taskId }, taskId })
-			.catch(async (error: unknown) => {
-				if (signal?.aborted) await stop('cancelled');
-				throw pollFailedError(context, taskId, error);
-			});
+		const task = await queryTask(context, taskId).catch(async (error: unknown) => {
+			if (signal?.aborted) await stop('cancelled');
+			throw pollFailedError(context, taskId, error);
+		});
 		if (TERMINAL_STATUSES.includes(task.status) || (task.errorCode ?? '') !== '')
 			result = resultFromV2Task(task);
 	}
 	if (result.status !== 'SUCCESS') throw taskFailedError(context, result);
 	return result;
 }
+
+/** Wait Mode "Wait for Completion": submit, poll until the task ends, return its outputs. */
+export const waitForCompletion: WaitModeHandler = async (context, _itemIndex, submit, settings) => {
+	const task = await submit();
+	const result = await waitForTask(context, task.taskId, settings.wait, task.initial);
+	const item = await taskResultToItem(context, result, settings.output);
+	item.json = { ...item.json, ...(task.json ?? {}) };
+	return [item];
+};

@@ -8,7 +8,7 @@ import type {
 
 import type { CatalogueParam } from '../catalogue';
 import { findModel, paramDisplayName } from '../catalogue';
-import { BINARY_PREFIX } from '../helpers/nodeInfo';
+import { BINARY_PREFIX } from '../helpers/binaryReferences';
 
 function fieldType(param: CatalogueParam): FieldType {
 	switch (param.type) {

@@ -1,5 +1,5 @@
 import type { INode, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 /**
  * How the package reacts to a RunningHub code:
@@ -361,4 +361,17 @@ export function redactText(text: string, secret?: string): string {
 export function redactSecret<T>(value: T, secret?: string): T {
 	if (!secret || secret.length < 4) return value;
 	return JSON.parse(redactText(JSON.stringify(value), secret)) as T;
+}
+
+/** Any error as the node error n8n shows; one that already is one keeps its message and context. */
+export function asNodeError(
+	node: INode,
+	error: unknown,
+	itemIndex?: number,
+): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		if (itemIndex !== undefined && error.context) error.context.itemIndex = itemIndex;
+		return error;
+	}
+	return new NodeOperationError(node, error as Error, { itemIndex });
 }

@@ -18,6 +18,7 @@ import { CancelledError, RETRY_DEFAULTS, TIMEOUT_DEFAULTS, retryWithBackoff } fr
 
 export * from './addresses';
 export * from './errors';
+export * from './fileHost';
 export * from './json';
 export * from './retry';
 

@@ -4,32 +4,23 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { appInputs, appNodeInfo, fetchAppTemplate } from '../../helpers/aiApp';
-import type { NodeInfo } from '../../helpers/nodeInfo';
-import {
-	assertOverridesExist,
-	oncePerExecution,
-	readOverrides,
-	resolveBinaryValues,
-} from '../../helpers/nodeInfo';
-import {
-	maxConcurrentTasks,
-	readRunSettings,
-	runTask,
-	submitV1Task,
-	taskSubmitBody,
-	waitModeProperty,
-} from '../../helpers/run';
-import { uploadBinaryProperty } from '../../helpers/upload';
-import { getRunningHubId, idLocatorProperty } from '../common/locator';
-import { runInputProperties, runOptionsProperty } from '../common/runInputs.description';
+import { resolveNodeInfoBinaries } from '../../helpers/binaryReferences';
+import { getRunningHubId } from '../../helpers/ids';
+import type { NodeInfo } from '../../helpers/interfaces';
+import { assertOverridesExist, readOverrides } from '../../helpers/overrides';
+import { oncePerExecution } from '../../helpers/perExecution';
+import { maxConcurrentTasks, readRunSettings, runTask } from '../../helpers/run';
+import { taskSubmitter, v1OptionsBody } from '../../helpers/submit';
+import { idLocatorProperty } from '../common/locator';
+import { v1RunOptionsProperty, waitModeProperty } from '../common/run.description';
+import { runInputProperties } from '../common/runInputs.description';
 
-const show = { resource: ['aiApp'], operation: ['run'] };
-
-export const description: INodeProperties[] = [
-	idLocatorProperty('webapp', 'webappId', { show }),
-	...runInputProperties(show, {
+const properties: INodeProperties[] = [
+	idLocatorProperty('webapp', 'webappId'),
+	...runInputProperties({
 		noun: 'AI app',
 		locator: 'webappId',
 		resourceMapperMethod: 'getAppInputs',
@@ -37,9 +28,14 @@ export const description: INodeProperties[] = [
 		jsonDescription:
 			"Array of {nodeId, fieldName, fieldValue} as in the app's API example on RunningHub.",
 	}),
-	waitModeProperty(show),
-	runOptionsProperty(show),
+	waitModeProperty,
+	v1RunOptionsProperty(),
 ];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['aiApp'], operation: ['run'] } },
+	properties,
+);
 
 export function maxConcurrency(this: IExecuteFunctions): number {
 	return maxConcurrentTasks(this);
@@ -64,34 +60,21 @@ export async function execute(
 		const classTypes = new Map(
 			template.nodeInfoList.map((field) => [field.nodeId, field.nodeName]),
 		);
-		const resolved = await resolveBinaryValues(
+		const resolved = await resolveNodeInfoBinaries(
+			this,
+			itemIndex,
 			overrides,
-			async (property, label) =>
-				await uploadBinaryProperty(this, itemIndex, property, {
-					target: 'media',
-					fieldLabel: `Input "${label}"`,
-				}),
 			(nodeId) => classTypes.get(nodeId) ?? '',
 		);
 		nodeInfoList = appNodeInfo(resolved);
 	}
-	const body: IDataObject = {
-		webappId,
-		nodeInfoList,
-		...taskSubmitBody(this, itemIndex, settings),
-	};
+	const body: IDataObject = { webappId, nodeInfoList, ...v1OptionsBody(this, itemIndex) };
 
-	return await runTask(
-		this,
-		itemIndex,
-		async (extra) =>
-			await submitV1Task(
-				this,
-				itemIndex,
-				'/task/openapi/ai-app/run',
-				extra?.webhookUrl ? { ...body, webhookUrl: extra.webhookUrl } : body,
-				{ webappId },
-			),
-		settings,
-	);
+	const submit = taskSubmitter(this, itemIndex, settings, {
+		api: 'v1',
+		path: '/task/openapi/ai-app/run',
+		body,
+		json: { webappId },
+	});
+	return await runTask(this, itemIndex, submit, settings);
 }

@@ -1,13 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { BINARY_HINT } from '../../helpers/nodeInfo';
-import {
-	maxConcurrentTasksField,
-	taskSubmitOptionFields,
-	waitingOptionFields,
-} from '../../helpers/run';
+import { BINARY_PREFIX } from '../../helpers/binaryReferences';
 
-type Show = { resource: string[]; operation: string[] };
+/** Text added to the description of inputs that take a file. */
+export const BINARY_HINT = `To send a file from this workflow, enter ${BINARY_PREFIX} and the binary property, e.g. ${BINARY_PREFIX}data: the node uploads it first`;
 
 /** What Workflow › Run and AI App › Run call the thing whose inputs are changed. */
 interface RunTarget {
@@ -28,7 +24,7 @@ interface RunTarget {
  * The input parameters a run shares, whatever it runs: choose inputs to change from a loaded
  * list, or give them as nodeInfoList JSON for expressions.
  */
-export function runInputProperties(show: Show, target: RunTarget): INodeProperties[] {
+export function runInputProperties(target: RunTarget): INodeProperties[] {
 	return [
 		{
 			displayName: 'Inputs',
@@ -49,7 +45,6 @@ export function runInputProperties(show: Show, target: RunTarget): INodeProperti
 				...(target.extraModes ?? []),
 			],
 			default: 'mapper',
-			displayOptions: { show },
 		},
 		{
 			// n8n shows no hint under a field list, so the advice is a notice above it
@@ -57,7 +52,7 @@ export function runInputProperties(show: Show, target: RunTarget): INodeProperti
 			name: 'inputsNotice',
 			type: 'notice',
 			default: '',
-			displayOptions: { show: { ...show, inputMode: ['mapper'] } },
+			displayOptions: { show: { inputMode: ['mapper'] } },
 		},
 		{
 			displayName: 'Inputs to Change',
@@ -81,7 +76,7 @@ export function runInputProperties(show: Show, target: RunTarget): INodeProperti
 					refreshStaleSchemaOnOpen: true,
 				},
 			},
-			displayOptions: { show: { ...show, inputMode: ['mapper'] } },
+			displayOptions: { show: { inputMode: ['mapper'] } },
 		},
 		{
 			displayName: 'Node Info List (JSON)',
@@ -90,28 +85,7 @@ export function runInputProperties(show: Show, target: RunTarget): INodeProperti
 			default: '[]',
 			placeholder: '[{"nodeId": "6", "fieldName": "text", "fieldValue": "a red fox"}]',
 			description: [target.jsonDescription, `${BINARY_HINT}.`].join(' '),
-			displayOptions: { show: { ...show, inputMode: ['nodeInfoListJson'] } },
+			displayOptions: { show: { inputMode: ['nodeInfoListJson'] } },
 		},
 	];
-}
-
-/** The Options collection of a run: submit options, concurrency, waiting and outputs, sorted by name. */
-export function runOptionsProperty(
-	show: Show,
-	extraFields: INodeProperties[] = [],
-): INodeProperties {
-	return {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show },
-		options: [
-			...extraFields,
-			...taskSubmitOptionFields,
-			maxConcurrentTasksField,
-			...waitingOptionFields,
-		].sort((a, b) => a.displayName.localeCompare(b.displayName)),
-	};
 }

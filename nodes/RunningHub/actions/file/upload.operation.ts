@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { LegacyFileType, UploadTarget } from '../../helpers/upload';
+import type { LegacyFileType, UploadTarget } from '../../helpers/interfaces';
 import { uploadBinaryProperty } from '../../helpers/upload';
 
 const show = { resource: ['file'], operation: ['upload'] };

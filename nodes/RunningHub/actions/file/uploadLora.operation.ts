@@ -2,9 +2,8 @@ import { createHash } from 'crypto';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { fileHostRequest } from '../../helpers/download';
 import { getBinaryMetadataOf } from '../../helpers/upload';
-import { TIMEOUT_DEFAULTS, apiRequestV1 } from '../../transport';
+import { TIMEOUT_DEFAULTS, apiRequestV1, fileHostRequest } from '../../transport';
 
 const show = { resource: ['file'], operation: ['uploadLora'] };
 

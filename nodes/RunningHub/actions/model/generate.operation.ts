@@ -1,54 +1,42 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
-import type { SubmittedTask } from '../../helpers/run';
+import { buildModelBody, getModelEndpoint } from '../../helpers/model';
+import { maxConcurrentTasks, readRunSettings, runTask } from '../../helpers/run';
+import { taskSubmitter } from '../../helpers/submit';
 import {
-	maxConcurrentTasks,
 	maxConcurrentTasksField,
-	readRunSettings,
-	runTask,
-	submitRetryPolicy,
 	waitModeProperty,
 	waitingOptionFields,
 	webhookUrlOptionField,
-} from '../../helpers/run';
-import { apiRequestV2Task } from '../../transport';
-import {
-	buildModelBody,
-	getModelEndpoint,
-	modelEndpointField,
-	modelParameterFields,
-} from './common';
+} from '../common/run.description';
+import { modelProperties } from './model.description';
 
-const show = { resource: ['model'], operation: ['generate'] };
-
-export const description: INodeProperties[] = [
-	modelEndpointField(['generate']),
-	...modelParameterFields(['generate']),
-	waitModeProperty(show),
+const properties: INodeProperties[] = [
+	...modelProperties,
+	waitModeProperty,
 	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions: { show },
 		options: [...waitingOptionFields, maxConcurrentTasksField, webhookUrlOptionField],
 	},
 ];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['model'], operation: ['generate'] } },
+	properties,
+);
 
 export function maxConcurrency(this: IExecuteFunctions): number {
 	return maxConcurrentTasks(this);
 }
 
 /**
- * Standard Model API: POST /openapi/v2/<endpoint> with the model's own fields (§10.1). Fast models
- * may answer SUCCESS with results at once; the shared run flow uses that answer before polling.
+ * Standard Model API: POST /openapi/v2/<endpoint> with the model's own fields. Fast models may
+ * answer SUCCESS with results at once; the shared run flow uses that answer before polling.
  */
 export async function execute(
 	this: IExecuteFunctions,
@@ -57,35 +45,11 @@ export async function execute(
 	const model = getModelEndpoint(this, itemIndex);
 	const settings = readRunSettings(this, itemIndex);
 	const body = await buildModelBody(this, itemIndex, model);
-	const path = `/openapi/v2/${model.endpoint}`;
-
-	const submit = async (overrides?: { webhookUrl?: string }): Promise<SubmittedTask> => {
-		const webhookUrl = overrides?.webhookUrl ?? settings.webhookUrl;
-		const requestBody: IDataObject = webhookUrl ? { ...body, webhookUrl } : body;
-		const task = await apiRequestV2Task.call(this, {
-			path,
-			body: requestBody,
-			createsTask: true,
-			retry: submitRetryPolicy(),
-		});
-		if (!task.taskId) {
-			throw new NodeOperationError(
-				this.getNode(),
-				`RunningHub accepted the request to ${path} but returned no task ID`,
-				{
-					itemIndex,
-					description:
-						'Check the task list on the RunningHub site before running again, to avoid paying twice.',
-				},
-			);
-		}
-		return {
-			taskId: task.taskId,
-			status: task.status || 'QUEUED',
-			initial: task,
-			json: { model: model.endpoint },
-		};
-	};
-
+	const submit = taskSubmitter(this, itemIndex, settings, {
+		api: 'v2',
+		path: `/openapi/v2/${model.endpoint}`,
+		body,
+		json: { model: model.endpoint },
+	});
 	return await runTask(this, itemIndex, submit, settings);
 }

@@ -1,22 +1,14 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
+import { buildModelBody, getModelEndpoint } from '../../helpers/model';
 import { apiRequestV2Flat } from '../../transport';
-import {
-	buildModelBody,
-	getModelEndpoint,
-	modelEndpointField,
-	modelParameterFields,
-} from './common';
+import { modelProperties } from './model.description';
 
-export const description: INodeProperties[] = [
-	modelEndpointField(['pricePreview']),
-	...modelParameterFields(['pricePreview']),
-];
+export const description = updateDisplayOptions(
+	{ show: { resource: ['model'], operation: ['pricePreview'] } },
+	modelProperties,
+);
 
 function numberOrNull(value: unknown): number | null {
 	if (value === undefined || value === null || value === '') return null;

@@ -1,15 +1,20 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
-import { apiRequestV1 } from '../../transport';
-import { getTaskId, taskIdField } from './common';
+import { getRunningHubId } from '../../helpers/ids';
+import { cancelTask } from '../../helpers/task';
+import { taskIdProperty } from '../common/locator';
 
-export const description: INodeProperties[] = [taskIdField(['cancel'])];
+export const description = updateDisplayOptions(
+	{ show: { resource: ['task'], operation: ['cancel'] } },
+	[taskIdProperty],
+);
 
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const taskId = getTaskId(this, itemIndex);
-	await apiRequestV1.call(this, { path: '/task/openapi/cancel', body: { taskId }, taskId });
+	const taskId = getRunningHubId(this, 'task', 'taskId', itemIndex);
+	await cancelTask(this, taskId);
 	return [{ json: { taskId, cancelled: true } }];
 }

@@ -1,21 +1,22 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
+import { getRunningHubId } from '../../helpers/ids';
+import { queryTask } from '../../helpers/task';
 import { resultFromV2Task } from '../../helpers/taskResult';
-import { apiRequestV2Task } from '../../transport';
-import { getTaskId, taskIdField } from './common';
+import { taskIdProperty } from '../common/locator';
 
-export const description: INodeProperties[] = [taskIdField(['getStatus'])];
+export const description = updateDisplayOptions(
+	{ show: { resource: ['task'], operation: ['getStatus'] } },
+	[taskIdProperty],
+);
 
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const taskId = getTaskId(this, itemIndex);
-	const task = await apiRequestV2Task.call(this, {
-		path: '/openapi/v2/query',
-		body: { taskId },
-		taskId,
-	});
+	const taskId = getRunningHubId(this, 'task', 'taskId', itemIndex);
+	const task = await queryTask(this, taskId);
 	const result = resultFromV2Task(task);
 	return [
 		{

@@ -1,14 +1,19 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
-import { getTaskId, taskIdField } from './common';
-import { getWebhookEventDetail } from './webhookEvent';
+import { getRunningHubId } from '../../helpers/ids';
+import { getWebhookEventDetail } from '../../helpers/webhookEvent';
+import { taskIdProperty } from '../common/locator';
 
-export const description: INodeProperties[] = [taskIdField(['getWebhookEvent'])];
+export const description = updateDisplayOptions(
+	{ show: { resource: ['task'], operation: ['getWebhookEvent'] } },
+	[taskIdProperty],
+);
 
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const taskId = getTaskId(this, itemIndex);
+	const taskId = getRunningHubId(this, 'task', 'taskId', itemIndex);
 	return [{ json: await getWebhookEventDetail(this, taskId) }];
 }

@@ -1,29 +1,33 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
+import { getRunningHubId } from '../../helpers/ids';
 import { validateWebhookUrl } from '../../helpers/validation';
+import { getWebhookEventDetail } from '../../helpers/webhookEvent';
 import { apiRequestV1 } from '../../transport';
-import { getTaskId, taskIdField } from './common';
-import { getWebhookEventDetail } from './webhookEvent';
+import { taskIdProperty } from '../common/locator';
 
-export const description: INodeProperties[] = [
-	taskIdField(['resendWebhookEvent']),
-	{
-		displayName: 'Send To URL',
-		name: 'webhookUrl',
-		type: 'string',
-		default: '',
-		placeholder: 'https://my-n8n.example.com/webhook/…',
-		description:
-			'Where to deliver the event this time. Leave empty to send it to the URL the task was created with.',
-		displayOptions: { show: { resource: ['task'], operation: ['resendWebhookEvent'] } },
-	},
-];
+export const description = updateDisplayOptions(
+	{ show: { resource: ['task'], operation: ['resendWebhookEvent'] } },
+	[
+		taskIdProperty,
+		{
+			displayName: 'Send To URL',
+			name: 'webhookUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://my-n8n.example.com/webhook/…',
+			description:
+				'Where to deliver the event this time. Leave empty to send it to the URL the task was created with.',
+		},
+	],
+);
 
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const taskId = getTaskId(this, itemIndex);
+	const taskId = getRunningHubId(this, 'task', 'taskId', itemIndex);
 	const webhookUrl = validateWebhookUrl(
 		this,
 		(this.getNodeParameter('webhookUrl', itemIndex, '') as string).trim(),

@@ -1,18 +1,15 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
-import { fetchWorkflowJson, fieldIdOf, linkedInputs, workflowInputs } from '../../helpers/nodeInfo';
-import { getRunningHubId, idLocatorProperty } from '../common/locator';
+import { fetchWorkflowJson, linkedInputs, workflowInputs } from '../../helpers/comfyWorkflow';
+import { getRunningHubId } from '../../helpers/ids';
+import { fieldIdOf } from '../../helpers/overrides';
+import { idLocatorProperty } from '../common/locator';
 
-export const description: INodeProperties[] = [
-	idLocatorProperty('workflow', 'workflowId', {
-		show: { resource: ['workflow'], operation: ['getJson'] },
-	}),
-];
+export const description = updateDisplayOptions(
+	{ show: { resource: ['workflow'], operation: ['getJson'] } },
+	[idLocatorProperty('workflow', 'workflowId')],
+);
 
 /** The API-format workflow plus a readable list of its nodes and the inputs that can be changed. */
 export async function execute(

@@ -4,35 +4,23 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
-import type { ComfyWorkflow } from '../../helpers/nodeInfo';
+import { resolveNodeInfoBinaries, resolveWorkflowBinaries } from '../../helpers/binaryReferences';
 import {
-	BINARY_HINT,
-	asComfyWorkflow,
-	assertOverridesExist,
 	fetchWorkflowJson,
 	linkedInputs,
-	oncePerExecution,
-	readOverrides,
-	resolveBinaryValues,
-	resolveBinaryValuesInWorkflow,
+	parseWorkflowParameter,
 	workflowInputs,
-} from '../../helpers/nodeInfo';
-import {
-	maxConcurrentTasks,
-	readRunSettings,
-	runTask,
-	submitV1Task,
-	taskSubmitBody,
-	waitModeProperty,
-} from '../../helpers/run';
-import { uploadBinaryProperty } from '../../helpers/upload';
-import { parseJsonLossless } from '../../transport';
-import { getRunningHubId, idLocatorProperty } from '../common/locator';
-import { runInputProperties, runOptionsProperty } from '../common/runInputs.description';
-
-const show = { resource: ['workflow'], operation: ['run'] };
+} from '../../helpers/comfyWorkflow';
+import { getRunningHubId } from '../../helpers/ids';
+import { assertOverridesExist, readOverrides } from '../../helpers/overrides';
+import { oncePerExecution } from '../../helpers/perExecution';
+import { maxConcurrentTasks, readRunSettings, runTask } from '../../helpers/run';
+import { taskSubmitter, v1OptionsBody } from '../../helpers/submit';
+import { idLocatorProperty } from '../common/locator';
+import { v1RunOptionsProperty, waitModeProperty } from '../common/run.description';
+import { BINARY_HINT, runInputProperties } from '../common/runInputs.description';
 
 const addMetadataField: INodeProperties = {
 	displayName: 'Add Metadata',
@@ -42,9 +30,9 @@ const addMetadataField: INodeProperties = {
 	description: 'Whether to embed the prompt and workflow in the generated images',
 };
 
-export const description: INodeProperties[] = [
-	idLocatorProperty('workflow', 'workflowId', { show }),
-	...runInputProperties(show, {
+const properties: INodeProperties[] = [
+	idLocatorProperty('workflow', 'workflowId'),
+	...runInputProperties({
 		noun: 'workflow',
 		locator: 'workflowId',
 		resourceMapperMethod: 'getWorkflowInputs',
@@ -66,53 +54,19 @@ export const description: INodeProperties[] = [
 		default: '',
 		required: true,
 		description: `The complete workflow in ComfyUI API format ("Save (API Format)", or the output of Workflow › Get JSON). It replaces the saved workflow for this run; the workflow chosen above must still exist. ${BINARY_HINT}.`,
-		displayOptions: { show: { ...show, inputMode: ['workflowJson'] } },
+		displayOptions: { show: { inputMode: ['workflowJson'] } },
 	},
-	waitModeProperty(show),
-	runOptionsProperty(show, [addMetadataField]),
+	waitModeProperty,
+	v1RunOptionsProperty([addMetadataField]),
 ];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['workflow'], operation: ['run'] } },
+	properties,
+);
 
 export function maxConcurrency(this: IExecuteFunctions): number {
 	return maxConcurrentTasks(this);
-}
-
-function parseWorkflowParameter(
-	context: IExecuteFunctions,
-	raw: unknown,
-	itemIndex: number,
-): { workflow: ComfyWorkflow; text?: string } {
-	let value = raw;
-	const text = typeof raw === 'string' ? raw.trim() : undefined;
-	if (text !== undefined) {
-		if (text === '') {
-			throw new NodeOperationError(context.getNode(), 'Workflow JSON is empty', {
-				itemIndex,
-				description:
-					'Paste the workflow in API format, or use an expression such as {{ $json.workflow }} after Workflow › Get JSON.',
-			});
-		}
-		try {
-			value = parseJsonLossless(text);
-		} catch (error) {
-			throw new NodeOperationError(
-				context.getNode(),
-				`Workflow JSON is not valid JSON: ${(error as Error).message}`,
-				{
-					itemIndex,
-					description: 'Paste the workflow exported with "Save (API Format)" in ComfyUI.',
-				},
-			);
-		}
-	}
-	const checked = asComfyWorkflow(value);
-	if ('problem' in checked) {
-		throw new NodeOperationError(
-			context.getNode(),
-			`Workflow JSON is not an API-format ComfyUI workflow: ${checked.problem}`,
-			{ itemIndex },
-		);
-	}
-	return { workflow: checked.workflow, text };
 }
 
 export async function execute(
@@ -122,20 +76,15 @@ export async function execute(
 	const workflowId = getRunningHubId(this, 'workflow', 'workflowId', itemIndex);
 	const settings = readRunSettings(this, itemIndex);
 	const inputMode = this.getNodeParameter('inputMode', itemIndex, 'mapper') as string;
-	const upload = async (property: string, label: string) =>
-		await uploadBinaryProperty(this, itemIndex, property, {
-			target: 'media',
-			fieldLabel: `Input "${label}"`,
-		});
-	const body: IDataObject = { workflowId, ...taskSubmitBody(this, itemIndex, settings) };
+	const body: IDataObject = { workflowId, ...v1OptionsBody(this, itemIndex) };
 
 	if (inputMode === 'workflowJson') {
 		const { workflow, text } = parseWorkflowParameter(
-			this,
+			this.getNode(),
 			this.getNodeParameter('workflowJson', itemIndex),
 			itemIndex,
 		);
-		const resolved = await resolveBinaryValuesInWorkflow(workflow, upload);
+		const resolved = await resolveWorkflowBinaries(this, itemIndex, workflow);
 		// The user's own text is sent when nothing changed, so long seeds keep their exact digits.
 		body.workflow =
 			!resolved.changed && text !== undefined ? text : JSON.stringify(resolved.workflow);
@@ -155,9 +104,10 @@ export async function execute(
 				`workflow ${workflowId}`,
 				linkedInputs(workflow),
 			);
-			const resolved = await resolveBinaryValues(
+			const resolved = await resolveNodeInfoBinaries(
+				this,
+				itemIndex,
 				overrides,
-				upload,
 				(nodeId) => workflow[nodeId]?.class_type ?? '',
 			);
 			body.nodeInfoList = resolved.map(({ nodeId, fieldName, fieldValue }) => ({
@@ -168,17 +118,11 @@ export async function execute(
 		}
 	}
 
-	return await runTask(
-		this,
-		itemIndex,
-		async (overrides) =>
-			await submitV1Task(
-				this,
-				itemIndex,
-				'/task/openapi/create',
-				overrides?.webhookUrl ? { ...body, webhookUrl: overrides.webhookUrl } : body,
-				{ workflowId },
-			),
-		settings,
-	);
+	const submit = taskSubmitter(this, itemIndex, settings, {
+		api: 'v1',
+		path: '/task/openapi/create',
+		body,
+		json: { workflowId },
+	});
+	return await runTask(this, itemIndex, submit, settings);
 }

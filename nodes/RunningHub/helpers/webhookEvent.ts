@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { apiRequestV1, parseEmbeddedJson } from '../../transport';
+import { apiRequestV1, parseEmbeddedJson } from '../transport';
 
 export interface WebhookEventDetail extends IDataObject {
 	webhookId: string;

@@ -1,31 +1,35 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeProperties,
-	ResourceMapperValue,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, ResourceMapperValue } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { CatalogueEntry, CatalogueIssue, CatalogueParam } from '../../catalogue';
+import type { CatalogueEntry, CatalogueIssue, CatalogueParam } from '../catalogue';
 import {
 	findModel,
 	isMediaParam,
 	normalizeModelEndpoint,
 	splitMediaList,
 	validateModelRequest,
-} from '../../catalogue';
-import { BINARY_PREFIX, binaryPropertyOf } from '../../helpers/nodeInfo';
-import { getBinaryMetadataOf, uploadBinaryProperty } from '../../helpers/upload';
+} from '../catalogue';
+import type { BinaryReference } from './binaryReferences';
+import {
+	binaryPropertyOf,
+	checkBinaryReferences,
+	uploadBinaryReferences,
+} from './binaryReferences';
+import { jsonKind, parseJsonParameter } from './jsonParameter';
+
+/*
+ * Standard Model API requests (`POST /openapi/v2/<endpoint>`): which model, and the body built from
+ * Model Parameters and Additional Parameters (JSON), checked against the built-in catalogue.
+ */
 
 /**
  * What a hand-typed endpoint must look like: the part after `/openapi/v2/`, lowercase path segments
  * (`vendor/model/task`); a trailing `-[Deprecated]` tag is tolerated because the registry uses it.
  */
 const SEGMENT = '[a-z0-9][a-z0-9._-]*(?:-\\[[A-Za-z]+\\])?';
-export const ENDPOINT_PATH_REGEX = `^${SEGMENT}(?:/${SEGMENT})*$`;
-const ENDPOINT_PATH = new RegExp(ENDPOINT_PATH_REGEX);
-/** Accepted in the UI too: a pasted `/openapi/v2/...` path or full URL, stripped at run time. */
-const ENDPOINT_INPUT_REGEX = `^\\s*(?:https?://[^/\\s]+)?/?(?:openapi/v2/)?${SEGMENT}(?:/${SEGMENT})*/?\\s*$`;
+const ENDPOINT_PATH = new RegExp(`^${SEGMENT}(?:/${SEGMENT})*$`);
+/** Accepted in the editor too: a pasted `/openapi/v2/...` path or full URL, stripped at run time. */
+export const ENDPOINT_INPUT_REGEX = `^\\s*(?:https?://[^/\\s]+)?/?(?:openapi/v2/)?${SEGMENT}(?:/${SEGMENT})*/?\\s*$`;
 
 /** First path segments of /openapi/v2 that are not models: sending a model body there would do something else. */
 const RESERVED_SEGMENTS = [
@@ -38,107 +42,6 @@ const RESERVED_SEGMENTS = [
 	'resource',
 	'aiapp',
 ];
-
-export function modelEndpointField(operations: string[]): INodeProperties {
-	return {
-		displayName: 'Model',
-		name: 'modelEndpoint',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		required: true,
-		description:
-			'The hosted model to run. The Standard Model API needs an Enterprise-Shared API key.',
-		displayOptions: { show: { resource: ['model'], operation: operations } },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a model…',
-				typeOptions: { searchListMethod: 'searchModels', searchable: true },
-			},
-			{
-				displayName: 'Endpoint Path',
-				name: 'id',
-				type: 'string',
-				placeholder: 'e.g. kling-v2.6-pro/text-to-video',
-				hint: 'The part of the model URL after /openapi/v2/, for models newer than the built-in list',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: ENDPOINT_INPUT_REGEX,
-							errorMessage:
-								'Enter lowercase path segments like vendor/model/task (the part after /openapi/v2/)',
-						},
-					},
-				],
-			},
-		],
-	};
-}
-
-export function modelParameterFields(operations: string[]): INodeProperties[] {
-	const displayOptions = { show: { resource: ['model'], operation: operations } };
-	return [
-		{
-			displayName: 'Model Parameters',
-			name: 'modelParameters',
-			type: 'resourceMapper',
-			noDataExpression: true,
-			default: { mappingMode: 'defineBelow', value: null },
-			required: true,
-			typeOptions: {
-				loadOptionsDependsOn: ['modelEndpoint.value'],
-				resourceMapper: {
-					resourceMapperMethod: 'getModelParameters',
-					mode: 'add',
-					valuesLabel: 'Model Parameters',
-					fieldWords: { singular: 'parameter', plural: 'parameters' },
-					addAllFields: true,
-					multiKeyMatch: false,
-					supportAutoMap: false,
-					noFieldsError:
-						'No parameters are known for this model: put its parameters in Additional Parameters (JSON)',
-					// a list saved by an older version (other labels) is refreshed quietly, keeping the
-					// user's rows, instead of showing "outdated"
-					refreshStaleSchemaOnOpen: true,
-				},
-			},
-			displayOptions,
-		},
-		{
-			displayName: 'Look Up Parameter Name or ID',
-			name: 'modelParameterGuide',
-			type: 'options',
-			typeOptions: {
-				loadOptionsMethod: 'getModelParameterGuide',
-				loadOptionsDependsOn: ['modelEndpoint.value'],
-			},
-			default: '',
-			description:
-				'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-			hint: 'Open the list to read what each parameter of this model does and accepts. Nothing chosen here is sent.',
-			displayOptions,
-		},
-		{
-			displayName: `Image, video and audio parameters take a public URL, or <code>${BINARY_PREFIX}data</code> to upload the file in the binary property "data" of the input item. Fields taking several files accept a comma-separated list.`,
-			name: 'modelMediaNotice',
-			type: 'notice',
-			default: '',
-			displayOptions,
-		},
-		{
-			displayName: 'Additional Parameters (JSON)',
-			name: 'additionalParameters',
-			type: 'json',
-			default: '{}',
-			description:
-				'A JSON object merged into the request body: parameters the list above does not know, or every parameter of a model typed as an endpoint path. Overrides fields of the same name.',
-			displayOptions,
-		},
-	];
-}
 
 export interface ResolvedModel {
 	endpoint: string;
@@ -189,29 +92,20 @@ export function getModelEndpoint(context: IExecuteFunctions, itemIndex: number):
 }
 
 function parseAdditionalParameters(context: IExecuteFunctions, itemIndex: number): IDataObject {
-	const raw = context.getNodeParameter('additionalParameters', itemIndex, '{}') as unknown;
-	let value: unknown = raw;
-	if (typeof raw === 'string') {
-		if (raw.trim() === '') return {};
-		try {
-			value = JSON.parse(raw);
-		} catch (error) {
-			throw new NodeOperationError(
-				context.getNode(),
-				`Additional Parameters (JSON) is not valid JSON: ${(error as Error).message}`,
-				{
-					itemIndex,
-					description:
-						'Enter a JSON object such as {"seed": 42}, with double-quoted keys and strings.',
-				},
-			);
-		}
-	}
+	const value = parseJsonParameter(
+		context.getNode(),
+		context.getNodeParameter('additionalParameters', itemIndex, '{}'),
+		{
+			label: 'Additional Parameters (JSON)',
+			itemIndex,
+			fix: 'Enter a JSON object such as {"seed": 42}, with double-quoted keys and strings.',
+		},
+	);
 	if (value === null || value === undefined) return {};
 	if (typeof value !== 'object' || Array.isArray(value)) {
 		throw new NodeOperationError(
 			context.getNode(),
-			`Additional Parameters (JSON) must be a JSON object, got ${Array.isArray(value) ? 'an array' : typeof value}`,
+			`Additional Parameters (JSON) must be a JSON object, got ${jsonKind(value)}`,
 			{
 				itemIndex,
 				description:
@@ -266,9 +160,14 @@ function issuesError(
 	});
 }
 
+/** Stands in for an upload's URL while the catalogue checks the body (it wants a URL there). */
+function placeholderUrl(property: string): string {
+	return `https://binary.invalid/${encodeURIComponent(property)}`;
+}
+
 /**
  * The request body for the model: mapped values merged with Additional Parameters (JSON), typed and
- * checked against the catalogue (§10.2), binary references uploaded and replaced by download URLs.
+ * checked against the catalogue, binary references uploaded and replaced by download URLs.
  * Everything is checked before the first upload, so a bad value never costs a request.
  */
 export async function buildModelBody(
@@ -304,19 +203,14 @@ export async function buildModelBody(
 	}
 	const values: IDataObject = { ...mapped, ...additional };
 
-	// Binary references: collected per key, checked to exist, replaced by placeholders for validation.
-	const uploads = new Map<string, { key: string; url: string }>();
-	const placeholder = (property: string) =>
-		`https://binary.invalid/${encodeURIComponent(property)}`;
+	// Binary references are replaced by placeholder URLs, so the catalogue checks everything else
+	// before any upload; the placeholders are swapped for the uploads' URLs at the end.
+	const references: BinaryReference[] = [];
 	const withPlaceholders: IDataObject = {};
-	const binaryKeys: string[] = [];
+	const binaryKeys = new Set<string>();
 	for (const [key, value] of Object.entries(values)) {
 		const param = paramsByKey.get(key);
-		if (param && !isMediaParam(param)) {
-			withPlaceholders[key] = value;
-			continue;
-		}
-		const items = mediaItems(param, value);
+		const items = param && !isMediaParam(param) ? undefined : mediaItems(param, value);
 		if (!items || !items.some((item) => binaryPropertyOf(item) !== undefined)) {
 			withPlaceholders[key] = value;
 			continue;
@@ -324,57 +218,44 @@ export async function buildModelBody(
 		const replaced = items.map((item) => {
 			const property = binaryPropertyOf(item);
 			if (property === undefined) return item;
-			getBinaryMetadataOf(context, itemIndex, property, { fieldLabel: fieldLabel(key) });
-			if (!uploads.has(property)) uploads.set(property, { key, url: '' });
-			return placeholder(property);
+			references.push({ property, fieldLabel: fieldLabel(key) });
+			return placeholderUrl(property);
 		});
 		withPlaceholders[key] = (
 			param?.multiple || Array.isArray(value) ? replaced : replaced[0]
 		) as IDataObject[keyof IDataObject];
-		binaryKeys.push(key);
+		binaryKeys.add(key);
 	}
+	checkBinaryReferences(context, itemIndex, references);
 
 	const check = entry
 		? validateModelRequest(entry, withPlaceholders, { unknownParams: 'passthrough' })
 		: { body: withPlaceholders, issues: [] };
 	if (check.issues.length) throw issuesError(context, itemIndex, endpoint, check.issues);
 
-	for (const [property, upload] of uploads) {
-		const key = upload.key;
-		const uploaded = await uploadBinaryProperty(context, itemIndex, property, {
-			target: 'media',
-			fieldLabel: fieldLabel(key),
-		});
-		if (!uploaded.downloadUrl) {
+	const files = await uploadBinaryReferences(context, itemIndex, references);
+	const urls = new Map<string, string>();
+	for (const { property, fieldLabel: label } of references) {
+		const downloadUrl = files.get(property)?.downloadUrl;
+		if (!downloadUrl) {
 			throw new NodeOperationError(
 				context.getNode(),
-				`${fieldLabel(key)}: RunningHub stored binary property "${property}" but returned no download URL`,
+				`${label}: RunningHub stored binary property "${property}" but returned no download URL`,
 				{
 					itemIndex,
 					description: 'Try again; model parameters need the download URL of the uploaded file.',
 				},
 			);
 		}
-		upload.url = uploaded.downloadUrl;
+		urls.set(placeholderUrl(property), downloadUrl);
 	}
 
+	const swap = (item: unknown) => (typeof item === 'string' ? (urls.get(item) ?? item) : item);
 	const body: IDataObject = {};
 	for (const [key, value] of Object.entries(check.body)) {
-		body[key] = binaryKeys.includes(key)
-			? substitute(value, uploads, placeholder)
-			: (value as IDataObject[keyof IDataObject]);
+		body[key] = (
+			binaryKeys.has(key) ? (Array.isArray(value) ? value.map(swap) : swap(value)) : value
+		) as IDataObject[keyof IDataObject];
 	}
 	return body;
-}
-
-function substitute(
-	value: unknown,
-	uploads: Map<string, { key: string; url: string }>,
-	placeholder: (property: string) => string,
-): IDataObject[keyof IDataObject] {
-	const swap = (item: unknown) => {
-		for (const [property, upload] of uploads) if (item === placeholder(property)) return upload.url;
-		return item;
-	};
-	return (Array.isArray(value) ? value.map(swap) : swap(value)) as IDataObject[keyof IDataObject];
 }
