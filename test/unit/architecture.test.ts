@@ -1,0 +1,94 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+/*
+ * Keeps the layer map of docs/ARCHITECTURE.md true: no import cycles in the shipped code, and the
+ * lower layers (helpers/, transport/, catalogue/) never import from the layers above them.
+ */
+
+const ROOT = path.resolve(__dirname, '../..');
+const NODES = path.join(ROOT, 'nodes');
+
+function sourceFiles(dir: string): string[] {
+	return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+		const full = path.join(dir, entry.name);
+		if (entry.isDirectory()) return sourceFiles(full);
+		return entry.name.endsWith('.ts') ? [full] : [];
+	});
+}
+
+function resolveImport(from: string, specifier: string): string | undefined {
+	if (!specifier.startsWith('.')) return undefined;
+	const base = path.resolve(path.dirname(from), specifier);
+	return [`${base}.ts`, path.join(base, 'index.ts')].find((candidate) => fs.existsSync(candidate));
+}
+
+/** Every relative import, `import type` included: a cycle of types is still a knot to untie. */
+function allImports(file: string): string[] {
+	const text = fs.readFileSync(file, 'utf8');
+	return [...text.matchAll(/from\s+'([^']+)'/g)]
+		.map((match) => resolveImport(file, match[1]))
+		.filter((target): target is string => target !== undefined);
+}
+
+const files = sourceFiles(NODES);
+const relative = (file: string) => path.relative(ROOT, file);
+
+describe('shape of the shipped code', () => {
+	it('has no import cycles', () => {
+		const graph = new Map(files.map((file) => [file, allImports(file)]));
+		const cycles: string[] = [];
+		const state = new Map<string, 'visiting' | 'done'>();
+		const stack: string[] = [];
+		const visit = (file: string) => {
+			state.set(file, 'visiting');
+			stack.push(file);
+			for (const next of graph.get(file) ?? []) {
+				if (state.get(next) === 'visiting') {
+					cycles.push([...stack.slice(stack.indexOf(next)), next].map(relative).join(' → '));
+				} else if (!state.has(next)) visit(next);
+			}
+			stack.pop();
+			state.set(file, 'done');
+		};
+		for (const file of files) if (!state.has(file)) visit(file);
+		expect(cycles).toEqual([]);
+	});
+
+	it('helpers, transport and the catalogue never import from actions or methods', () => {
+		const lower = ['helpers', 'transport', 'catalogue'].map((dir) =>
+			path.join(NODES, 'RunningHub', dir),
+		);
+		const upper = ['actions', 'methods'].map((dir) => path.join(NODES, 'RunningHub', dir));
+		const upward = files
+			.filter((file) => lower.some((dir) => file.startsWith(dir + path.sep)))
+			.flatMap((file) =>
+				allImports(file)
+					.filter((target) => upper.some((dir) => target.startsWith(dir + path.sep)))
+					.map((target) => `${relative(file)} → ${relative(target)}`),
+			);
+		expect(upward).toEqual([]);
+	});
+
+	it('transport never imports from helpers', () => {
+		const transport = path.join(NODES, 'RunningHub', 'transport');
+		const helpers = path.join(NODES, 'RunningHub', 'helpers');
+		const upward = files
+			.filter((file) => file.startsWith(transport + path.sep))
+			.flatMap((file) =>
+				allImports(file)
+					.filter((target) => target.startsWith(helpers + path.sep))
+					.map((target) => `${relative(file)} → ${relative(target)}`),
+			);
+		expect(upward).toEqual([]);
+	});
+
+	it('UI descriptions (INodeProperties) live only under actions/', () => {
+		const outside = files
+			.filter((file) => !file.includes(`${path.sep}actions${path.sep}`))
+			.filter((file) => !file.endsWith('.node.ts'))
+			.filter((file) => /\bINodeProperties\b/.test(fs.readFileSync(file, 'utf8')))
+			.map(relative);
+		expect(outside).toEqual([]);
+	});
+});
