@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { RunningHubContext } from '../transport';
 import { apiRequestV1 } from '../transport';
-import type { NodeInfo } from './nodeInfo';
+import type { NodeInfo } from './interfaces';
 
 /** The style library the official example asks for (`type: 2`, the text-to-image module). */
 export const QUICK_CREATE_STYLE_TYPE = 2;

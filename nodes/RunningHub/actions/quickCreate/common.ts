@@ -1,20 +1,17 @@
-import type { IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 /** The module's webappId, as shown in the "Call API" example of its Quick Create page. */
-export function quickCreateAppIdProperty(show: IDisplayOptions['show']): INodeProperties {
-	return {
-		displayName: 'App ID',
-		name: 'webappId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: '1957346252562296834',
-		description:
-			'The "webappId" of the Quick Create module: open the module on RunningHub and click "Call API" to see it',
-		displayOptions: { show },
-	};
-}
+export const quickCreateAppIdProperty: INodeProperties = {
+	displayName: 'App ID',
+	name: 'webappId',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: '1957346252562296834',
+	description:
+		'The "webappId" of the Quick Create module: open the module on RunningHub and click "Call API" to see it',
+};
 
 export function readQuickCreateAppId(context: IExecuteFunctions, itemIndex: number): string {
 	const webappId = String(context.getNodeParameter('webappId', itemIndex, '') ?? '').trim();

@@ -1,22 +1,23 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { QUICK_CREATE_STYLE_TYPE, fetchQuickCreateStyles } from '../../helpers/quickCreate';
 import { quickCreateAppIdProperty, readQuickCreateAppId } from './common';
 
-const show = { resource: ['quickCreate'], operation: ['getStyles'] };
-
-export const description: INodeProperties[] = [
-	quickCreateAppIdProperty(show),
-	{
-		displayName: 'Style Library Type',
-		name: 'styleType',
-		type: 'number',
-		default: QUICK_CREATE_STYLE_TYPE,
-		description:
-			'The "type" of the style library to read; 2 is the text-to-image module\'s model library',
-		displayOptions: { show },
-	},
-];
+export const description = updateDisplayOptions(
+	{ show: { resource: ['quickCreate'], operation: ['getStyles'] } },
+	[
+		quickCreateAppIdProperty,
+		{
+			displayName: 'Style Library Type',
+			name: 'styleType',
+			type: 'number',
+			default: QUICK_CREATE_STYLE_TYPE,
+			description:
+				'The "type" of the style library to read; 2 is the text-to-image module\'s model library',
+		},
+	],
+);
 
 /** One item per style: name, LoRA files and weights, trigger words and sample prompt. */
 export async function execute(

@@ -4,33 +4,26 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import type { NodeInfo } from '../../helpers/nodeInfo';
-import {
-	BINARY_HINT,
-	nodeInfoFromJson,
-	oncePerExecution,
-	resolveBinaryValues,
-} from '../../helpers/nodeInfo';
+import { resolveNodeInfoBinaries } from '../../helpers/binaryReferences';
+import type { NodeInfo } from '../../helpers/interfaces';
+import { nodeInfoFromJson } from '../../helpers/overrides';
+import { oncePerExecution } from '../../helpers/perExecution';
 import { applyStyle, fetchQuickCreateStyles } from '../../helpers/quickCreate';
+import { maxConcurrentTasks, readRunSettings, runTask } from '../../helpers/run';
+import { taskSubmitter } from '../../helpers/submit';
 import {
-	maxConcurrentTasks,
 	maxConcurrentTasksField,
-	readRunSettings,
-	runTask,
-	submitV1Task,
 	waitModeProperty,
 	waitingOptionFields,
 	webhookUrlOptionField,
-} from '../../helpers/run';
-import { uploadBinaryProperty } from '../../helpers/upload';
+} from '../common/run.description';
+import { BINARY_HINT } from '../common/runInputs.description';
 import { quickCreateAppIdProperty, readQuickCreateAppId } from './common';
 
-const show = { resource: ['quickCreate'], operation: ['run'] };
-
-export const description: INodeProperties[] = [
-	quickCreateAppIdProperty(show),
+const properties: INodeProperties[] = [
+	quickCreateAppIdProperty,
 	{
 		displayName: 'Quick Create Code',
 		name: 'quickCreateCode',
@@ -39,7 +32,6 @@ export const description: INodeProperties[] = [
 		default: '',
 		placeholder: '002',
 		description: 'The "quickCreateCode" of the module, from the same "Call API" example',
-		displayOptions: { show },
 	},
 	{
 		displayName: 'Node Info List (JSON)',
@@ -49,7 +41,6 @@ export const description: INodeProperties[] = [
 		placeholder:
 			'[{"nodeId": "52", "nodeName": "RH_Translator", "fieldName": "prompt", "fieldType": "STRING", "fieldValue": "make it a watercolour", "description": "prompt"}]',
 		description: `The "nodeInfoList" of the module's "Call API" example, with your values. IMAGE fields take the file name an upload returned. ${BINARY_HINT}.`,
-		displayOptions: { show },
 	},
 	{
 		displayName: 'Style Name or ID',
@@ -59,21 +50,24 @@ export const description: INodeProperties[] = [
 		default: '',
 		description:
 			'A style of the module\'s model library: its LoRA files go into the list\'s "LORA" fields, in order. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-		displayOptions: { show },
 	},
-	waitModeProperty(show),
+	waitModeProperty,
 	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions: { show },
 		options: [maxConcurrentTasksField, webhookUrlOptionField, ...waitingOptionFields].sort((a, b) =>
 			a.displayName.localeCompare(b.displayName),
 		),
 	},
 ];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['quickCreate'], operation: ['run'] } },
+	properties,
+);
 
 export function maxConcurrency(this: IExecuteFunctions): number {
 	return maxConcurrentTasks(this);
@@ -138,13 +132,10 @@ export async function execute(
 	const classTypes = new Map(
 		nodeInfoList.map((item) => [item.nodeId, String(item.nodeName ?? '')]),
 	);
-	nodeInfoList = await resolveBinaryValues(
+	nodeInfoList = await resolveNodeInfoBinaries(
+		this,
+		itemIndex,
 		nodeInfoList,
-		async (property, label) =>
-			await uploadBinaryProperty(this, itemIndex, property, {
-				target: 'media',
-				fieldLabel: `Input "${label}"`,
-			}),
 		(nodeId) => classTypes.get(nodeId) ?? '',
 	);
 	const body: IDataObject = { webappId, quickCreateCode, nodeInfoList };
@@ -154,19 +145,11 @@ export async function execute(
 		...(styleName ? { style: styleName } : {}),
 	};
 
-	return await runTask(
-		this,
-		itemIndex,
-		async (extra) => {
-			const webhookUrl = extra?.webhookUrl ?? settings.webhookUrl;
-			return await submitV1Task(
-				this,
-				itemIndex,
-				'/task/openapi/quick-ai-app/run',
-				webhookUrl ? { ...body, webhookUrl } : body,
-				json,
-			);
-		},
-		settings,
-	);
+	const submit = taskSubmitter(this, itemIndex, settings, {
+		api: 'v1',
+		path: '/task/openapi/quick-ai-app/run',
+		body,
+		json,
+	});
+	return await runTask(this, itemIndex, submit, settings);
 }
