@@ -10,14 +10,16 @@
  *   4. the editor in headless Chromium (playwright-core): login, node panel search, the node's
  *      parameter panel for every resource, the credential test; screenshots in test-artifacts/e2e/
  *
- * Environment: RH_N8N_CACHE (runtime cache), RH_E2E_PORT (first of 3 ports, default 5690),
+ * Environment: RH_N8N_CACHE (runtime cache), RH_E2E_PORT (first of 4 ports, default 5690),
  * RH_E2E_BROWSER=0 (skip the browser part), RH_E2E_KEEP=1 (leave n8n running at the end, Ctrl-C to stop),
- * RH_E2E_ONLY=<substring> (only checks whose name contains it, plus the set-up), RH_SKIP_BUILD=1.
+ * RH_E2E_ONLY=<substring> (only checks whose name contains it, plus the set-up), RH_SKIP_BUILD=1,
+ * RH_E2E_HOME (n8n state folder, default <cache>/e2e-home; wiped at start).
  */
 const fs = require('fs');
 const path = require('path');
 const rt = require('./lib/runtime');
 const cases = require('../test/e2e/cases');
+const agentCases = require('../test/e2e/agent');
 
 const log = rt.log;
 const ARTIFACTS = path.join(rt.REPO, 'test-artifacts', 'e2e');
@@ -136,11 +138,11 @@ async function setUp(ctx) {
 		setup: true,
 	});
 
-	const [port, brokerPort, simPort] = await rt.findFreePorts(
+	const [port, brokerPort, simPort, modelPort] = await rt.findFreePorts(
 		Number(process.env.RH_E2E_PORT || 5690),
-		3,
+		4,
 	);
-	const home = path.join(rt.CACHE, 'e2e-home');
+	const home = process.env.RH_E2E_HOME || path.join(rt.CACHE, 'e2e-home');
 	fs.rmSync(home, { recursive: true, force: true });
 	fs.mkdirSync(home, { recursive: true });
 	ctx.n8n = new rt.N8nInstance({
@@ -182,19 +184,25 @@ async function setUp(ctx) {
 		{ setup: true },
 	);
 
+	const genDir = path.join(home, 'generated-workflows');
+	ctx.agent = await check(
+		'fake OpenAI-compatible model server starts (AI Agent checks)',
+		() => agentCases.setUp({ port: modelPort, dir: genDir }),
+		{ setup: true },
+	);
+
 	await check(
-		'import the credential (n8n import:credentials)',
+		'import the credentials (n8n import:credentials)',
 		() =>
 			ctx.n8n.importCredentials([
 				rt.credentialFor({ simulatorUrl: ctx.sim.url, simulatorKey: ctx.simKey }),
+				ctx.agent.credential,
 			]),
 		{ setup: true },
 	);
 
 	// e2e-only workflows: the static ones in test/e2e/workflows/ and one generated from the built
 	// node description (one RunningHub node per resource, for the editor checks)
-	const genDir = path.join(home, 'generated-workflows');
-	fs.mkdirSync(genDir, { recursive: true });
 	fs.writeFileSync(
 		path.join(genDir, 'all-resources.json'),
 		JSON.stringify(cases.allResourcesWorkflow(), null, 2),
@@ -316,7 +324,7 @@ async function serverChecks(ctx) {
 		},
 	);
 
-	for (const c of cases.serverCases(ctx)) {
+	for (const c of [...cases.serverCases(ctx), ...agentCases.serverCases()]) {
 		await check(c.name, () => c.run({ ctx, n8n, rt, resetSimulator: () => resetSimulator(ctx) }));
 	}
 }
