@@ -10,6 +10,8 @@
  *   RUNNINGHUB_SITE      https://www.runninghub.ai (default) | https://www.runninghub.cn | another base URL
  *   PORT                 n8n port on 127.0.0.1 (default 5678)
  *   RH_SIM_PORT          simulator port (default 5700, or the next free one)
+ *   OPENAI_API_KEY       the AI Agent demo's "OpenAI account" uses the real OpenAI with this key
+ *                        (otherwise a local fake OpenAI-compatible model, port RH_MODEL_PORT, default 5710)
  *   RH_N8N_CACHE         where Node 24, n8n and the n8n state live (default ~/.cache/n8n-runninghub)
  *   WEBHOOK_URL          public base URL of n8n, if RunningHub must reach it (e.g. a tunnel)
  *   RH_N8N_EMAIL / RH_N8N_PASSWORD   owner login (default demo@example.com / RunningHub1)
@@ -22,6 +24,26 @@ const path = require('path');
 const rt = require('./lib/runtime');
 
 const log = rt.log;
+
+/**
+ * The "OpenAI account" of the AI Agent demo: the real OpenAI when OPENAI_API_KEY is set, otherwise a
+ * fake OpenAI-compatible model in this process that calls the RunningHub tool and quotes its answer.
+ */
+async function agentDemoModelCredential() {
+	const agent = require('../test/e2e/agent');
+	if (process.env.OPENAI_API_KEY) {
+		return {
+			...agent.OPENAI_CREDENTIAL,
+			type: 'openAiApi',
+			data: { apiKey: process.env.OPENAI_API_KEY },
+		};
+	}
+	const { startFakeOpenAi } = require('../test/e2e/agent/fake-openai');
+	const modelPort = (await rt.findFreePorts(Number(process.env.RH_MODEL_PORT || 5710), 1))[0];
+	const fake = await startFakeOpenAi({ port: modelPort });
+	log(`fake OpenAI-compatible model on ${fake.baseUrl} (set OPENAI_API_KEY to use OpenAI)`);
+	return agent.openAiCredential(fake);
+}
 
 async function main() {
 	const t0 = Date.now();
@@ -87,7 +109,8 @@ async function main() {
 	log(`installed ${packed.name}@${packed.version} (${packed.files} files) into ${home}/.n8n/nodes`);
 
 	const cred = rt.credentialFor({ simulatorUrl: sim && sim.url, simulatorKey: simKey });
-	await n8n.importCredentials([cred]);
+	const modelCred = await agentDemoModelCredential();
+	await n8n.importCredentials([cred, modelCred]);
 	log(
 		`credential "${cred.name}" (${cred.id}) -> ${cred.data.site === 'custom' ? cred.data.customBaseUrl : cred.data.site}`,
 	);
@@ -151,6 +174,9 @@ async function main() {
 	);
 	console.log(
 		`  Webhooks:  ${n8n.webhookUrl}${realMode && !process.env.WEBHOOK_URL ? '  (not reachable by RunningHub: set WEBHOOK_URL to a public URL for callbacks)' : ''}`,
+	);
+	console.log(
+		`  Model:     "${modelCred.name}" (AI Agent demo) -> ${modelCred.data.url || 'OpenAI (OPENAI_API_KEY)'}`,
 	);
 	console.log(`  Logs:      ${logDir}`);
 	console.log(`\n  Press Ctrl-C to stop.`);

@@ -25,6 +25,8 @@ import { SIM_KEY_SHARED, startSimulator } from '../simulator';
 
 const EXAMPLES = path.resolve(__dirname, '../../examples');
 const ACTION_TYPE = 'n8n-nodes-runninghub.runningHub';
+/** The node and its AI agent tool variant store the same parameters. */
+const ACTION_TYPES = [ACTION_TYPE, `${ACTION_TYPE}Tool`];
 const UPDATE = process.env.RH_UPDATE_EXAMPLES === '1';
 
 interface DemoNode {
@@ -57,7 +59,7 @@ const demos = fs
 
 const cases = demos.flatMap(({ file, json }) =>
 	(json.nodes as DemoNode[])
-		.filter((node) => node.type === ACTION_TYPE && mapperOf(node))
+		.filter((node) => ACTION_TYPES.includes(node.type) && mapperOf(node))
 		.map((node) => [`${file} › ${node.name}`, file, node.name] as const),
 );
 

@@ -435,7 +435,45 @@ function serverCases() {
 	return cases;
 }
 
+/**
+ * The AI Agent demo in examples/, run headless with `n8n execute`: the fake model calls the tool
+ * with the request's words; the agent must answer with the image link, and the tool download nothing.
+ */
+const DEMO_WORKFLOW_ID = 'rhDemoAiAgent001';
+function assertDemoRun(runData) {
+	const runsOf = (name) => {
+		const runs = runData[name] || [];
+		assert(runs.length, `node "${name}" did not run (ran: ${Object.keys(runData).join(', ')})`);
+		for (const run of runs)
+			assert(!run.error, `node "${name}" failed: ${run.error && run.error.message}`);
+		return runs;
+	};
+	const toolItems = runsOf('Make image').flatMap((run) =>
+		Object.values(run.data || {})
+			.flat(2)
+			.filter(Boolean),
+	);
+	const answer = toolItems.map((item) => item.json).find((json) => json && json.status);
+	const flat = answer && (answer.response ? [].concat(answer.response)[0] : answer);
+	assert(
+		flat && flat.status === 'SUCCESS' && flat.files && flat.files.length,
+		`the tool did not answer with files: ${JSON.stringify(toolItems.map((i) => i.json)).slice(0, 400)}`,
+	);
+	assert(
+		!toolItems.some((item) => item.binary && Object.keys(item.binary).length),
+		'the tool downloaded files',
+	);
+	const agentRuns = runsOf('AI Agent');
+	const output = agentRuns[agentRuns.length - 1].data.main[0][0].json.output;
+	assert(
+		typeof output === 'string' && output.includes(flat.files[0].url),
+		`the agent's answer lacks the image link ${flat.files[0].url}: ${String(output).slice(0, 300)}`,
+	);
+}
+
 module.exports = {
+	DEMO_WORKFLOW_ID,
+	assertDemoRun,
 	setUp,
 	serverCases,
 	agentWorkflow,
