@@ -119,6 +119,13 @@ async function main() {
 			/* simulator gone */
 		}
 	}
+	if (ctx.agent) {
+		// what the fake model received: tool definitions and the tool messages of every agent turn
+		fs.writeFileSync(
+			path.join(ARTIFACTS, 'fake-openai-requests.json'),
+			JSON.stringify(ctx.agent.fake.requests, null, 2),
+		);
+	}
 	const failed = summary(t0);
 	if (process.env.RH_E2E_KEEP === '1' && ctx.n8n && ctx.n8n.server) {
 		log(
