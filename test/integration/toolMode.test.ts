@@ -25,8 +25,8 @@ import {
 	useBinaryMode,
 } from '../harness/n8n';
 import type { RunningHubSimulator } from '../simulator';
-import { WORKFLOW_ID_TXT2IMG, startSimulator } from '../simulator';
-import { SIM_KEY_NORMAL } from '../simulator/keys';
+import { WEBAPP_ID_PORTRAIT, WORKFLOW_ID_TXT2IMG, startSimulator } from '../simulator';
+import { SIM_KEY_NORMAL, SIM_KEY_SHARED } from '../simulator/keys';
 
 let sim: RunningHubSimulator;
 let receiver: WebhookReceiver;
@@ -296,6 +296,67 @@ describe('RunningHub Tool on the AI Agent 2 path (inside the agent)', () => {
 		expect(run.description).toMatch(/whatToDo/);
 		const shape = (run.schema as { shape: Record<string, { description?: string }> }).shape;
 		expect(Object.keys(shape)).toEqual(['prompt']);
+	});
+});
+
+describe('Every run kind takes $fromAI() arguments and answers lean JSON', () => {
+	it('Model › Generate', async () => {
+		const run = await runAsInlineTool(
+			{
+				parameters: {
+					resource: 'model',
+					operation: 'generate',
+					modelEndpoint: { __rl: true, mode: 'id', value: 'rhart-image-v1/text-to-image' },
+					modelParameters: resourceMapperValue({
+						prompt: "={{ $fromAI('prompt', 'What the image shows', 'string') }}",
+						aspectRatio: '1:1',
+					}),
+					additionalParameters: '{}',
+					waitMode: 'wait',
+					options: { pollIntervalSeconds: 0.1 },
+				} as never,
+				credentials: simulatorCredentials(sim.baseUrl, SIM_KEY_SHARED),
+			},
+			{ prompt: 'a paper boat on a lake' },
+		);
+		expect(run.error).toBeUndefined();
+		const model = sim.requests.find((request) => request.route === 'v2.model');
+		expect((model?.body as IDataObject).prompt).toBe('a paper boat on a lake');
+		expect(run.description).toContain('hosted model endpoint rhart-image-v1/text-to-image');
+		const [answer] = JSON.parse(run.toolMessage!) as IDataObject[];
+		expect(answer).toMatchObject({ status: 'SUCCESS', taskId: expect.stringMatching(/^\d{19}$/) });
+		expect((answer.files as IDataObject[])[0].url).toMatch(/^https?:\/\//);
+		expect(downloads()).toHaveLength(0);
+	});
+
+	it('AI App › Run', async () => {
+		const run = await runAsInlineTool(
+			{
+				parameters: {
+					resource: 'aiApp',
+					operation: 'run',
+					webappId: { __rl: true, mode: 'id', value: WEBAPP_ID_PORTRAIT },
+					inputMode: 'mapper',
+					inputs: resourceMapperValue({
+						'6##text': "={{ $fromAI('prompt', 'What the portrait shows', 'string') }}",
+					}),
+					waitMode: 'wait',
+					options: { pollIntervalSeconds: 0.1 },
+				} as never,
+				credentials: credentials(),
+			},
+			{ prompt: 'a cat astronaut' },
+		);
+		expect(run.error).toBeUndefined();
+		const body = sim.requests.find((request) => request.route === 'v1.aiAppRun')
+			?.body as IDataObject;
+		expect(body.nodeInfoList).toEqual([
+			expect.objectContaining({ nodeId: '6', fieldName: 'text', fieldValue: 'a cat astronaut' }),
+		]);
+		expect(run.description).toContain(`AI app ${WEBAPP_ID_PORTRAIT}`);
+		const [answer] = JSON.parse(run.toolMessage!) as IDataObject[];
+		expect(answer).toMatchObject({ status: 'SUCCESS' });
+		expect((answer.files as IDataObject[]).length).toBeGreaterThan(0);
 	});
 });
 
