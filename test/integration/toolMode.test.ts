@@ -386,6 +386,16 @@ describe('Tool descriptions', () => {
 		const callback = toolDescriptionFor({ parameters: toolParameters('callback') as never });
 		expect(callback).toMatch(/workflow pauses meanwhile/);
 
+		const quick = toolDescriptionFor({
+			parameters: {
+				resource: 'quickCreate',
+				operation: 'run',
+				webappId: '1973555366057390081',
+				quickCreateCode: '002',
+			},
+		});
+		expect(quick).toContain('Quick Create module 1973555366057390081 (code 002)');
+
 		const status = toolDescriptionFor({ parameters: { resource: 'task', operation: 'getStatus' } });
 		expect(status).toMatch(/status .* of a RunningHub task, given its taskId/);
 	});

@@ -41,6 +41,11 @@ const WHAT_IT_DOES: Array<[resource: string, operation: string, text: string]> =
 		`'Generates files with the RunningHub hosted model ' + ${locatorLabel('modelEndpoint', 'endpoint')} + ' from the inputs given.' + (${WAIT_ANSWER})`,
 	],
 	[
+		'quickCreate',
+		'run',
+		`'Generates files by running the RunningHub Quick Create module ' + ${param('webappId')} + ' (code ' + ${param('quickCreateCode')} + ') with the inputs given.' + (${WAIT_ANSWER})`,
+	],
+	[
 		'model',
 		'pricePreview',
 		`'Tells the price of one generation with the RunningHub hosted model ' + ${locatorLabel('modelEndpoint', 'endpoint')} + ', without running it.'`,
