@@ -4,44 +4,17 @@
  */
 import type { IDataObject, ResourceMapperField, ResourceMapperFields } from 'n8n-workflow';
 
-import { RETRY_DEFAULTS } from '../../nodes/RunningHub/transport';
 import {
 	callNodeMethod,
 	prepareBinary,
 	resourceMapperValue,
 	runNode,
 	simulatorCredentials,
-	useBinaryMode,
 } from '../harness/n8n';
-import type { RunningHubSimulator } from '../simulator';
-import {
-	SIM_KEY_NORMAL,
-	WEBAPP_ID_PORTRAIT,
-	WEBAPP_ID_TEXT_TO_VIDEO,
-	makePng,
-	startSimulator,
-} from '../simulator';
+import { useSimulator } from '../harness/simulator';
+import { SIM_KEY_NORMAL, WEBAPP_ID_PORTRAIT, WEBAPP_ID_TEXT_TO_VIDEO, makePng } from '../simulator';
 
-let sim: RunningHubSimulator;
-const savedRetry = { ...RETRY_DEFAULTS };
-
-beforeAll(async () => {
-	await useBinaryMode('default');
-	sim = await startSimulator({ queuedMs: 20, runningMs: 60 });
-	Object.assign(RETRY_DEFAULTS, {
-		baseDelayMs: 10,
-		maxDelayMs: 40,
-		maxAttempts: 4,
-		maxTotalMs: 3000,
-	});
-});
-
-afterAll(async () => {
-	Object.assign(RETRY_DEFAULTS, savedRetry);
-	await sim.stop();
-});
-
-beforeEach(() => sim.reset());
+const sim = useSimulator();
 
 const credentials = () => simulatorCredentials(sim.baseUrl, SIM_KEY_NORMAL);
 const locator = (value: string, mode = 'id') => ({ __rl: true, mode, value });

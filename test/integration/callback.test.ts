@@ -10,37 +10,27 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import type { NodeRunResult } from '../harness/n8n';
 import type { ReceivedCall, WebhookReceiver } from '../harness/receiver';
 import { startReceiver } from '../harness/receiver';
-import {
-	callWebhook,
-	resumeWaitingNode,
-	runNode,
-	simulatorCredentials,
-	useBinaryMode,
-} from '../harness/n8n';
-import type { RunningHubSimulator } from '../simulator';
-import { WORKFLOW_ID_TXT2IMG, startSimulator } from '../simulator';
+import { callWebhook, resumeWaitingNode, runNode, simulatorCredentials } from '../harness/n8n';
+import { useSimulator } from '../harness/simulator';
+import { WORKFLOW_ID_TXT2IMG } from '../simulator';
 import { SIM_KEY_NORMAL } from '../simulator/keys';
 
-let sim: RunningHubSimulator;
+const sim = useSimulator({ options: { webhookRetryDelaysMs: [] } });
 let receiver: WebhookReceiver;
 let receiverBase: string;
 let captured: ReceivedCall[];
 
 beforeAll(async () => {
-	await useBinaryMode('default');
-	sim = await startSimulator({ queuedMs: 20, runningMs: 60, webhookRetryDelaysMs: [] });
 	receiver = await startReceiver();
 	captured = receiver.received;
 	receiverBase = `${receiver.origin}/webhook-waiting`;
 });
 
 afterAll(async () => {
-	await sim.stop();
 	await receiver.close();
 });
 
 beforeEach(() => {
-	sim.reset();
 	captured.length = 0;
 });
 

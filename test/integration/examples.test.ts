@@ -19,9 +19,9 @@ import type {
 	ResourceMapperValue,
 } from 'n8n-workflow';
 
-import { callNodeMethod, simulatorCredentials, useBinaryMode } from '../harness/n8n';
-import type { RunningHubSimulator } from '../simulator';
-import { SIM_KEY_SHARED, startSimulator } from '../simulator';
+import { callNodeMethod, simulatorCredentials } from '../harness/n8n';
+import { useSimulator } from '../harness/simulator';
+import { SIM_KEY_SHARED } from '../simulator';
 
 const EXAMPLES = path.resolve(__dirname, '../../examples');
 const ACTION_TYPE = 'n8n-nodes-runninghub.runningHub';
@@ -63,16 +63,7 @@ const cases = demos.flatMap(({ file, json }) =>
 		.map((node) => [`${file} › ${node.name}`, file, node.name] as const),
 );
 
-let sim: RunningHubSimulator;
-
-beforeAll(async () => {
-	await useBinaryMode('default');
-	sim = await startSimulator({ queuedMs: 20, runningMs: 60 });
-});
-
-afterAll(async () => {
-	await sim.stop();
-});
+const sim = useSimulator();
 
 describe('demo workflows open clean', () => {
 	it('every demo with a RunningHub run has a field list to check', () => {

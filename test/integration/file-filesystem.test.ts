@@ -6,23 +6,11 @@
 import { createHash, randomBytes } from 'crypto';
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { prepareBinary, runNode, simulatorCredentials, useBinaryMode } from '../harness/n8n';
-import type { RunningHubSimulator } from '../simulator';
-import { startSimulator } from '../simulator';
+import { prepareBinary, runNode, simulatorCredentials } from '../harness/n8n';
+import { useSimulator } from '../harness/simulator';
 import { SIM_KEY_NORMAL } from '../simulator/keys';
 
-let sim: RunningHubSimulator;
-
-beforeAll(async () => {
-	await useBinaryMode('filesystem');
-	sim = await startSimulator();
-});
-
-afterAll(async () => {
-	await sim.stop();
-});
-
-beforeEach(() => sim.reset());
+const sim = useSimulator({ binaryMode: 'filesystem' });
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 

@@ -5,9 +5,8 @@
 import { createHash, randomBytes } from 'crypto';
 import type { IBinaryData, INodeExecutionData } from 'n8n-workflow';
 
-import { prepareBinary, runNode, simulatorCredentials, useBinaryMode } from '../harness/n8n';
-import type { RunningHubSimulator } from '../simulator';
-import { startSimulator } from '../simulator';
+import { prepareBinary, runNode, simulatorCredentials } from '../harness/n8n';
+import { useSimulator } from '../harness/simulator';
 import { SIM_KEY_INVALID, SIM_KEY_NORMAL } from '../simulator/keys';
 import { RETRY_DEFAULTS } from '../../nodes/RunningHub/transport';
 
@@ -24,18 +23,7 @@ interface MultipartSummary {
 	files: Array<{ name: string; filename?: string; contentType?: string; size: number }>;
 }
 
-let sim: RunningHubSimulator;
-
-beforeAll(async () => {
-	await useBinaryMode('default');
-	sim = await startSimulator();
-});
-
-afterAll(async () => {
-	await sim.stop();
-});
-
-beforeEach(() => sim.reset());
+const sim = useSimulator();
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 const md5 = (data: Buffer) => createHash('md5').update(data).digest('hex');

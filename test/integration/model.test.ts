@@ -19,24 +19,13 @@ import {
 	resourceMapperValue,
 	runNode,
 	simulatorCredentials,
-	useBinaryMode,
 } from '../harness/n8n';
-import type { RecordedRequest, RunningHubSimulator } from '../simulator';
-import { makePng, startSimulator } from '../simulator';
+import { useSimulator } from '../harness/simulator';
+import type { RecordedRequest } from '../simulator';
+import { makePng } from '../simulator';
 import { SIM_KEY_NORMAL, SIM_KEY_SHARED } from '../simulator/keys';
 
-let sim: RunningHubSimulator;
-
-beforeAll(async () => {
-	await useBinaryMode('default');
-	sim = await startSimulator({ queuedMs: 20, runningMs: 60 });
-});
-
-afterAll(async () => {
-	await sim.stop();
-});
-
-beforeEach(() => sim.reset());
+const sim = useSimulator();
 
 const mapper = (value: IDataObject): IDataObject => resourceMapperValue(value);
 

@@ -22,30 +22,25 @@ import {
 	runNode,
 	simulatorCredentials,
 	toolDescriptionFor,
-	useBinaryMode,
 } from '../harness/n8n';
-import type { RunningHubSimulator } from '../simulator';
-import { WEBAPP_ID_PORTRAIT, WORKFLOW_ID_TXT2IMG, startSimulator } from '../simulator';
+import { useSimulator } from '../harness/simulator';
+import { WEBAPP_ID_PORTRAIT, WORKFLOW_ID_TXT2IMG } from '../simulator';
 import { SIM_KEY_NORMAL, SIM_KEY_SHARED } from '../simulator/keys';
 
-let sim: RunningHubSimulator;
+const sim = useSimulator({ options: { webhookRetryDelaysMs: [] } });
 let receiver: WebhookReceiver;
 let captured: ReceivedCall[];
 
 beforeAll(async () => {
-	await useBinaryMode('default');
-	sim = await startSimulator({ queuedMs: 20, runningMs: 60, webhookRetryDelaysMs: [] });
 	receiver = await startReceiver();
 	captured = receiver.received;
 });
 
 afterAll(async () => {
-	await sim.stop();
 	await receiver.close();
 });
 
 beforeEach(() => {
-	sim.reset();
 	captured.length = 0;
 });
 

@@ -11,36 +11,32 @@ import type { IDataObject } from 'n8n-workflow';
 import { RunningHubTrigger } from '../../nodes/RunningHubTrigger/RunningHubTrigger.node';
 
 import type { WebhookCallOptions } from '../harness/n8n';
-import { callWebhook, runNode, simulatorCredentials, useBinaryMode } from '../harness/n8n';
+import { callWebhook, runNode, simulatorCredentials } from '../harness/n8n';
 import type { ReceivedCall, WebhookReceiver } from '../harness/receiver';
 import { startReceiver } from '../harness/receiver';
-import type { RunningHubSimulator } from '../simulator';
-import { WORKFLOW_ID_TXT2IMG, startSimulator } from '../simulator';
+import { useSimulator } from '../harness/simulator';
+import { WORKFLOW_ID_TXT2IMG } from '../simulator';
 import { SIM_KEY_NORMAL } from '../simulator/keys';
 
 const TOKEN = 'a-long-random-secret-0123456789';
 const TRIGGER = 'n8n-nodes-runninghub.runningHubTrigger';
 
-let sim: RunningHubSimulator;
+const sim = useSimulator({ options: { webhookRetryDelaysMs: [] } });
 let receiver: WebhookReceiver;
 let receiverUrl: string;
 let captured: ReceivedCall[];
 
 beforeAll(async () => {
-	await useBinaryMode('default');
-	sim = await startSimulator({ queuedMs: 20, runningMs: 60, webhookRetryDelaysMs: [] });
 	receiver = await startReceiver('{}');
 	captured = receiver.received;
 	receiverUrl = `${receiver.origin}/webhook/3f1c0c1e/runninghub?token=${TOKEN}`;
 });
 
 afterAll(async () => {
-	await sim.stop();
 	await receiver.close();
 });
 
 beforeEach(() => {
-	sim.reset();
 	captured.length = 0;
 });
 

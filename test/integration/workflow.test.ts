@@ -18,9 +18,8 @@ import {
 	resourceMapperValue,
 	runNode,
 	simulatorCredentials,
-	useBinaryMode,
 } from '../harness/n8n';
-import type { RunningHubSimulator } from '../simulator';
+import { useSimulator } from '../harness/simulator';
 import {
 	SIM_KEY_NORMAL,
 	SIM_KEY_SHARED,
@@ -29,29 +28,9 @@ import {
 	WORKFLOW_ID_TXT2IMG,
 	WORKFLOW_ID_VIDEO,
 	makePng,
-	startSimulator,
 } from '../simulator';
 
-let sim: RunningHubSimulator;
-const savedRetry = { ...RETRY_DEFAULTS };
-
-beforeAll(async () => {
-	await useBinaryMode('default');
-	sim = await startSimulator({ queuedMs: 20, runningMs: 60 });
-	Object.assign(RETRY_DEFAULTS, {
-		baseDelayMs: 10,
-		maxDelayMs: 40,
-		maxAttempts: 4,
-		maxTotalMs: 3000,
-	});
-});
-
-afterAll(async () => {
-	Object.assign(RETRY_DEFAULTS, savedRetry);
-	await sim.stop();
-});
-
-beforeEach(() => sim.reset());
+const sim = useSimulator();
 
 const credentials = (apiKey = SIM_KEY_NORMAL) => simulatorCredentials(sim.baseUrl, apiKey);
 const FAST = { pollIntervalSeconds: 0.1, timeoutSeconds: 20 };

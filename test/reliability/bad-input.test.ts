@@ -6,8 +6,8 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { TestCredentials } from '../harness/n8n';
-import { prepareBinary, runNode, simulatorCredentials, useBinaryMode } from '../harness/n8n';
-import type { RunningHubSimulator } from '../simulator';
+import { prepareBinary, runNode, simulatorCredentials } from '../harness/n8n';
+import { useSimulator } from '../harness/simulator';
 import {
 	SIM_KEY_NORMAL,
 	SIM_KEY_SHARED,
@@ -15,27 +15,14 @@ import {
 	WORKFLOW_ID_IMG2IMG,
 	WORKFLOW_ID_TXT2IMG,
 	makePng,
-	startSimulator,
 } from '../simulator';
-import {
-	aiAppRun,
-	failureOf,
-	locator,
-	mapper,
-	modelRun,
-	useFastBudgets,
-	workflowRun,
-} from './support';
+import { aiAppRun, failureOf, locator, mapper, modelRun, workflowRun } from './support';
 
-let sim: RunningHubSimulator;
-let restoreBudgets: () => void;
+const sim = useSimulator({ options: { queuedMs: 10, runningMs: 40 } });
 let bigFile: INodeExecutionData;
 let smallImage: INodeExecutionData;
 
 beforeAll(async () => {
-	await useBinaryMode('default');
-	sim = await startSimulator({ queuedMs: 10, runningMs: 40 });
-	restoreBudgets = useFastBudgets();
 	bigFile = {
 		json: {},
 		binary: {
@@ -47,13 +34,6 @@ beforeAll(async () => {
 		binary: { photo: await prepareBinary(makePng('in'), 'in.png', 'image/png') },
 	};
 });
-
-afterAll(async () => {
-	restoreBudgets();
-	await sim.stop();
-});
-
-beforeEach(() => sim.reset());
 
 interface Case {
 	name: string;

@@ -13,7 +13,8 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { RETRY_DEFAULTS, TIMEOUT_DEFAULTS } from '../../nodes/RunningHub/transport';
 import type { HttpAnswer, NodeRunResult } from '../harness/n8n';
-import { prepareBinary, useBinaryMode } from '../harness/n8n';
+import { prepareBinary } from '../harness/n8n';
+import { useSimulator } from '../harness/simulator';
 import type { FaultSpec, RunningHubSimulator } from '../simulator';
 import {
 	SIM_KEY_NORMAL,
@@ -24,7 +25,6 @@ import {
 	startSimulator,
 } from '../simulator';
 import {
-	FAST_RETRY,
 	SHORT_TIMEOUTS,
 	aiAppRun,
 	failureOf,
@@ -32,33 +32,15 @@ import {
 	modelRun,
 	requestsTo,
 	run,
-	useFastBudgets,
 	useShortTimeouts,
 	workflowRun,
 } from './support';
 
-let sim: RunningHubSimulator;
-let restoreBudgets: () => void;
+const sim = useSimulator({ options: { queuedMs: 10, runningMs: 40 } });
 let restoreTimeouts: (() => void) | undefined;
 
 /** Long enough that no test outlives it: a task that stays QUEUED/RUNNING, a backoff never waited out. */
 const HOUR = 3_600_000;
-
-beforeAll(async () => {
-	await useBinaryMode('default');
-	sim = await startSimulator({ queuedMs: 10, runningMs: 40 });
-	restoreBudgets = useFastBudgets();
-});
-
-afterAll(async () => {
-	restoreBudgets();
-	await sim.stop();
-});
-
-beforeEach(() => {
-	sim.reset();
-	Object.assign(RETRY_DEFAULTS, FAST_RETRY);
-});
 
 afterEach(() => {
 	restoreTimeouts?.();

@@ -28,15 +28,14 @@ import {
 	registerNodeType,
 	runNode,
 	simulatorCredentials,
-	useBinaryMode,
 } from '../harness/n8n';
-import type { FaultSpec, RunningHubSimulator } from '../simulator';
+import { useSimulator } from '../harness/simulator';
+import type { FaultSpec } from '../simulator';
 import {
 	WEBAPP_ID_PORTRAIT,
 	WORKFLOW_ID_IMG2IMG,
 	WORKFLOW_ID_TXT2IMG,
 	makePng,
-	startSimulator,
 } from '../simulator';
 import {
 	aiAppRun,
@@ -44,7 +43,6 @@ import {
 	dumpItems,
 	locator,
 	modelRun,
-	useFastBudgets,
 	useShortTimeouts,
 	workflowRun,
 } from './support';
@@ -55,8 +53,10 @@ const KEY = 'LEAKcanaryQ7xW2pZr9Tf4Hd8Km3Ns6V';
 const NORMAL_KEY = 'LEAKcanaryNormalKey0000000000042';
 const FRAGMENTS = (key: string) => [key, key.slice(0, 20), key.slice(12)];
 
-let sim: RunningHubSimulator;
-let restoreBudgets: () => void;
+const sim = useSimulator({
+	options: { queuedMs: 10, runningMs: 40, webhookRetryDelaysMs: [] },
+	retry: { maxAttempts: 2 },
+});
 const logLines: string[] = [];
 const restoreLogs: Array<() => void> = [];
 
@@ -112,21 +112,13 @@ function captureLogs(): void {
 	}
 }
 
-beforeAll(async () => {
-	await useBinaryMode('default');
-	sim = await startSimulator({ queuedMs: 10, runningMs: 40, webhookRetryDelaysMs: [] });
-	restoreBudgets = useFastBudgets({ maxAttempts: 2 });
-	captureLogs();
-});
+beforeAll(() => captureLogs());
 
-afterAll(async () => {
+afterAll(() => {
 	for (const restore of restoreLogs.reverse()) restore();
-	restoreBudgets();
-	await sim.stop();
 });
 
 beforeEach(() => {
-	sim.reset();
 	sim.addKey(KEY, {
 		apiType: 'SHARED',
 		concurrency: 50,

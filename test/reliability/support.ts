@@ -5,46 +5,18 @@
 import { inspect } from 'util';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { RETRY_DEFAULTS, TIMEOUT_DEFAULTS } from '../../nodes/RunningHub/transport';
 import type { HttpAnswer, NodeRunResult } from '../harness/n8n';
 import { resourceMapperValue, runNode, simulatorCredentials } from '../harness/n8n';
 import type { RunningHubSimulator } from '../simulator';
 import { SIM_KEY_NORMAL } from '../simulator';
 
-/**
- * Retries a few times, a few ms apart. The attempt count is the budget that ends retries: the time
- * budget is far away, so how many attempts were made never depends on the machine's speed.
- */
-export const FAST_RETRY = { maxAttempts: 4, baseDelayMs: 10, maxDelayMs: 40, maxTotalMs: 600_000 };
-/** No answer of the simulator comes near these, however loaded the machine: only 'hang' faults do. */
-export const FAST_TIMEOUTS = { requestMs: 20_000, fileTransferMs: 20_000 };
-/**
- * For tests of the request timeout itself, where a 'hang' fault holds the answer until the node
- * gives up: short, to keep those tests quick, yet far above the few ms an ordinary answer takes.
- */
-export const SHORT_TIMEOUTS = { requestMs: 1000, fileTransferMs: 1000 };
-
-/** Sets SHORT_TIMEOUTS until the returned function restores the previous ones. */
-export function useShortTimeouts(): () => void {
-	const saved = { ...TIMEOUT_DEFAULTS };
-	Object.assign(TIMEOUT_DEFAULTS, SHORT_TIMEOUTS);
-	return () => Object.assign(TIMEOUT_DEFAULTS, saved);
-}
-
-/** Shortens the package's budgets; returns a function that restores the production values. */
-export function useFastBudgets(
-	retry: Partial<typeof RETRY_DEFAULTS> = {},
-	timeouts: Partial<typeof TIMEOUT_DEFAULTS> = {},
-): () => void {
-	const savedRetry = { ...RETRY_DEFAULTS };
-	const savedTimeouts = { ...TIMEOUT_DEFAULTS };
-	Object.assign(RETRY_DEFAULTS, FAST_RETRY, retry);
-	Object.assign(TIMEOUT_DEFAULTS, FAST_TIMEOUTS, timeouts);
-	return () => {
-		Object.assign(RETRY_DEFAULTS, savedRetry);
-		Object.assign(TIMEOUT_DEFAULTS, savedTimeouts);
-	};
-}
+export {
+	FAST_RETRY,
+	FAST_TIMEOUTS,
+	SHORT_TIMEOUTS,
+	useFastBudgets,
+	useShortTimeouts,
+} from '../harness/simulator';
 
 export const locator = (value: string, mode = 'id') => ({ __rl: true, mode, value });
 
