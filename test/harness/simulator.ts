@@ -5,8 +5,15 @@
  *   const sim = useSimulator();                                  // at the top of a test file
  *   const sim = useSimulator({ options: { webhookRetryDelaysMs: [] }, retry: { maxAttempts: 2 } });
  */
+import axios from 'axios';
+
 import { RETRY_DEFAULTS, TIMEOUT_DEFAULTS } from '../../nodes/RunningHub/transport';
-import { RunningHubSimulator, type SimulatorOptions } from '../simulator';
+import {
+	RunningHubSimulator,
+	SIM_KEY_NORMAL,
+	WORKFLOW_ID_TXT2IMG,
+	type SimulatorOptions,
+} from '../simulator';
 import { useBinaryMode } from './n8n';
 
 /**
@@ -81,4 +88,31 @@ export function useSimulator(setup: SimulatorSetup = {}): RunningHubSimulator {
 		await sim.stop();
 	});
 	return sim;
+}
+
+/** Long enough that no test outlives it: a task that stays QUEUED/RUNNING, a backoff never waited out. */
+export const HOUR = 3_600_000;
+
+/** Creates a task straight through the API (v1 create), as another tool or an earlier run would have. */
+export async function createTaskDirectly(
+	sim: RunningHubSimulator,
+	extra: Record<string, unknown> = {},
+): Promise<string> {
+	const response = await axios.post(`${sim.baseUrl}/task/openapi/create`, {
+		apiKey: SIM_KEY_NORMAL,
+		workflowId: WORKFLOW_ID_TXT2IMG,
+		...extra,
+	});
+	if (response.data.code !== 0)
+		throw new Error(`The simulator refused the task: ${JSON.stringify(response.data)}`);
+	return String(response.data.data.taskId);
+}
+
+/** Resolves once the task has ended (SUCCESS or FAILED). */
+export async function taskEnded(sim: RunningHubSimulator, taskId: string): Promise<void> {
+	await sim.waitFor(
+		() => ['SUCCESS', 'FAILED'].includes(String(sim.taskStatus(taskId))),
+		10_000,
+		`task ${taskId} to end`,
+	);
 }

@@ -14,7 +14,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { RETRY_DEFAULTS, TIMEOUT_DEFAULTS } from '../../nodes/RunningHub/transport';
 import type { HttpAnswer, NodeRunResult } from '../harness/n8n';
 import { prepareBinary } from '../harness/n8n';
-import { useSimulator } from '../harness/simulator';
+import { HOUR, createTaskDirectly, useSimulator } from '../harness/simulator';
 import type { FaultSpec, RunningHubSimulator } from '../simulator';
 import {
 	SIM_KEY_NORMAL,
@@ -38,9 +38,6 @@ import {
 
 const sim = useSimulator({ options: { queuedMs: 10, runningMs: 40 } });
 let restoreTimeouts: (() => void) | undefined;
-
-/** Long enough that no test outlives it: a task that stays QUEUED/RUNNING, a backoff never waited out. */
-const HOUR = 3_600_000;
 
 afterEach(() => {
 	restoreTimeouts?.();
@@ -76,14 +73,6 @@ async function fileItem(
 	mimeType: string,
 ): Promise<INodeExecutionData> {
 	return { json: {}, binary: { data: await prepareBinary(data, fileName, mimeType) } };
-}
-
-async function createTaskDirectly(): Promise<string> {
-	const response = await axios.post(`${sim.baseUrl}/task/openapi/create`, {
-		apiKey: SIM_KEY_NORMAL,
-		workflowId: WORKFLOW_ID_TXT2IMG,
-	});
-	return String(response.data.data.taskId);
 }
 
 interface ReadRoute {
@@ -211,7 +200,7 @@ const READ_ROUTES: ReadRoute[] = [
 		simRoute: 'v1.cancel',
 		drive: async () => {
 			sim.setDurations({ queuedMs: HOUR, runningMs: HOUR });
-			const taskId = await createTaskDirectly();
+			const taskId = await createTaskDirectly(sim);
 			return await run(sim, { resource: 'task', operation: 'cancel', taskId });
 		},
 		check: (output) => {

@@ -1,0 +1,58 @@
+/**
+ * Account › Get over real HTTP against the simulator, with the node running inside n8n-core's
+ * execution context: the balance and key type, and the errors of a wrong, free or empty key.
+ */
+import { runNode, simulatorCredentials } from '../harness/n8n';
+import { HOUR, createTaskDirectly, useSimulator } from '../harness/simulator';
+import { SIM_KEY_FREE, SIM_KEY_INVALID, SIM_KEY_NORMAL } from '../simulator';
+
+const sim = useSimulator();
+
+const credentials = (apiKey = SIM_KEY_NORMAL) => simulatorCredentials(sim.baseUrl, apiKey);
+
+describe('Account › Get', () => {
+	it('returns balance, coins, running tasks and key type as numbers and strings', async () => {
+		// A task that is still running when the account is read.
+		sim.setDurations({ queuedMs: HOUR, runningMs: HOUR });
+		await createTaskDirectly(sim);
+		const { output } = await runNode({
+			parameters: { resource: 'account', operation: 'get' },
+			credentials: credentials(),
+		});
+		const json = output[0][0].json;
+		expect(typeof json.remainCoins).toBe('number');
+		expect(json.apiType).toBe('NORMAL');
+		expect(json.currentTaskCounts).toBe(1);
+		const request = sim.requests.find((r) => r.path === '/uc/openapi/accountStatus');
+		expect(request?.body).toEqual({ apikey: SIM_KEY_NORMAL });
+	});
+
+	it('explains a wrong key without showing it', async () => {
+		const run = runNode({
+			parameters: { resource: 'account', operation: 'get' },
+			credentials: credentials(SIM_KEY_INVALID),
+		});
+		await expect(run).rejects.toThrow(/key is wrong or disabled \(code 802 APIKEY_UNAUTHORIZED\)/);
+		const error = (await run.catch((e: Error) => e)) as Error;
+		expect(JSON.stringify({ ...error, message: error.message })).not.toContain(SIM_KEY_INVALID);
+	});
+
+	it('explains that free accounts cannot use the API', async () => {
+		await expect(
+			runNode({
+				parameters: { resource: 'account', operation: 'get' },
+				credentials: credentials(SIM_KEY_FREE),
+			}),
+		).rejects.toThrow(/Free accounts cannot use the RunningHub API \(code 801/);
+	});
+
+	it('rejects an empty key before sending anything', async () => {
+		await expect(
+			runNode({
+				parameters: { resource: 'account', operation: 'get' },
+				credentials: credentials(''),
+			}),
+		).rejects.toThrow(/has no API key/);
+		expect(sim.requests).toHaveLength(0);
+	});
+});
