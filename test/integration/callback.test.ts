@@ -69,7 +69,7 @@ function createBodies(): IDataObject[] {
 async function deliveryFor(taskId: string): Promise<ReceivedCall> {
 	await sim.waitFor(
 		() => captured.some((c) => c.body.taskId === taskId),
-		5000,
+		20_000,
 		`TASK_END of ${taskId}`,
 	);
 	return captured.find((c) => c.body.taskId === taskId)!;

@@ -147,7 +147,7 @@ describe('Task operations', () => {
 			await taskEnded(sim, taskId);
 			await sim.waitFor(
 				() => received.some((r) => r.raw.includes(taskId)),
-				5000,
+				20_000,
 				'webhook delivery',
 			);
 			await sim.webhooksIdle();
@@ -169,7 +169,7 @@ describe('Task operations', () => {
 			await taskEnded(sim, taskId);
 			await sim.waitFor(
 				() => received.some((r) => r.path === '/first' && r.raw.includes(taskId)),
-				5000,
+				20_000,
 				'first delivery',
 			);
 			await sim.webhooksIdle();
@@ -184,7 +184,7 @@ describe('Task operations', () => {
 			});
 			await sim.waitFor(
 				() => received.some((r) => r.path === '/again' && r.raw.includes(taskId)),
-				5000,
+				20_000,
 				'resent delivery',
 			);
 		});

@@ -160,7 +160,7 @@ describe('RunningHub Tool on the AI Agent 3 path (engine-run node)', () => {
 		const taskId = String(run.output[0][0].json.taskId);
 		await sim.waitFor(
 			() => captured.some((call) => call.body.taskId === taskId),
-			5000,
+			20_000,
 			`TASK_END of ${taskId}`,
 		);
 		const delivery = captured.find((call) => call.body.taskId === taskId)!;
@@ -183,7 +183,7 @@ describe('RunningHub Tool on the AI Agent 3 path (engine-run node)', () => {
 		const taskId = String(run.output[0][0].json.taskId);
 		await sim.waitFor(
 			() => captured.some((call) => call.body.taskId === taskId),
-			5000,
+			20_000,
 			`TASK_END of ${taskId}`,
 		);
 		const delivery = captured.find((call) => call.body.taskId === taskId)!;

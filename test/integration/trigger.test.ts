@@ -55,7 +55,7 @@ async function deliveredEvent(): Promise<ReceivedCall & { taskId: string }> {
 	const taskId = String(run.output[0][0].json.taskId);
 	await sim.waitFor(
 		() => captured.some((c) => c.body.taskId === taskId),
-		5000,
+		20_000,
 		`TASK_END of ${taskId}`,
 	);
 	return { ...captured.find((c) => c.body.taskId === taskId)!, taskId };

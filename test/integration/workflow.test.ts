@@ -18,8 +18,9 @@ import {
 	resourceMapperValue,
 	runNode,
 	simulatorCredentials,
+	type HttpAnswer,
 } from '../harness/n8n';
-import { useSimulator } from '../harness/simulator';
+import { HOUR, useSimulator } from '../harness/simulator';
 import {
 	SIM_KEY_NORMAL,
 	SIM_KEY_SHARED,
@@ -83,7 +84,12 @@ function createBodies(): IDataObject[] {
 async function runWorkflow(
 	parameters: IDataObject,
 	items?: INodeExecutionData[],
-	extra: { continueOnFail?: boolean; abortSignal?: AbortSignal; apiKey?: string } = {},
+	extra: {
+		continueOnFail?: boolean;
+		abortSignal?: AbortSignal;
+		apiKey?: string;
+		onHttpAnswer?: (answer: HttpAnswer) => void;
+	} = {},
 ) {
 	return await runNode({
 		parameters: parameters as never,
@@ -91,6 +97,7 @@ async function runWorkflow(
 		items,
 		continueOnFail: extra.continueOnFail,
 		abortSignal: extra.abortSignal,
+		onHttpAnswer: extra.onHttpAnswer,
 	});
 }
 
@@ -313,6 +320,8 @@ describe('Workflow › Run', () => {
 	});
 
 	it('fails fast on promptTips node_errors, naming node and problem, and cancels the task', async () => {
+		// A rejected task fails as it leaves the queue: keep it queued, so the cancel finds it.
+		sim.setDurations({ queuedMs: HOUR });
 		const fields = await loadFields(WORKFLOW_ID_TXT2IMG);
 		const error = await runWorkflow(
 			runParameters(WORKFLOW_ID_TXT2IMG, {
@@ -471,7 +480,7 @@ describe('Workflow › Run', () => {
 
 describe('Waiting limits', () => {
 	it('cancels the remote task when the timeout passes', async () => {
-		sim.setDurations({ queuedMs: 100, runningMs: 60_000 });
+		sim.setDurations({ queuedMs: 100, runningMs: HOUR });
 		const error = await runWorkflow(
 			runParameters(WORKFLOW_ID_TXT2IMG, {}, { timeoutSeconds: 1 }),
 		).then(noFailure, (e: Error) => e);
@@ -482,19 +491,21 @@ describe('Waiting limits', () => {
 	});
 
 	it('stops and cancels the remote task when the execution is stopped', async () => {
-		sim.setDurations({ queuedMs: 100, runningMs: 60_000 });
+		sim.setDurations({ queuedMs: 100, runningMs: HOUR });
 		const controller = new AbortController();
-		const started = Date.now();
+		let polls = 0;
 		const run = runWorkflow(runParameters(WORKFLOW_ID_TXT2IMG), undefined, {
 			abortSignal: controller.signal,
+			// Stop once the node has its second status answer and is waiting to poll again.
+			onHttpAnswer: (answer) => {
+				if (answer.path === '/openapi/v2/query' && ++polls === 2)
+					setImmediate(() => controller.abort());
+			},
 		});
-		await sim.waitFor(() => sim.stats.statusRequests >= 2, 5000, 'polling to start');
-		controller.abort();
 		const error = await run.then(noFailure, (e: Error) => e);
 		expect(error.message).toMatch(
 			/was still running when the execution was stopped\. It was cancelled on RunningHub/,
 		);
-		expect(Date.now() - started).toBeLessThan(5000);
 		expect(sim.stats.cancelRequests).toBe(1);
 		expect([...sim.tasks.values()][0].cancelledAt).toBeDefined();
 	});
@@ -503,36 +514,44 @@ describe('Waiting limits', () => {
 describe('Batches', () => {
 	it('waits out 421 queue-full answers of a key limited to 2 tasks, and keeps input order', async () => {
 		sim.setConcurrency(SIM_KEY_NORMAL, 2);
-		sim.setDurations({ queuedMs: 20, runningMs: 150 });
-		Object.assign(RETRY_DEFAULTS, { maxAttempts: 20, maxTotalMs: 20_000 });
-		try {
-			const fields = await loadFields(WORKFLOW_ID_TXT2IMG);
-			const items = Array.from({ length: 6 }, (_, index) => ({
-				json: { prompt: `burst ${index}` },
-			}));
-			const { output } = await runWorkflow(
-				runParameters(
-					WORKFLOW_ID_TXT2IMG,
-					{ inputs: mapperValue(fields, { '6##text': '={{ $json.prompt }}' }) },
-					{ maxConcurrentTasks: 6, downloadOutputs: false },
-				),
-				items,
+		// The first two tasks are held until a create has been refused with 421, then let go; a
+		// refused create is sent again until the key has room (budgets are set again before each test).
+		sim.setDurations({ pollsBeforeDone: 1_000_000 });
+		Object.assign(RETRY_DEFAULTS, { maxAttempts: 100_000, maxTotalMs: HOUR });
+		const refused = () =>
+			sim.requests.some(
+				(request) =>
+					request.route === 'v1.create' &&
+					(request.answer?.json as { code?: number } | undefined)?.code === 421,
 			);
-			expect(output[0]).toHaveLength(6);
-			expect(sim.stats.tasksCreated).toBe(6);
-			// Some creates were refused with 421 and sent again.
-			expect(sim.stats.createRequests).toBeGreaterThan(6);
-			output[0].forEach((item, index) => {
-				expect(item.pairedItem).toEqual({ item: index });
-				const graph = sim.getTask(String(item.json.taskId))!.inputs as Record<
-					string,
-					{ inputs: IDataObject }
-				>;
-				expect(graph['6'].inputs.text).toBe(`burst ${index}`);
-			});
-		} finally {
-			Object.assign(RETRY_DEFAULTS, { maxAttempts: 4, maxTotalMs: 3000 });
-		}
+		const fields = await loadFields(WORKFLOW_ID_TXT2IMG);
+		const items = Array.from({ length: 6 }, (_, index) => ({
+			json: { prompt: `burst ${index}` },
+		}));
+		const running = runWorkflow(
+			runParameters(
+				WORKFLOW_ID_TXT2IMG,
+				{ inputs: mapperValue(fields, { '6##text': '={{ $json.prompt }}' }) },
+				{ maxConcurrentTasks: 6, downloadOutputs: false },
+			),
+			items,
+		);
+		await sim.waitFor(refused, 20_000, 'a create refused with 421');
+		sim.setDurations({ pollsBeforeDone: null, queuedMs: 20, runningMs: 150 });
+		sim.endAtNextPoll();
+		const { output } = await running;
+		expect(output[0]).toHaveLength(6);
+		expect(sim.stats.tasksCreated).toBe(6);
+		// Some creates were refused with 421 and sent again.
+		expect(sim.stats.createRequests).toBeGreaterThan(6);
+		output[0].forEach((item, index) => {
+			expect(item.pairedItem).toEqual({ item: index });
+			const graph = sim.getTask(String(item.json.taskId))!.inputs as Record<
+				string,
+				{ inputs: IDataObject }
+			>;
+			expect(graph['6'].inputs.text).toBe(`burst ${index}`);
+		});
 	});
 
 	it('retries an injected 421 on create and then succeeds', async () => {

@@ -494,7 +494,7 @@ describe('stopping the execution ends retries at once', () => {
 		});
 		if ('simulator' in when) {
 			await Promise.race([
-				sim.waitFor(when.simulator, 10_000, 'the state to stop in'),
+				sim.waitFor(when.simulator, 20_000, 'the state to stop in'),
 				running.then(
 					() => undefined,
 					() => undefined,
@@ -625,7 +625,7 @@ describe('task outcomes', () => {
 		sim.setDurations({ queuedMs: HOUR, runningMs: HOUR });
 		const running = run(sim, workflowRun(WORKFLOW_ID_TXT2IMG));
 		// Once the node has polled, the task exists and the node is waiting for it.
-		await sim.waitFor(() => sim.stats.statusRequests >= 1, 10_000, 'polling to start');
+		await sim.waitFor(() => sim.stats.statusRequests >= 1, 20_000, 'polling to start');
 		const taskId = [...sim.tasks.keys()][0];
 		const cancel = await axios.post(`${sim.baseUrl}/task/openapi/cancel`, {
 			apiKey: SIM_KEY_NORMAL,

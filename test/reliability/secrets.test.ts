@@ -455,7 +455,7 @@ describe('the API key never appears in errors, error items, outputs or logs', ()
 			credentials,
 		});
 		const taskId = String(webhookTask.output[0][0].json.taskId);
-		await sim.waitFor(() => sim.taskStatus(taskId) === 'SUCCESS', 5000, 'the task to end');
+		await sim.waitFor(() => sim.taskStatus(taskId) === 'SUCCESS', 20_000, 'the task to end');
 		await sim.webhooksIdle();
 		for (const parameters of [
 			workflowRun(WORKFLOW_ID_TXT2IMG),

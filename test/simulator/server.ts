@@ -192,6 +192,17 @@ export class RunningHubSimulator {
 			this.options.pollsBeforeDone = d.pollsBeforeDone ?? undefined;
 	}
 
+	/**
+	 * Poll-driven tasks (`pollsBeforeDone`) still QUEUED or RUNNING end at their next status view:
+	 * lets a test hold tasks until it has seen the state it waits for, then let them go.
+	 */
+	endAtNextPoll(): void {
+		for (const task of this.engine.tasks.values()) {
+			if (task.pollsBeforeDone === undefined || task.endedAt !== undefined) continue;
+			task.pollsBeforeDone = task.polls;
+		}
+	}
+
 	setConcurrency(apiKey: string, limit: number): void {
 		this.concurrency.set(apiKey, limit);
 	}
@@ -266,7 +277,7 @@ export class RunningHubSimulator {
 	 * attempt), so a passing state is never missed; also every 25 ms, for states derived from the
 	 * clock (QUEUED → RUNNING). `timeoutMs` only guards against a test hanging.
 	 */
-	waitFor(predicate: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+	waitFor(predicate: () => boolean, timeoutMs = 20_000, what = 'condition'): Promise<void> {
 		if (predicate()) return Promise.resolve();
 		return new Promise((resolve, reject) => {
 			const check = () => {
@@ -294,7 +305,7 @@ export class RunningHubSimulator {
 	}
 
 	/** Resolves once no request is being handled: every recorded request then has its `answer`. */
-	idle(timeoutMs = 5000): Promise<void> {
+	idle(timeoutMs = 20_000): Promise<void> {
 		return this.waitFor(() => this.requestsInFlight === 0, timeoutMs, 'requests in flight to end');
 	}
 

@@ -63,7 +63,7 @@ async function waitForStatus(
 	taskId: string,
 	wanted: string[],
 	key = SIM_KEY_NORMAL,
-	timeoutMs = 5000,
+	timeoutMs = 20_000,
 ): Promise<Json> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
@@ -817,7 +817,7 @@ describe('webhooks', () => {
 			const id = res.data.taskId as string;
 			await sim.waitFor(
 				() => sim.webhookDeliveries.some((d) => d.status === 200),
-				5000,
+				20_000,
 				'webhook success',
 			);
 			expect(sim.webhookDeliveries.map((d) => [d.attempt, d.status])).toEqual([
@@ -857,7 +857,7 @@ describe('webhooks', () => {
 			});
 			expect(retry.data).toMatchObject({ code: 0, data: null });
 			// The delivery is recorded once the receiver has answered.
-			await sim.waitFor(() => sim.webhookDeliveries.length === 3, 5000, 'manual resend');
+			await sim.waitFor(() => sim.webhookDeliveries.length === 3, 20_000, 'manual resend');
 			expect(hook.bodies).toHaveLength(3);
 			expect(sim.webhookDeliveries[2]).toMatchObject({ manual: true, status: 200, attempt: 1 });
 		} finally {
@@ -872,7 +872,7 @@ describe('webhooks', () => {
 				webhookUrl: hook.url,
 				nodeInfoList: [{ nodeId: '7', fieldName: 'text', fieldValue: '[[fail]]' }],
 			});
-			await sim.waitFor(() => sim.webhookDeliveries.length === 4, 5000, '4 attempts');
+			await sim.waitFor(() => sim.webhookDeliveries.length === 4, 20_000, '4 attempts');
 			await sim.webhooksIdle();
 			const detail = await post('/task/openapi/getWebhookDetail', {
 				apiKey: SIM_KEY_NORMAL,
@@ -895,7 +895,7 @@ describe('webhooks', () => {
 		sim.options.webhookRetryDelaysMs = [10];
 		try {
 			await v1Create({ webhookUrl: url });
-			await sim.waitFor(() => sim.webhookDeliveries.length === 2, 5000, '2 timed-out attempts');
+			await sim.waitFor(() => sim.webhookDeliveries.length === 2, 20_000, '2 timed-out attempts');
 			expect(sim.webhookDeliveries.map((d) => [d.status, d.error])).toEqual([
 				[null, 'Read timed out'],
 				[null, 'Read timed out'],
