@@ -5,43 +5,16 @@
  */
 import type { IDataObject, INodePropertyOptions } from 'n8n-workflow';
 
-import { RETRY_DEFAULTS } from '../../nodes/RunningHub/transport';
-import {
-	callNodeMethod,
-	prepareBinary,
-	runNode,
-	simulatorCredentials,
-	useBinaryMode,
-} from '../harness/n8n';
-import type { RunningHubSimulator } from '../simulator';
+import { callNodeMethod, prepareBinary, runNode, simulatorCredentials } from '../harness/n8n';
+import { useSimulator } from '../harness/simulator';
 import {
 	QUICK_CREATE_REFERENCE_EDIT,
 	QUICK_CREATE_TEXT_TO_IMAGE,
 	SIM_KEY_NORMAL,
 	makePng,
-	startSimulator,
 } from '../simulator';
 
-let sim: RunningHubSimulator;
-const savedRetry = { ...RETRY_DEFAULTS };
-
-beforeAll(async () => {
-	await useBinaryMode('default');
-	sim = await startSimulator({ queuedMs: 20, runningMs: 60 });
-	Object.assign(RETRY_DEFAULTS, {
-		baseDelayMs: 10,
-		maxDelayMs: 40,
-		maxAttempts: 4,
-		maxTotalMs: 3000,
-	});
-});
-
-afterAll(async () => {
-	Object.assign(RETRY_DEFAULTS, savedRetry);
-	await sim.stop();
-});
-
-beforeEach(() => sim.reset());
+const sim = useSimulator();
 
 const credentials = () => simulatorCredentials(sim.baseUrl, SIM_KEY_NORMAL);
 
