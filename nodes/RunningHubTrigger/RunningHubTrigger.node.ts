@@ -20,7 +20,11 @@ import {
 	taskResultToItem,
 } from '../RunningHub/helpers/output';
 import { queryTask } from '../RunningHub/helpers/task';
-import { TERMINAL_STATUSES, resultFromV2Task } from '../RunningHub/helpers/taskResult';
+import {
+	TERMINAL_STATUSES,
+	resultFromV2Task,
+	withDetailsFrom,
+} from '../RunningHub/helpers/taskResult';
 import { CREDENTIAL_TYPE, isPrivateAddress } from '../RunningHub/transport';
 
 /** Query parameter that must carry the Secret Token. */
@@ -316,7 +320,8 @@ export class RunningHubTrigger implements INodeType {
 				const verification = await verifyWithApi(this, event);
 				if ('reject' in verification)
 					return reply(this, verification.reject, { error: verification.message });
-				result = verification.result;
+				// The API's answer may lack the failing node that the callback carried: keep it.
+				result = withDetailsFrom(verification.result, event.result.failure);
 			} else if (!event.terminal) {
 				return acknowledge(this);
 			}

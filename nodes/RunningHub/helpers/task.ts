@@ -1,5 +1,7 @@
 import type { RetryPolicy, RunningHubContext, V2TaskObject } from '../transport';
 import { apiRequestV1, apiRequestV2Task } from '../transport';
+import type { TaskResult } from './interfaces';
+import { lacksFailureDetails, parseFailedReason, withDetailsFrom } from './taskResult';
 
 /**
  * The v2 query: it answers for workflow, AI app and model tasks alike, with the flat task object
@@ -39,5 +41,32 @@ export async function cancelQuietly(context: RunningHubContext, taskId: string):
 		return true;
 	} catch {
 		return false;
+	}
+}
+
+/**
+ * A failed task whose v2 answer carries no details: the v1 outputs endpoint is asked once (code 805
+ * with `failedReason`), so the error can name the failing node. Any problem keeps `result` as is.
+ */
+export async function withFailureDetails(
+	context: RunningHubContext,
+	result: TaskResult,
+): Promise<TaskResult> {
+	if (!lacksFailureDetails(result.failure)) return result;
+	try {
+		const answer = (await apiRequestV1.call(
+			context,
+			{
+				path: '/task/openapi/outputs',
+				body: { taskId: result.taskId },
+				taskId: result.taskId,
+				retry: { maxAttempts: 2 },
+			},
+			[804, 805, 813],
+		)) as { code: number; data?: { failedReason?: unknown } | null };
+		if (answer.code !== 805 || !answer.data?.failedReason) return result;
+		return withDetailsFrom(result, parseFailedReason(answer.data.failedReason));
+	} catch {
+		return result;
 	}
 }

@@ -49,6 +49,38 @@ export function parseFailedReason(
 	};
 }
 
+/**
+ * A failure that says only a code and a message: the v2 query of a failed workflow or AI-app task
+ * may leave failedReason empty, the node and exception being only in the v1 outputs and the webhook.
+ */
+export function lacksFailureDetails(failure: TaskFailure | null): boolean {
+	return (
+		failure !== null &&
+		!failure.nodeId &&
+		!failure.nodeName &&
+		!failure.exceptionType &&
+		!failure.exceptionMessage &&
+		!failure.traceback?.length
+	);
+}
+
+/**
+ * `result`, with the failing node, exception and traceback taken from `details` when `result` has
+ * none of its own; the status, code and message of `result` stay.
+ */
+export function withDetailsFrom(result: TaskResult, details: TaskFailure | null): TaskResult {
+	if (!result.failure || !lacksFailureDetails(result.failure)) return result;
+	if (!details || lacksFailureDetails(details)) return result;
+	return {
+		...result,
+		failure: {
+			...details,
+			errorCode: result.failure.errorCode ?? details.errorCode,
+			errorMessage: result.failure.errorMessage ?? details.errorMessage,
+		},
+	};
+}
+
 export function failureSummary(failure: TaskFailure): string {
 	const where =
 		failure.nodeId || failure.nodeName

@@ -5,7 +5,7 @@ import type { V2TaskObject } from '../transport';
 import { CancelledError, cancellableSleep, runningHubApiError } from '../transport';
 import type { TaskResult, WaitModeHandler, WaitOptions } from './interfaces';
 import { taskResultToItem } from './output';
-import { cancelQuietly, queryTask } from './task';
+import { cancelQuietly, queryTask, withFailureDetails } from './task';
 import { TERMINAL_STATUSES, failureSummary, resultFromV2Task } from './taskResult';
 
 /** Video tasks often take 5-15 minutes, so the default limit leaves room for them. */
@@ -136,7 +136,8 @@ export async function waitForTask(
 		if (TERMINAL_STATUSES.includes(task.status) || (task.errorCode ?? '') !== '')
 			result = resultFromV2Task(task);
 	}
-	if (result.status !== 'SUCCESS') throw taskFailedError(context, result);
+	if (result.status !== 'SUCCESS')
+		throw taskFailedError(context, await withFailureDetails(context, result));
 	return result;
 }
 

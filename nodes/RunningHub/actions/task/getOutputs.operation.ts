@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { getRunningHubId } from '../../helpers/ids';
 import { readOutputOptions, taskResultToItem } from '../../helpers/output';
-import { queryTask } from '../../helpers/task';
+import { queryTask, withFailureDetails } from '../../helpers/task';
 import { resultFromV2Task } from '../../helpers/taskResult';
 import { taskFailedError } from '../../helpers/wait';
 import { taskIdProperty } from '../common/locator';
@@ -32,6 +32,6 @@ export async function execute(
 	const options = readOutputOptions(this.getNodeParameter('options', itemIndex, {}) as IDataObject);
 	const task = await queryTask(this, taskId);
 	const result = resultFromV2Task(task);
-	if (result.failure) throw taskFailedError(this, result);
+	if (result.failure) throw taskFailedError(this, await withFailureDetails(this, result));
 	return [await taskResultToItem(this, result, options)];
 }

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { getRunningHubId } from '../../helpers/ids';
-import { queryTask } from '../../helpers/task';
+import { queryTask, withFailureDetails } from '../../helpers/task';
 import { resultFromV2Task } from '../../helpers/taskResult';
 import { taskIdProperty } from '../common/locator';
 
@@ -17,7 +17,7 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	const taskId = getRunningHubId(this, 'task', 'taskId', itemIndex);
 	const task = await queryTask(this, taskId);
-	const result = resultFromV2Task(task);
+	const result = await withFailureDetails(this, resultFromV2Task(task));
 	return [
 		{
 			json: {
