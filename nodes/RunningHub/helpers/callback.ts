@@ -67,16 +67,18 @@ function encodeOutputOptions(options: OutputOptions): string {
 		d: options.downloadOutputs ? 1 : 0,
 		a: options.allowPartialResults ? 1 : 0,
 		p: options.binaryPropertyPrefix.slice(0, 100),
+		m: options.maxDownloadSizeMb,
 	});
 }
 
 function decodeOutputOptions(value: unknown): OutputOptions {
 	try {
-		const parsed = JSON.parse(String(value)) as { d?: number; a?: number; p?: string };
+		const parsed = JSON.parse(String(value)) as { d?: number; a?: number; p?: string; m?: number };
 		return {
 			downloadOutputs: parsed.d === 1,
 			allowPartialResults: parsed.a === 1,
 			binaryPropertyPrefix: parsed.p || DEFAULT_OUTPUT_OPTIONS.binaryPropertyPrefix,
+			maxDownloadSizeMb: typeof parsed.m === 'number' ? parsed.m : undefined,
 		};
 	} catch {
 		return { ...DEFAULT_OUTPUT_OPTIONS };

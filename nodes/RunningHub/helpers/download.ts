@@ -51,6 +51,19 @@ export interface DownloadOptions {
 	/** Keep going when a file cannot be downloaded; the failure is reported on the output. */
 	allowPartial: boolean;
 	timeoutMs?: number;
+	/** Larger files are not downloaded (default from DEFAULT_MAX_DOWNLOAD_MB). */
+	maxBytes?: number;
+}
+
+/** Default of the Max Download Size option: above RunningHub's longest videos, below what fills memory. */
+export const DEFAULT_MAX_DOWNLOAD_MB = 500;
+
+export function maxDownloadBytes(megabytes: number | undefined): number {
+	const mb =
+		typeof megabytes === 'number' && Number.isFinite(megabytes) && megabytes > 0
+			? megabytes
+			: DEFAULT_MAX_DOWNLOAD_MB;
+	return Math.floor(mb * 1024 * 1024);
 }
 
 export interface DownloadResult {
@@ -74,12 +87,19 @@ export async function downloadOutputs(
 	for (const output of outputs) {
 		if (!output.fileUrl) continue;
 		const propertyName = `${options.prefix}${index}`;
-		const fetched = await fileHostRequest(context, {
-			method: 'GET',
-			url: output.fileUrl,
-			encoding: 'arraybuffer',
-			timeout: options.timeoutMs ?? TIMEOUT_DEFAULTS.fileTransferMs,
-		});
+		const fetched = await fileHostRequest(
+			context,
+			{
+				method: 'GET',
+				url: output.fileUrl,
+				encoding: 'arraybuffer',
+				timeout: options.timeoutMs ?? TIMEOUT_DEFAULTS.fileTransferMs,
+			},
+			{
+				maxBytes: options.maxBytes ?? maxDownloadBytes(undefined),
+				deadlineMs: TIMEOUT_DEFAULTS.fileDeadlineMs,
+			},
+		);
 		if ('cancelled' in fetched) {
 			throw new NodeOperationError(
 				context.getNode(),

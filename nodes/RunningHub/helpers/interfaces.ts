@@ -68,6 +68,8 @@ export interface OutputOptions {
 	downloadOutputs: boolean;
 	binaryPropertyPrefix: string;
 	allowPartialResults: boolean;
+	/** Largest file downloaded, in MB (default DEFAULT_MAX_DOWNLOAD_MB). */
+	maxDownloadSizeMb?: number;
 }
 
 export interface RunSettings {

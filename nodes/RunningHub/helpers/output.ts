@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 
 import type { DownloadOptions } from './download';
-import { downloadOutputs } from './download';
+import { downloadOutputs, maxDownloadBytes } from './download';
 import type { OutputOptions, TaskResult } from './interfaces';
 import { isToolMode, leanTaskResult } from './toolMode';
 
@@ -31,6 +31,10 @@ export function readOutputOptions(
 		binaryPropertyPrefix:
 			String(options.binaryPropertyPrefix ?? '').trim() || defaults.binaryPropertyPrefix,
 		allowPartialResults: flag(options.allowPartialResults, defaults.allowPartialResults),
+		maxDownloadSizeMb:
+			typeof options.maxDownloadSizeMb === 'number'
+				? options.maxDownloadSizeMb
+				: defaults.maxDownloadSizeMb,
 	};
 }
 
@@ -66,6 +70,7 @@ async function addDownloads(
 		const downloadOptions: DownloadOptions = {
 			prefix: options.binaryPropertyPrefix,
 			allowPartial: options.allowPartialResults,
+			maxBytes: maxDownloadBytes(options.maxDownloadSizeMb),
 		};
 		const { binary, failures } = await downloadOutputs(
 			context,

@@ -29,6 +29,8 @@ export const TIMEOUT_DEFAULTS = {
 	requestMs: 60_000,
 	/** Sending or fetching a file (uploads up to 30 MB, result downloads, LoRA PUT takes twice this). */
 	fileTransferMs: 300_000,
+	/** Everything spent on one file of a file host, retries included, however slowly it flows. */
+	fileDeadlineMs: 900_000,
 };
 
 /** Exponential backoff with "full jitter": spreads retries of many parallel items apart. */

@@ -26,4 +26,13 @@ export const outputOptionFields: INodeProperties[] = [
 		description:
 			'Whether to return the task when some output files cannot be downloaded (the failures are listed in downloadFailures) instead of failing the item',
 	},
+	{
+		displayName: 'Max Download Size (MB)',
+		name: 'maxDownloadSizeMb',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 500,
+		description:
+			'Largest file to download. A larger one is not downloaded (the item fails, or with Allow Partial Results keeps its link and lists it in downloadFailures).',
+	},
 ];
