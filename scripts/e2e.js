@@ -10,10 +10,14 @@
  *   4. the editor in headless Chromium (playwright-core): login, node panel search, the node's
  *      parameter panel for every resource, the credential test; screenshots in test-artifacts/e2e/
  *
- * Environment: RH_N8N_CACHE (runtime cache), RH_E2E_PORT (first of 4 ports, default 5690),
+ *   5. `npm start` on an empty state folder: ready (editor URL printed, credential and demos imported),
+ *      a demo runs (RunningHub Trigger), and Ctrl-C (SIGINT) stops it and everything it started
+ *
+ * Environment: RH_N8N_CACHE (runtime cache), RH_E2E_PORT (first of 8 ports, default 5690),
  * RH_E2E_BROWSER=0 (skip the browser part), RH_E2E_KEEP=1 (leave n8n running at the end, Ctrl-C to stop),
  * RH_E2E_ONLY=<substring> (only checks whose name contains it, plus the set-up), RH_SKIP_BUILD=1,
- * RH_E2E_HOME (n8n state folder, default <cache>/e2e-home; wiped at start).
+ * RH_E2E_HOME (n8n state folder, default <cache>/e2e-home-<port>; wiped at start),
+ * RH_E2E_START=0 (skip the `npm start` part).
  */
 const fs = require('fs');
 const path = require('path');
@@ -98,6 +102,7 @@ async function main() {
 		await cliChecks(ctx);
 		await serverChecks(ctx);
 		await browserChecks(ctx);
+		await startChecks(ctx);
 	} catch (e) {
 		if (!(e instanceof SetupFailed)) {
 			results.push({ name: 'e2e run', ok: false, ms: 0, error: e });
@@ -145,11 +150,13 @@ async function setUp(ctx) {
 		setup: true,
 	});
 
-	const [port, brokerPort, simPort, modelPort] = await rt.findFreePorts(
+	const [port, brokerPort, simPort, modelPort, ...startPorts] = await rt.findFreePorts(
 		Number(process.env.RH_E2E_PORT || 5690),
-		4,
+		8,
 	);
-	const home = process.env.RH_E2E_HOME || path.join(rt.CACHE, 'e2e-home');
+	ctx.startPorts = startPorts;
+	// named by its port, so runs on other ports can share the runtime cache at the same time
+	const home = process.env.RH_E2E_HOME || path.join(rt.CACHE, `e2e-home-${port}`);
 	fs.rmSync(home, { recursive: true, force: true });
 	fs.mkdirSync(home, { recursive: true });
 	ctx.n8n = new rt.N8nInstance({
@@ -351,6 +358,106 @@ async function browserChecks(ctx) {
 	}
 	const browserCases = require('../test/e2e/browser');
 	await browserCases.run({ ctx, check, skip, pw, chromium, artifacts: ARTIFACTS, rt, cases });
+}
+
+// ------------------------------------------------------------------------ 5. npm start, cold
+async function startChecks(ctx) {
+	log('── npm start on an empty state folder');
+	if (process.env.RH_E2E_START === '0') return skip('npm start', 'RH_E2E_START=0');
+	if (only && !'npm start'.includes(only) && !only.includes('npm start'))
+		return skip('npm start', `RH_E2E_ONLY=${only}`);
+	await ctx.n8n.stop(); // one n8n at a time on small machines
+	const [port, brokerPort, simPort, modelPort] = ctx.startPorts;
+	const stateDir = path.join(rt.CACHE, `e2e-start-home-${port}`);
+	fs.rmSync(stateDir, { recursive: true, force: true });
+	const start = { output: '' };
+	const startCheck = (name, fn) => check(name, fn, { always: true });
+
+	const ready = await startCheck('npm start reaches ready on an empty state folder', async () => {
+		start.child = spawnStart({ port, simPort, modelPort, stateDir });
+		start.child.stdout.on('data', (d) => (start.output += d));
+		start.child.stderr.on('data', (d) => (start.output += d));
+		start.exited = new Promise((resolve) =>
+			start.child.on('exit', (code, signal) => resolve({ code, signal })),
+		);
+		await waitForOutput(start, /Press Ctrl-C to stop\./, 600000);
+		const expected = [
+			[`editor URL`, `Editor:    http://127.0.0.1:${port}/`],
+			['credential', 'credential "RunningHub account" (rhDemoCredential1) -> http://127.0.0.1:'],
+			['demos', `imported ${rt.listWorkflows().length} demo workflow(s)`],
+		];
+		for (const [what, text] of expected) {
+			if (!start.output.includes(text)) throw new Error(`${what}: "${text}" not printed`);
+		}
+		const editor = await rt.fetchText(`http://127.0.0.1:${port}/`);
+		if (editor.status !== 200 || !/<html/i.test(editor.text))
+			throw new Error(`the editor URL answered ${editor.status}`);
+		fs.writeFileSync(path.join(ARTIFACTS, 'npm-start.log'), start.output);
+		return true;
+	});
+
+	if (ready) {
+		await startCheck(
+			'a demo runs in the n8n started by npm start (RunningHub Trigger)',
+			async () => {
+				const n8n = new rt.N8nInstance({ userFolder: stateDir, port, brokerPort });
+				await n8n.ensureOwnerAndLogin({ email: 'demo@example.com', password: 'RunningHub1' });
+				await n8n.createApiKey('e2e-npm-start');
+				const simUrl = /simulator (http:\/\/127\.0\.0\.1:\d+)/.exec(start.output)[1];
+				const demoCtx = {
+					workflows: rt.listWorkflows(),
+					sim: { url: simUrl },
+					simKey: rt.simulatorKeys().SIM_KEY_SHARED,
+				};
+				const trigger = cases.serverCases().find((c) => c.name.startsWith('RunningHub Trigger'));
+				await trigger.run({ ctx: demoCtx, n8n });
+			},
+		);
+	}
+
+	if (start.child) {
+		await startCheck('Ctrl-C (SIGINT) stops npm start and everything it started', async () => {
+			start.child.kill('SIGINT');
+			const timeout = rt.sleep(60000).then(() => null);
+			const exit = await Promise.race([start.exited, timeout]);
+			if (!exit) throw new Error('npm start still running 60 s after SIGINT');
+			if (exit.code !== 130) throw new Error(`npm start exited with ${exit.code} ${exit.signal}`);
+			for (const p of [port, simPort, modelPort]) {
+				if (!(await rt.isPortFree(p))) throw new Error(`port ${p} still in use after SIGINT`);
+			}
+		});
+	}
+	fs.writeFileSync(path.join(ARTIFACTS, 'npm-start.log'), start.output);
+}
+
+/** `npm start` as a user runs it (node scripts/start.js), on its own ports and state folder. */
+function spawnStart({ port, simPort, modelPort, stateDir }) {
+	const env = { ...process.env, PORT: String(port), RH_SIM_PORT: String(simPort) };
+	Object.assign(env, {
+		RH_MODEL_PORT: String(modelPort),
+		RH_STATE_DIR: stateDir,
+		RH_SKIP_BUILD: '1',
+	});
+	for (const k of ['RUNNINGHUB_API_KEY', 'OPENAI_API_KEY', 'RH_RESET', 'WEBHOOK_URL'])
+		delete env[k];
+	const child = require('child_process').spawn(
+		process.execPath,
+		[path.join(rt.REPO, 'scripts', 'start.js')],
+		{ cwd: rt.REPO, env, stdio: ['ignore', 'pipe', 'pipe'] },
+	);
+	process.on('exit', () => child.exitCode === null && child.kill('SIGTERM'));
+	return child;
+}
+
+async function waitForOutput(start, pattern, timeoutMs) {
+	const started = Date.now();
+	while (!pattern.test(start.output)) {
+		if (start.child.exitCode !== null)
+			throw new Error(`npm start exited (${start.child.exitCode}):\n${start.output.slice(-3000)}`);
+		if (Date.now() - started > timeoutMs)
+			throw new Error(`npm start not ready after ${timeoutMs} ms:\n${start.output.slice(-3000)}`);
+		await rt.sleep(500);
+	}
 }
 
 async function ensureChromium() {

@@ -12,10 +12,11 @@
  *   RH_SIM_PORT          simulator port (default 5700, or the next free one)
  *   OPENAI_API_KEY       the AI Agent demo's "OpenAI account" uses the real OpenAI with this key
  *                        (otherwise a local fake OpenAI-compatible model, port RH_MODEL_PORT, default 5710)
- *   RH_N8N_CACHE         where Node 24, n8n and the n8n state live (default ~/.cache/n8n-runninghub)
+ *   RH_N8N_CACHE         where Node 24 and n8n live (default ~/.cache/n8n-runninghub)
+ *   RH_STATE_DIR         the n8n state (user folder) and logs (default <cache>/start-home, <cache>/start-logs)
  *   WEBHOOK_URL          public base URL of n8n, if RunningHub must reach it (e.g. a tunnel)
  *   RH_N8N_EMAIL / RH_N8N_PASSWORD   owner login (default demo@example.com / RunningHub1)
- *   RH_RESET=1           start from an empty n8n state (deletes <cache>/start-home)
+ *   RH_RESET=1           start from an empty n8n state (deletes the state folder)
  *   RH_REIMPORT_EXAMPLES=1  re-import all demo workflows (overwrites your edits of them)
  *   RH_SKIP_BUILD=1      do not run `npm run build` first
  */
@@ -55,8 +56,9 @@ async function main() {
 	const port = Number(process.env.PORT || 5678);
 	const email = process.env.RH_N8N_EMAIL || 'demo@example.com';
 	const password = process.env.RH_N8N_PASSWORD || 'RunningHub1';
-	const home = path.join(rt.CACHE, 'start-home');
-	const logDir = path.join(rt.CACHE, 'start-logs');
+	const stateDir = process.env.RH_STATE_DIR && path.resolve(process.env.RH_STATE_DIR);
+	const home = stateDir || path.join(rt.CACHE, 'start-home');
+	const logDir = stateDir ? path.join(stateDir, 'logs') : path.join(rt.CACHE, 'start-logs');
 	const realMode = !!process.env.RUNNINGHUB_API_KEY;
 
 	if (!(await rt.isPortFree(port))) {
