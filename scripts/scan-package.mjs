@@ -22,14 +22,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import {
-	analyzePackage,
-	SOURCE_FILE_PATTERNS,
-} from '@n8n/scan-community-package/scanner/scanner.mjs';
-
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // The scanner's own published-package patterns (scanner.mjs, analyzePackageByName).
 const TARBALL_FILE_PATTERNS = ['**/*.js', 'package.json'];
+
+let scanner;
+try {
+	scanner = await import('@n8n/scan-community-package/scanner/scanner.mjs');
+} catch (error) {
+	if (error.code !== 'ERR_MODULE_NOT_FOUND') throw error;
+	console.error(
+		"scan-package: n8n's scanner (@n8n/scan-community-package, a dev dependency) is not installed: run npm install",
+	);
+	process.exit(1);
+}
+const { analyzePackage, SOURCE_FILE_PATTERNS } = scanner;
 
 // Importing the scanner creates a temporary folder for its registry downloads; remove it on exit.
 createRequire(createRequire(import.meta.url).resolve('@n8n/scan-community-package/package.json'))(
