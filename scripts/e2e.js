@@ -409,8 +409,7 @@ async function startChecks(ctx) {
 					sim: { url: simUrl },
 					simKey: rt.simulatorKeys().SIM_KEY_SHARED,
 				};
-				const trigger = cases.serverCases().find((c) => c.name.startsWith('RunningHub Trigger'));
-				await trigger.run({ ctx: demoCtx, n8n });
+				await cases.runTriggerDemo(demoCtx, n8n);
 			},
 		);
 	}

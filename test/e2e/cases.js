@@ -238,32 +238,41 @@ function findWorkflow(ctx, pred, what) {
 	return w;
 }
 
+/**
+ * The RunningHub Trigger demo: a task created straight on the simulator with the trigger's production
+ * URL as its webhookUrl makes the workflow run; its output carries the task ID.
+ */
+async function runTriggerDemo(ctx, n8n) {
+	const w = findWorkflow(
+		ctx,
+		(x) => x.active && x.json.nodes.some((n) => n.type === TRIGGER_TYPE),
+		'active RunningHub Trigger',
+	);
+	const trig = w.json.nodes.find((n) => n.type === TRIGGER_TYPE);
+	const hook = loadDescription('trigger').webhooks[0];
+	const hookPath = hook.isFullPath ? hook.path : `${trig.webhookId}/${hook.path}`;
+	const token = trig.parameters && trig.parameters.token;
+	const url = `${n8n.webhookUrl}webhook/${hookPath}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+	// a task created straight on the simulator's API, with the trigger's URL as webhookUrl
+	const created = await createSimTask(ctx, url);
+	const exec = await waitForExecution(n8n, w.id, { timeoutMs: 60000 });
+	const items = outputItems(exec.data.resultData.runData, trig.name);
+	if (!items.length) throw new Error('trigger produced no items');
+	const ids = assertTaskIds(items, trig.name);
+	if (!ids.includes(created.taskId))
+		throw new Error(
+			`trigger output lacks taskId ${created.taskId}: ${JSON.stringify(items[0].json).slice(0, 400)}`,
+		);
+	return { url, created };
+}
+
 /** Server-side cases run after `n8n start` (see scripts/e2e.js). */
 function serverCases() {
 	return [
 		{
 			name: 'RunningHub Trigger: the simulator calls the production webhook URL, a workflow runs',
 			async run({ ctx, n8n }) {
-				const w = findWorkflow(
-					ctx,
-					(x) => x.active && x.json.nodes.some((n) => n.type === TRIGGER_TYPE),
-					'active RunningHub Trigger',
-				);
-				const trig = w.json.nodes.find((n) => n.type === TRIGGER_TYPE);
-				const hook = loadDescription('trigger').webhooks[0];
-				const hookPath = hook.isFullPath ? hook.path : `${trig.webhookId}/${hook.path}`;
-				const token = trig.parameters && trig.parameters.token;
-				const url = `${n8n.webhookUrl}webhook/${hookPath}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
-				// a task created straight on the simulator's API, with the trigger's URL as webhookUrl
-				const created = await createSimTask(ctx, url);
-				const exec = await waitForExecution(n8n, w.id, { timeoutMs: 60000 });
-				const items = outputItems(exec.data.resultData.runData, trig.name);
-				if (!items.length) throw new Error('trigger produced no items');
-				const ids = assertTaskIds(items, trig.name);
-				if (!ids.includes(created.taskId))
-					throw new Error(
-						`trigger output lacks taskId ${created.taskId}: ${JSON.stringify(items[0].json).slice(0, 400)}`,
-					);
+				const { url } = await runTriggerDemo(ctx, n8n);
 				const st = await simState(ctx);
 				const deliveries = (st.webhookDeliveries || st.deliveries || []).filter(
 					(d) => d.url === url,
@@ -387,5 +396,6 @@ module.exports = {
 	},
 	outputItems,
 	waitForExecution,
+	runTriggerDemo,
 	fs,
 };
