@@ -366,6 +366,9 @@ async function startChecks(ctx) {
 	if (process.env.RH_E2E_START === '0') return skip('npm start', 'RH_E2E_START=0');
 	if (only && !'npm start'.includes(only) && !only.includes('npm start'))
 		return skip('npm start', `RH_E2E_ONLY=${only}`);
+	if (process.env.RH_E2E_KEEP === '1')
+		return skip('npm start', 'RH_E2E_KEEP=1 keeps the n8n above');
+	if (ctx.n8n.server) fs.copyFileSync(ctx.n8n.server.logFile, path.join(ARTIFACTS, 'n8n.log'));
 	await ctx.n8n.stop(); // one n8n at a time on small machines
 	const [port, brokerPort, simPort, modelPort] = ctx.startPorts;
 	const stateDir = path.join(rt.CACHE, `e2e-start-home-${port}`);
