@@ -140,6 +140,55 @@ const CASES: Case[] = [
 		fix: /fieldName/,
 	},
 	{
+		name: 'Node Info List (JSON) entry without fieldValue (an expression yielding nothing)',
+		parameters: () =>
+			workflowRun(
+				WORKFLOW_ID_TXT2IMG,
+				json(
+					'={{ JSON.stringify([{ nodeId: "6", fieldName: "text", fieldValue: $json.missing }]) }}',
+				),
+			),
+		message: /Entry 0 of Node Info List \(JSON\) \(node 6, text\) has no fieldValue/,
+		fix: /expression yields a value/,
+	},
+	{
+		name: 'Node Info List (JSON) entry with fieldValue null',
+		parameters: () =>
+			workflowRun(
+				WORKFLOW_ID_TXT2IMG,
+				json([{ nodeId: '6', fieldName: 'text', fieldValue: null }]),
+			),
+		message: /has no fieldValue/,
+		fix: /fieldValue/,
+	},
+	{
+		name: 'workflow ID expression yielding an object',
+		parameters: () => ({
+			...workflowRun(WORKFLOW_ID_TXT2IMG),
+			workflowId: locator('={{ $json.workflow }}'),
+		}),
+		items: () => [{ json: { workflow: { id: WORKFLOW_ID_TXT2IMG } } }],
+		message: /Workflow ID is an object \(\{"id":"\d{19}"\}\), not an ID/,
+		fix: /pick the field that holds the ID/,
+	},
+	{
+		name: 'task ID expression yielding an object',
+		parameters: () => ({ resource: 'task', operation: 'getOutputs', taskId: '={{ $json.task }}' }),
+		items: () => [{ json: { task: { taskId: '1904152026220003329' } } }],
+		message: /Task ID is an object .*not an ID/,
+		fix: /\$json\.taskId/,
+	},
+	{
+		name: 'Additional Parameters (JSON) setting webhookUrl',
+		parameters: () => ({
+			...modelRun('rhart-image-v1/text-to-image', { prompt: 'x', aspectRatio: '1:1' }),
+			additionalParameters: '{"webhookUrl": "http://127.0.0.1:9/collect"}',
+		}),
+		credentials: () => simulatorCredentials(sim.baseUrl, SIM_KEY_SHARED),
+		message: /Additional Parameters \(JSON\) cannot set "webhookUrl"/,
+		fix: /Options › Webhook URL/,
+	},
+	{
 		name: 'Workflow JSON that does not parse',
 		parameters: () =>
 			workflowRun(WORKFLOW_ID_TXT2IMG, { inputMode: 'workflowJson', workflowJson: '{"3": {' }),
@@ -441,6 +490,9 @@ describe('bad input is refused before anything billable is sent', () => {
 			/timeout below/,
 			/poll interval out of range/,
 			/webhook URL that is not http/,
+			/without fieldValue/,
+			/expression yielding an object/,
+			/setting webhookUrl/,
 		])
 			expect(names).toMatch(kind);
 	});

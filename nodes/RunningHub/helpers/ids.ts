@@ -59,12 +59,20 @@ export function parseRunningHubId(
 	itemIndex?: number,
 ): string {
 	const info = ID_KINDS[kind];
-	const value = String(
-		(raw as INodeParameterResourceLocator | undefined)?.value ?? raw ?? '',
-	).trim();
+	const given =
+		raw !== null && typeof raw === 'object' && '__rl' in raw
+			? (raw as INodeParameterResourceLocator).value
+			: raw;
 	const fail = (message: string): never => {
 		throw new NodeOperationError(node, message, { itemIndex, description: howToGiveIt(kind) });
 	};
+	if (given !== null && typeof given === 'object') {
+		const preview = JSON.stringify(given)?.slice(0, 80) ?? '';
+		return fail(
+			`${info.label} ID is ${Array.isArray(given) ? 'a list' : 'an object'} (${preview}), not an ID: the expression must pick the field that holds the ID, e.g. {{ $json.${kind === 'task' ? 'taskId' : 'id'} }}`,
+		);
+	}
+	const value = String(given ?? '').trim();
 	if (kind === 'task' && !/^\d+$/.test(value))
 		return fail(
 			`Task ID must be the numeric ID RunningHub returned (e.g. ${info.exampleId}), got "${value}"`,

@@ -113,6 +113,17 @@ function parseAdditionalParameters(context: IExecuteFunctions, itemIndex: number
 			},
 		);
 	}
+	if ('webhookUrl' in value) {
+		throw new NodeOperationError(
+			context.getNode(),
+			'Additional Parameters (JSON) cannot set "webhookUrl"',
+			{
+				itemIndex,
+				description:
+					'Set the callback address in Options › Webhook URL (it is checked there), or use Wait Mode "Wait for Callback". Remove "webhookUrl" from Additional Parameters.',
+			},
+		);
+	}
 	return value as IDataObject;
 }
 

@@ -107,7 +107,20 @@ export function nodeInfoFromJson(
 			);
 		}
 		const value = candidate.fieldValue;
-		if (value !== null && value !== undefined && typeof value === 'object') {
+		// An expression that yields nothing leaves fieldValue out (or null): sending that would run,
+		// and bill, the workflow with its saved value instead of the one meant.
+		if (value === undefined || value === null) {
+			throw new NodeOperationError(
+				node,
+				`Entry ${index} of ${parameterLabel} (node ${String(nodeId)}, ${fieldName}) has no fieldValue`,
+				{
+					itemIndex,
+					description:
+						'Give each entry a "fieldValue". When it comes from an expression, check that the expression yields a value for this item (an empty or missing field yields nothing); use "" to send an empty text on purpose.',
+				},
+			);
+		}
+		if (typeof value === 'object') {
 			throw new NodeOperationError(
 				node,
 				`fieldValue of entry ${index} of ${parameterLabel} (node ${String(nodeId)}, ${fieldName}) must be text, a number or true/false`,
@@ -121,7 +134,7 @@ export function nodeInfoFromJson(
 			...(candidate as IDataObject),
 			nodeId: String(nodeId).trim(),
 			fieldName: fieldName.trim(),
-			fieldValue: (value ?? null) as NodeInfo['fieldValue'],
+			fieldValue: value as NodeInfo['fieldValue'],
 		};
 	});
 }
