@@ -22,7 +22,6 @@ import {
 	WEBAPP_ID_PORTRAIT,
 	WORKFLOW_ID_TXT2IMG,
 	makePng,
-	startSimulator,
 } from '../simulator';
 import {
 	SHORT_TIMEOUTS,
@@ -402,10 +401,10 @@ describe('creates: never double-submit', () => {
 	);
 
 	it('a connection refused (nothing reached RunningHub) is retried even for a create', async () => {
-		// A port nobody listens on: the request never left, so sending it again is safe.
-		const closed = await startSimulator();
-		const url = closed.baseUrl;
-		await closed.stop();
+		// A port nobody listens on: the request never left, so sending it again is safe. Port 1 is
+		// privileged and unused, so no other process can take it between the test's steps (a freed
+		// ephemeral port could be reused at once).
+		const url = 'http://127.0.0.1:1';
 		const { text } = await failureOf(
 			run(
 				{ baseUrl: url } as RunningHubSimulator,

@@ -83,12 +83,12 @@ const FAULT_PLAN: Array<{ path: string; p: number; fault: Omit<FaultSpec, 'route
 	{ path: CREATE, p: 0.01, fault: { kind: 'code', code: 1011 } },
 	{ path: CREATE, p: 0.01, fault: { kind: 'http', status: 502 } },
 	...POST_CREATION_FAULTS.map((fault) => ({ path: CREATE, p: 0.006, fault })),
-	// An answer slower than the request timeout: the task is created after the node gave up.
-	{ path: CREATE, p: 0.006, fault: { kind: 'slow', delayMs: 700 } },
+	// An answer that never comes in time: the task is created after the node gave up.
+	{ path: CREATE, p: 0.006, fault: { kind: 'hang' } },
 	{ path: '/openapi/v2/query', p: 0.04, fault: { kind: 'http', status: 500 } },
 	{ path: '/openapi/v2/query', p: 0.03, fault: { kind: 'reset' } },
 	{ path: '/openapi/v2/query', p: 0.03, fault: { kind: 'code', code: '1005' } },
-	{ path: '/openapi/v2/query', p: 0.01, fault: { kind: 'slow', delayMs: 1200 } },
+	{ path: '/openapi/v2/query', p: 0.01, fault: { kind: 'hang' } },
 	{ path: '/files/', p: 0.04, fault: { kind: 'http', status: 503 } },
 	{ path: '/files/', p: 0.03, fault: { kind: 'reset' } },
 	{ path: '/files/', p: 0.01, fault: { kind: 'http', status: 404 } },
@@ -152,8 +152,9 @@ export async function runSoak(input: SoakOptions): Promise<SoakReport> {
 	};
 	const random = seededRandom(options.seed);
 	const restore = useFastBudgets(
-		{ maxAttempts: 6, baseDelayMs: 5, maxDelayMs: 40, maxTotalMs: 3000 },
-		{ requestMs: 500, fileTransferMs: 500 },
+		// The attempt count ends retries, not the clock; only 'hang' faults reach the timeouts.
+		{ maxAttempts: 6, baseDelayMs: 5, maxDelayMs: 40, maxTotalMs: 600_000 },
+		{ requestMs: 2000, fileTransferMs: 2000 },
 	);
 	await useBinaryMode('default');
 	const sim = await startSimulator({ queuedMs: 10, runningMs: 120 });
@@ -199,8 +200,9 @@ export async function runSoak(input: SoakOptions): Promise<SoakReport> {
 			continueOnFail: true,
 		});
 		const wallMs = Date.now() - started;
-		// Let answers delayed by 'slow' faults land, so every task the simulator will create exists.
-		await new Promise((resolve) => setTimeout(resolve, 1300));
+		// Creates the node gave up on are handled once it let go: wait until the simulator is done
+		// with every request, so every task it will create exists.
+		await sim.idle();
 
 		const problems: string[] = [];
 		const results = output[0];

@@ -9,17 +9,17 @@ import {
 	ENCRYPTED_APP_PASSWORD,
 	QUICK_CREATE_REFERENCE_EDIT,
 	QUICK_CREATE_TEXT_TO_IMAGE,
-	RunningHubSimulator,
 	SIM_KEY_NORMAL,
 	SIM_KEY_SHARED,
 	WEBAPP_ID_ENCRYPTED,
 	WORKFLOW_ID_TXT2IMG,
-	startSimulator,
 } from './index';
+import { useSimulator } from '../harness/simulator';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-let sim: RunningHubSimulator;
+// Poll-driven lifecycle: a task ends after two status views, so no test waits on a clock.
+const sim = useSimulator({ options: { pollsBeforeDone: 2 } });
 const client = axios.create({ validateStatus: () => true, timeout: 10000 });
 
 async function post(
@@ -37,19 +37,6 @@ const bearer = (key: string): AxiosRequestConfig => ({
 async function query(taskId: string): Promise<Json> {
 	return (await post('/openapi/v2/query', { taskId }, bearer(SIM_KEY_NORMAL))).data;
 }
-
-beforeAll(async () => {
-	// Poll-driven lifecycle: a task ends after two status views, so no test waits on a clock.
-	sim = await startSimulator({ pollsBeforeDone: 2 });
-});
-
-afterAll(async () => {
-	await sim.stop();
-});
-
-beforeEach(() => {
-	sim.reset();
-});
 
 async function failedWorkflowTask(): Promise<string> {
 	const created = await post('/task/openapi/create', {

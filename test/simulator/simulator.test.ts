@@ -8,7 +8,6 @@ import { createHash } from 'crypto';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import {
-	RunningHubSimulator,
 	SIM_KEYS,
 	SIM_KEY_EXCLUSIVE,
 	SIM_KEY_FREE,
@@ -21,12 +20,14 @@ import {
 	WORKFLOW_ID_NEVER_RUN,
 	WORKFLOW_ID_TXT2IMG,
 	WORKFLOW_ID_VIDEO,
-	startSimulator,
 } from './index';
+import { HOUR, useSimulator } from '../harness/simulator';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-let sim: RunningHubSimulator;
+const sim = useSimulator({
+	options: { queuedMs: 30, runningMs: 60, webhookRetryDelaysMs: [20, 40, 80] },
+});
 
 const client = axios.create({ validateStatus: () => true, timeout: 10000 });
 
@@ -137,18 +138,6 @@ async function receiver(
 			}),
 	};
 }
-
-beforeAll(async () => {
-	sim = await startSimulator({ queuedMs: 30, runningMs: 60, webhookRetryDelaysMs: [20, 40, 80] });
-});
-
-afterAll(async () => {
-	await sim.stop();
-});
-
-beforeEach(() => {
-	sim.reset();
-});
 
 describe('keys', () => {
 	it('are 32 characters like real RunningHub keys', () => {
@@ -514,7 +503,7 @@ describe('outcomes', () => {
 	});
 
 	it('cancel turns a running task into FAILED and is counted', async () => {
-		sim.setDurations({ queuedMs: 0, runningMs: 10000 });
+		sim.setDurations({ queuedMs: 0, runningMs: HOUR });
 		const { data } = await v1Create();
 		expect(
 			(await post('/task/openapi/cancel', { apiKey: SIM_KEY_NORMAL, taskId: data.taskId })).data,
@@ -932,7 +921,7 @@ describe('webhooks', () => {
 
 describe('concurrency', () => {
 	it('NORMAL keys get 421 over the limit, EXCLUSIVE 415, v2 errorCode "421"; nothing is created', async () => {
-		sim.setDurations({ queuedMs: 10000 });
+		sim.setDurations({ queuedMs: HOUR });
 		expect((await v1Create()).code).toBe(0);
 		expect((await v1Create()).code).toBe(0);
 		expect(await v1Create()).toMatchObject({ code: 421, msg: 'TASK_QUEUE_MAXED' });
@@ -1045,6 +1034,61 @@ describe('faults', () => {
 		const t0 = Date.now();
 		expect((await query('1904152026220003329')).errorCode).toBe('1004');
 		expect(Date.now() - t0).toBeGreaterThanOrEqual(90);
+	});
+
+	it('hang holds the answer until the client gives up, then handles the request', async () => {
+		sim.injectFault({ route: '/task/openapi/create', kind: 'hang' });
+		const controller = new AbortController();
+		const sent = client.post(
+			sim.baseUrl + '/task/openapi/create',
+			{ apiKey: SIM_KEY_NORMAL, workflowId: WORKFLOW_ID_TXT2IMG },
+			{ signal: controller.signal },
+		);
+		await sim.waitFor(() => sim.stats.createRequests === 1, 20_000, 'the create to arrive');
+		expect(sim.inFlight).toBe(1);
+		expect(sim.requests[0].answer).toBeUndefined();
+		expect(sim.stats.tasksCreated).toBe(0);
+		controller.abort();
+		await expect(sent).rejects.toMatchObject({ code: 'ERR_CANCELED' });
+		await sim.idle();
+		// Handled once the client let go: the task exists, and the record says no answer went out.
+		expect(sim.stats.tasksCreated).toBe(1);
+		expect(sim.requests[0].answer).toEqual({ fault: 'hang', complete: false });
+	});
+});
+
+describe('waiting for a state', () => {
+	it('records each answer: status, JSON, fault, and whether it was written whole', async () => {
+		sim.injectFault({ route: '/openapi/v2/query', kind: 'code', code: '1011' });
+		await query('1904152026220003329');
+		await query('1904152026220003329');
+		await sim.idle();
+		expect(sim.requests.map((request) => request.answer)).toEqual([
+			{
+				status: 200,
+				json: expect.objectContaining({ errorCode: '1011' }),
+				fault: 'code',
+				complete: true,
+			},
+			{ status: 200, json: expect.objectContaining({ errorCode: '1004' }), complete: true },
+		]);
+	});
+
+	it('waitFor sees a state that lasts no longer than one request', async () => {
+		// The count passes 1 on its way to 3 within one tick of the event loop; a poll would miss it.
+		const seen = sim.waitFor(() => sim.stats.createRequests === 1, 20_000, 'one create');
+		await Promise.all([v1Create(), v1Create(), v1Create()]);
+		await seen;
+		expect(sim.stats.createRequests).toBe(3);
+	});
+
+	it('endAtNextPoll lets held poll-driven tasks end at their next status view', async () => {
+		sim.setDurations({ pollsBeforeDone: 1_000_000 });
+		const { data } = await v1Create();
+		expect((await query(data.taskId)).status).toBe('QUEUED');
+		expect((await query(data.taskId)).status).toBe('QUEUED');
+		sim.endAtNextPoll();
+		expect((await query(data.taskId)).status).toBe('SUCCESS');
 	});
 });
 
