@@ -19,6 +19,8 @@ export interface AppField extends IDataObject {
 export interface AppTemplate {
 	webappId: string;
 	webappName: string;
+	/** The app asks for an access password (`accessPassword` on run). */
+	accessEncrypted: boolean;
 	nodeInfoList: AppField[];
 }
 
@@ -35,6 +37,7 @@ export async function fetchAppTemplate(
 	return {
 		webappId,
 		webappName: String(data.webappName ?? ''),
+		accessEncrypted: data.accessEncrypted === true || data.accessEncrypted === 'true',
 		nodeInfoList: list.map((field) => ({
 			...field,
 			nodeId: String(field.nodeId ?? ''),
@@ -55,7 +58,10 @@ export async function fetchAppTemplate(
 
 const MEDIA_TYPES = ['IMAGE', 'VIDEO', 'AUDIO'];
 
-/** `fieldData` is a ComfyUI widget spec: `[["a","b"], {...}]` for lists, `["INT", {min, max}]` for numbers. */
+/**
+ * `fieldData` is a ComfyUI widget spec: `[["a","b"], {...}]` or the newer `["COMBO", {"options":
+ * ["a","b"]}]` for lists, `["INT", {min, max}]` for numbers.
+ */
 function widgetSpec(fieldData: string): { choices?: string[]; limits: IDataObject } {
 	const spec = parseEmbeddedJson(fieldData);
 	if (!Array.isArray(spec)) return { limits: {} };
@@ -63,7 +69,11 @@ function widgetSpec(fieldData: string): { choices?: string[]; limits: IDataObjec
 		spec[1] && typeof spec[1] === 'object' && !Array.isArray(spec[1])
 			? (spec[1] as IDataObject)
 			: {};
-	const choices = Array.isArray(spec[0]) ? (spec[0] as unknown[]).map(String) : undefined;
+	const comboOptions =
+		spec[0] === 'COMBO' && Array.isArray(limits.options) ? limits.options : undefined;
+	const choices = Array.isArray(spec[0])
+		? (spec[0] as unknown[]).map(String)
+		: comboOptions?.map(String);
 	return { choices, limits };
 }
 

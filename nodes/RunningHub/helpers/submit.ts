@@ -40,6 +40,8 @@ export function v1OptionsBody(context: IExecuteFunctions, itemIndex: number): ID
 	const body: IDataObject = {};
 	if (options.instanceType) body.instanceType = options.instanceType;
 	if (options.usePersonalQueue === true) body.usePersonalQueue = true;
+	const accessPassword = String(options.accessPassword ?? '');
+	if (accessPassword !== '') body.accessPassword = accessPassword;
 	if (options.addMetadata !== undefined) body.addMetadata = options.addMetadata === true;
 	const retain = Number(options.retainSeconds ?? 0);
 	if (retain !== 0)
@@ -56,22 +58,26 @@ interface PromptTips {
 	>;
 }
 
-/** ComfyUI's validation of the task's inputs, as one readable line per node. */
-export function promptTipsProblems(raw: unknown): string[] | undefined {
+/**
+ * ComfyUI's validation of the task's inputs (`promptTips`), one readable line per node. `rejected`
+ * only when `result` is false: with `result: true` ComfyUI still runs the outputs that are valid,
+ * and its `node_errors` are warnings.
+ */
+export function readPromptTips(raw: unknown): { rejected: boolean; problems: string[] } {
 	const tips = parseEmbeddedJson(raw) as PromptTips | string | null | undefined;
-	if (!tips || typeof tips !== 'object') return undefined;
+	if (!tips || typeof tips !== 'object') return { rejected: false, problems: [] };
 	const nodeErrors =
 		tips.node_errors && typeof tips.node_errors === 'object'
 			? Object.entries(tips.node_errors)
 			: [];
-	if (tips.result !== false && nodeErrors.length === 0) return undefined;
 	const problems = nodeErrors.map(([nodeId, entry]) => {
 		const messages = (entry?.errors ?? [])
 			.map((error) => [error.message, error.details].filter(Boolean).join(': '))
 			.filter(Boolean);
 		return `node #${nodeId} (${entry?.class_type ?? 'unknown type'}): ${messages.join('; ') || 'invalid'}`;
 	});
-	if (!problems.length) {
+	const rejected = tips.result === false;
+	if (rejected && !problems.length) {
 		const error = tips.error;
 		problems.push(
 			typeof error === 'string'
@@ -79,7 +85,7 @@ export function promptTipsProblems(raw: unknown): string[] | undefined {
 				: [error?.message, error?.details].filter(Boolean).join(': ') || 'the inputs were rejected',
 		);
 	}
-	return problems;
+	return { rejected, problems };
 }
 
 function noTaskIdError(
@@ -117,8 +123,8 @@ async function submitV1(
 	})) ?? {}) as IDataObject;
 	const taskId = data.taskId === undefined || data.taskId === null ? '' : String(data.taskId);
 	if (!taskId) throw noTaskIdError(context, itemIndex, path);
-	const problems = promptTipsProblems(data.promptTips);
-	if (problems) {
+	const { rejected, problems } = readPromptTips(data.promptTips);
+	if (rejected) {
 		const cancelled = await cancelQuietly(context, taskId);
 		throw new NodeOperationError(
 			context.getNode(),
@@ -129,7 +135,11 @@ async function submitV1(
 			},
 		);
 	}
-	return { taskId, status: String(data.taskStatus ?? 'QUEUED') };
+	return {
+		taskId,
+		status: String(data.taskStatus ?? 'QUEUED'),
+		...(problems.length ? { json: { promptWarnings: problems } } : {}),
+	};
 }
 
 /** v2 create (Standard Model API): fast models may answer SUCCESS with results at once. */
@@ -164,6 +174,6 @@ export function taskSubmitter(
 		const body = webhookUrl ? { ...request.body, webhookUrl } : request.body;
 		const submit = request.api === 'v1' ? submitV1 : submitV2;
 		const task = await submit(context, itemIndex, request.path, body);
-		return { ...task, json: request.json };
+		return { ...task, json: { ...(request.json ?? {}), ...(task.json ?? {}) } };
 	};
 }

@@ -4,7 +4,7 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { appInputs, appNodeInfo, fetchAppTemplate } from '../../helpers/aiApp';
 import { resolveNodeInfoBinaries } from '../../helpers/binaryReferences';
@@ -57,6 +57,18 @@ export async function execute(
 			async () => await fetchAppTemplate(this, webappId),
 		);
 		assertOverridesExist(this, overrides, appInputs(template), itemIndex, `AI app ${webappId}`);
+		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+		if (template.accessEncrypted && !String(options.accessPassword ?? '')) {
+			throw new NodeOperationError(
+				this.getNode(),
+				`AI app ${webappId} is access-encrypted: it needs its password`,
+				{
+					itemIndex,
+					description:
+						'Add Options › Access Password with the password the app owner gave you. Nothing was sent to RunningHub.',
+				},
+			);
+		}
 		const classTypes = new Map(
 			template.nodeInfoList.map((field) => [field.nodeId, field.nodeName]),
 		);

@@ -111,9 +111,19 @@ const v1SubmitOptionFields: INodeProperties[] = [
 		options: [
 			{ name: 'Default (24 GB GPU)', value: 'default' },
 			{ name: 'Plus (48 GB GPU)', value: 'plus' },
+			{ name: 'Ultra (84 GB GPU)', value: 'ultra' },
 		],
 		default: 'default',
-		description: 'GPU memory of the machine that runs the task. Plus costs more.',
+		description: 'GPU memory of the machine that runs the task. Plus and Ultra cost more.',
+	},
+	{
+		displayName: 'Access Password',
+		name: 'accessPassword',
+		type: 'string',
+		typeOptions: { password: true },
+		default: '',
+		description:
+			'Password of an access-encrypted workflow or AI app (its owner gives it out; the app page shows a lock)',
 	},
 	{
 		displayName: 'Use Personal Queue',
