@@ -19,6 +19,8 @@
  *   RH_RESET=1           start from an empty n8n state (deletes the state folder)
  *   RH_REIMPORT_EXAMPLES=1  re-import all demo workflows (overwrites your edits of them)
  *   RH_SKIP_BUILD=1      do not run `npm run build` first
+ *   RH_QUEUE=1 (or `npm start -- --queue`)  n8n in queue mode instead: Postgres, Redis, main, 2 workers
+ *                        and a webhook processor (scripts/start-queue.js)
  */
 const fs = require('fs');
 const path = require('path');
@@ -47,6 +49,8 @@ async function agentDemoModelCredential() {
 }
 
 async function main() {
+	if (process.env.RH_QUEUE === '1' || process.argv.includes('--queue'))
+		return require('./start-queue').startQueue();
 	const t0 = Date.now();
 	let shuttingDown = false;
 	rt.installSignalHandlers(() => {

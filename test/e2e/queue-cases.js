@@ -1,0 +1,477 @@
+'use strict';
+/**
+ * Cases of the queue-mode end-to-end run (scripts/e2e-queue.js). Each starts executions the way
+ * production does (a webhook processor receives the call, a worker runs the execution) and asserts
+ * on n8n's public API and the simulator's records (tasks, polls, cancels, webhook deliveries).
+ */
+const path = require('path');
+const flows = require('./queue-workflows');
+
+const REPO = path.resolve(__dirname, '..', '..');
+const TASK_ID = /^\d{19}$/;
+const FINISHED = ['success', 'error', 'crashed', 'canceled'];
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Seconds the wait-limit case waits for its callback (n8n's wait tracker then resumes it). */
+const WAIT_LIMIT_SECONDS = 3;
+
+const WORKFLOWS = () => [
+	flows.batchWorkflow(),
+	flows.callbackWorkflow(),
+	flows.waitLimitWorkflow(WAIT_LIMIT_SECONDS),
+	flows.pollWorkflow(),
+	flows.triggerWorkflow(),
+];
+
+// ---------------------------------------------------------------------------------- simulator
+async function sim(ctx, method, p, body) {
+	const r = await fetch(`${ctx.sim.url}${p}`, {
+		method,
+		headers: { 'content-type': 'application/json' },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	return r.json();
+}
+const simState = (ctx) => sim(ctx, 'GET', '/__sim/state');
+const simReset = (ctx) => sim(ctx, 'POST', '/__sim/reset', {});
+const simConfig = (ctx, cfg) => sim(ctx, 'POST', '/__sim/config', cfg);
+async function simRequests(ctx, route) {
+	const r = await sim(ctx, 'GET', '/__sim/requests');
+	return (r.requests || []).filter((q) => !route || q.route === route);
+}
+
+/** Poll the simulator until `pred(state)` holds; returns the state. */
+async function untilSim(ctx, what, pred, timeoutMs = 60000) {
+	const started = Date.now();
+	let st;
+	while (Date.now() - started < timeoutMs) {
+		st = await simState(ctx);
+		if (pred(st)) return st;
+		await sleep(250);
+	}
+	throw new Error(`simulator: ${what} did not happen within ${timeoutMs} ms`);
+}
+
+// ---------------------------------------------------------------------------------------- n8n
+async function postWebhook(ctx, hookPath, body, processor = ctx.stack.webhooks[0]) {
+	const res = await fetch(`${processor.baseUrl}/webhook/${hookPath}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(body),
+	});
+	const text = await res.text();
+	if (res.status >= 400)
+		throw new Error(`${processor.name} /webhook/${hookPath} answered ${res.status} ${text}`);
+	return text;
+}
+
+async function executions(ctx, workflowId, { includeData = false, status } = {}) {
+	const q = [`workflowId=${workflowId}`, 'limit=100'];
+	if (includeData) q.push('includeData=true');
+	if (status) q.push(`status=${status}`);
+	const r = await ctx.stack.main.publicApi('GET', `/executions?${q.join('&')}`);
+	return r.data || [];
+}
+
+/** Highest execution id so far (for "executions started after this point"). */
+async function lastExecutionId(ctx) {
+	const r = await ctx.stack.main.publicApi('GET', '/executions?limit=1');
+	return Number((r.data && r.data[0] && r.data[0].id) || 0);
+}
+
+/** Wait until `count` executions of the workflow newer than `since` are finished; returns them. */
+async function finishedExecutions(ctx, workflowId, { since, count = 1, timeoutMs = 120000 }) {
+	const started = Date.now();
+	let seen = [];
+	while (Date.now() - started < timeoutMs) {
+		seen = (await executions(ctx, workflowId)).filter((e) => Number(e.id) > since);
+		const done = seen.filter((e) => FINISHED.includes(e.status));
+		if (done.length >= count && done.length === seen.length) {
+			const full = await executions(ctx, workflowId, { includeData: true });
+			return full.filter((e) => Number(e.id) > since).sort((a, b) => a.id - b.id);
+		}
+		await sleep(500);
+	}
+	throw new Error(
+		`${workflowId}: expected ${count} finished execution(s), saw ${JSON.stringify(seen.map((e) => [e.id, e.status]))}`,
+	);
+}
+
+async function untilExecution(ctx, workflowId, since, pred, what, timeoutMs = 60000) {
+	const started = Date.now();
+	while (Date.now() - started < timeoutMs) {
+		const list = (await executions(ctx, workflowId)).filter((e) => Number(e.id) > since);
+		const hit = list.find(pred);
+		if (hit) return hit;
+		await sleep(250);
+	}
+	throw new Error(`${workflowId}: no execution ${what} within ${timeoutMs} ms`);
+}
+
+function runsOf(exec, node) {
+	const runs = exec.data && exec.data.resultData && exec.data.resultData.runData[node];
+	if (!runs || !runs.length)
+		throw new Error(
+			`execution ${exec.id}: node "${node}" did not run (${Object.keys((exec.data && exec.data.resultData.runData) || {}).join(', ')})`,
+		);
+	return runs;
+}
+
+function items(exec, node, output = 0) {
+	const run = runsOf(exec, node).slice(-1)[0];
+	if (run.error) throw new Error(`node "${node}" failed: ${run.error.message}`);
+	return (run.data && run.data.main && run.data.main[output]) || [];
+}
+
+function execError(exec) {
+	const e = exec.data && exec.data.resultData && exec.data.resultData.error;
+	return e ? `${e.message}${e.description ? ` (${e.description})` : ''}` : '';
+}
+
+function assertSuccess(exec) {
+	if (exec.status !== 'success')
+		throw new Error(`execution ${exec.id} ended "${exec.status}": ${execError(exec)}`);
+}
+
+/** The binary of an item, stored outside the execution data in queue mode's binary data mode. */
+function assertDatabaseBinary(item, where) {
+	const files = Object.entries(item.binary || {});
+	if (!files.length) throw new Error(`${where}: no binary data`);
+	for (const [prop, b] of files) {
+		if (!/^image\//.test(b.mimeType || ''))
+			throw new Error(`${where}: binary ${prop} is ${b.mimeType}, expected an image`);
+		if (!String(b.id || '').startsWith('database:'))
+			throw new Error(
+				`${where}: binary ${prop} is not in the database binary store (id ${JSON.stringify(b.id)})`,
+			);
+	}
+}
+
+/** Names of the workers whose log says they ran (or resumed) execution `id`, once per run. */
+function workerRuns(ctx, id) {
+	const re = new RegExp(`Worker started execution ${id}\\b`, 'g');
+	return ctx.stack.workers.flatMap((w) => (w.logText().match(re) || []).map(() => w.name));
+}
+
+// --------------------------------------------------------------------------------- activation
+/** Public-API activation is asynchronous: wait until Postgres holds every webhook we need. */
+async function waitForActivation(ctx) {
+	for (const wf of ctx.workflows.filter((w) => w.active)) {
+		const api = await ctx.stack.main.publicApi('GET', `/workflows/${wf.id}`);
+		if (!api.active) throw new Error(`${wf.id} is not active`);
+	}
+	const want = ctx.workflows.filter((w) => w.active).map((w) => w.id);
+	const started = Date.now();
+	for (;;) {
+		const r = await ctx.stack.postgres.psql('SELECT DISTINCT "workflowId" FROM webhook_entity');
+		const have = r.stdout.split('\n').map((s) => s.trim());
+		const missing = want.filter((id) => !have.includes(id));
+		if (!missing.length) return;
+		if (Date.now() - started > 60000)
+			throw new Error(`webhooks of ${missing.join(', ')} not registered after 60 s`);
+		await sleep(500);
+	}
+}
+
+// -------------------------------------------------------------------------------------- cases
+function queueCases() {
+	return [
+		{
+			name: 'a batch of 20 items runs on a worker: every item paired, complete, files in the database',
+			async run(ctx) {
+				await simReset(ctx);
+				const since = await lastExecutionId(ctx);
+				const prompts = Array.from({ length: 20 }, (_, i) => ({ prompt: `queue prompt ${i}` }));
+				await postWebhook(ctx, flows.PATHS.batch, { prompts });
+				const [exec] = await finishedExecutions(ctx, flows.IDS.batch, { since, timeoutMs: 180000 });
+				assertSuccess(exec);
+				const generated = items(exec, 'Generate');
+				const paired = items(exec, 'Paired');
+				if (generated.length !== 20 || paired.length !== 20)
+					throw new Error(`expected 20 items, got ${generated.length} / ${paired.length}`);
+				const ids = new Set();
+				generated.forEach((it, i) => {
+					if (it.json.status !== 'SUCCESS') throw new Error(`item ${i}: status ${it.json.status}`);
+					if (!TASK_ID.test(it.json.taskId)) throw new Error(`item ${i}: taskId ${it.json.taskId}`);
+					ids.add(it.json.taskId);
+					assertDatabaseBinary(it, `item ${i}`);
+					const pairedTo = [].concat(it.pairedItem)[0];
+					if (!pairedTo || pairedTo.item !== i)
+						throw new Error(`item ${i} is paired to ${JSON.stringify(it.pairedItem)}`);
+					if (
+						paired[i].json.prompt !== `queue prompt ${i}` ||
+						paired[i].json.taskId !== it.json.taskId
+					)
+						throw new Error(`item ${i} traces back to ${JSON.stringify(paired[i].json)}`);
+				});
+				if (ids.size !== 20) throw new Error(`${ids.size} distinct task IDs for 20 items`);
+				const st = await simState(ctx);
+				if (st.tasks.length !== 20)
+					throw new Error(`the simulator holds ${st.tasks.length} tasks, expected 20`);
+				for (const t of st.tasks)
+					if (!ids.has(t.taskId) || t.status !== 'SUCCESS')
+						throw new Error(`simulator task ${t.taskId} (${t.status}) is not among the outputs`);
+				const ran = workerRuns(ctx, exec.id);
+				if (ran.length !== 1) throw new Error(`worker runs of ${exec.id}: ${JSON.stringify(ran)}`);
+				if (/Worker started execution/.test(ctx.stack.main.logText()))
+					throw new Error('main ran an execution itself');
+				return `execution ${exec.id} ran on ${ran[0]}; 20 tasks, 20 items, 20 files in Postgres`;
+			},
+		},
+		{
+			name: 'Wait for Callback: waits, RunningHub calls /webhook-waiting/ on the webhook processor, a worker resumes it',
+			async run(ctx) {
+				await simReset(ctx);
+				// long enough for the pause to be saved before the callback is due
+				await simConfig(ctx, { nextTaskOutcome: { result: 'success', runningMs: 4000 } });
+				const since = await lastExecutionId(ctx);
+				await postWebhook(ctx, flows.PATHS.callback, { prompt: 'a lighthouse, queue mode' });
+				const waiting = await untilExecution(
+					ctx,
+					flows.IDS.callback,
+					since,
+					(e) => e.status === 'waiting' || FINISHED.includes(e.status),
+					'waiting',
+				);
+				const [exec] = await finishedExecutions(ctx, flows.IDS.callback, { since });
+				assertSuccess(exec);
+				const [item] = items(exec, 'Generate and wait for callback');
+				if (!item || item.json.status !== 'SUCCESS' || !TASK_ID.test(item.json.taskId))
+					throw new Error(`resumed output: ${JSON.stringify(item && item.json).slice(0, 300)}`);
+				assertDatabaseBinary(item, 'resumed item');
+				const st = await simState(ctx);
+				const hook = ctx.stack.webhooks[0];
+				const deliveries = st.webhookDeliveries.filter((d) => d.taskId === item.json.taskId);
+				const ok = deliveries.filter((d) => d.status === 200);
+				if (ok.length !== 1 || !ok[0].url.startsWith(`${hook.baseUrl}/webhook-waiting/${exec.id}`))
+					throw new Error(
+						`callback deliveries: ${JSON.stringify(deliveries.map((d) => [d.url, d.status]))}`,
+					);
+				const task = st.tasks.find((t) => t.taskId === item.json.taskId);
+				if (task.polls !== 0) throw new Error(`the task was polled ${task.polls} times`);
+				const ran = workerRuns(ctx, exec.id);
+				if (ran.length !== 2) throw new Error(`worker runs of ${exec.id}: ${JSON.stringify(ran)}`);
+				return `execution ${exec.id} seen "${waiting.status}"; started on ${ran[0]}, resumed on ${ran[1]} after the callback reached ${hook.name}; 0 polls`;
+			},
+		},
+		{
+			name: 'RunningHub Trigger on the webhook processors: one execution per event; duplicates sent to two processors at once',
+			async run(ctx) {
+				await simReset(ctx);
+				const trig = flows.triggerWorkflow().nodes[0];
+				const hookPath = triggerPath(trig);
+				const url = (p) =>
+					`${p.baseUrl}/webhook/${hookPath}?token=${encodeURIComponent(flows.TRIGGER_TOKEN)}`;
+				const [hook1, hook2] = ctx.stack.webhooks;
+				// 1. events delivered by the simulator to one processor: one execution each
+				const since = await lastExecutionId(ctx);
+				const single = [];
+				for (let i = 0; i < 3; i++) single.push(await createSimTask(ctx, url(hook1)));
+				await untilSim(ctx, 'three deliveries answered 200', (st) =>
+					single.every((t) => st.webhookDeliveries.some((d) => d.taskId === t && d.status === 200)),
+				);
+				const first = await finishedExecutions(ctx, flows.IDS.trigger, { since, count: 3 });
+				const perTask = countByTask(first, trig.name);
+				for (const t of single)
+					if (perTask[t] !== 1) throw new Error(`task ${t}: ${perTask[t] || 0} executions`);
+				const delivered = (await simState(ctx)).webhookDeliveries;
+				// 2. the same events again, each to both processors at the same moment
+				const since2 = Math.max(...first.map((e) => Number(e.id)));
+				const answers = [];
+				for (const t of single) {
+					const body = delivered.find((d) => d.taskId === t).body;
+					answers.push(...(await Promise.all([hook1, hook2].map((p) => postRaw(url(p), body)))));
+				}
+				// 3. fresh events, never seen before, each to both processors at once
+				const fresh = [];
+				for (let i = 0; i < 5; i++) fresh.push(await createSimTask(ctx, null));
+				await untilSim(ctx, 'fresh tasks ended', (st) =>
+					fresh.every((t) => st.tasks.find((x) => x.taskId === t).status === 'SUCCESS'),
+				);
+				const races = [];
+				for (const t of fresh) {
+					const body = JSON.stringify({
+						event: 'TASK_END',
+						taskId: t,
+						eventData: await simOutputs(ctx, t),
+					});
+					races.push(...(await Promise.all([hook1, hook2].map((p) => postRaw(url(p), body)))));
+				}
+				if (answers.concat(races).some((a) => a.status !== 200))
+					throw new Error(`answers: ${JSON.stringify(answers.concat(races).map((a) => a.status))}`);
+				await sleep(3000);
+				const later = (await executions(ctx, flows.IDS.trigger)).filter(
+					(e) => Number(e.id) > since2,
+				);
+				const done = await finishedExecutions(ctx, flows.IDS.trigger, {
+					since: since2,
+					count: Math.max(later.length, fresh.length),
+				});
+				const again = countByTask(done, trig.name);
+				const replayed = single.reduce((n, t) => n + (again[t] || 0), 0);
+				if (replayed !== 0)
+					throw new Error(`${replayed} execution(s) for events already processed`);
+				const counts = fresh.map((t) => again[t] || 0);
+				if (counts.some((n) => n < 1 || n > 2))
+					throw new Error(`executions per fresh event sent twice at once: ${counts.join(', ')}`);
+				const dupes = counts.filter((n) => n === 2).length;
+				return (
+					`3 events → 3 executions; the 3 replayed to both processors → 0 new executions; ` +
+					`${fresh.length} new events each sent to both processors at once → ` +
+					`${counts.reduce((a, b) => a + b, 0)} executions (${dupes} duplicated: static data is last-write-wins across processes)`
+				);
+			},
+		},
+		{
+			name: 'Wait for Callback whose wait limit passes: the error output cancels the RunningHub task',
+			async run(ctx) {
+				await simReset(ctx);
+				await simConfig(ctx, { nextTaskOutcome: { result: 'success', runningMs: 300000 } });
+				const since = await lastExecutionId(ctx);
+				await postWebhook(ctx, flows.PATHS.waitLimit, { prompt: 'never called back in time' });
+				// n8n's wait tracker looks for due executions once a minute
+				const [exec] = await finishedExecutions(ctx, flows.IDS.waitLimit, {
+					since,
+					timeoutMs: 150000,
+				});
+				const rh = 'Generate and wait for callback';
+				const errItems = items(exec, rh, 1);
+				if (
+					errItems.length !== 1 ||
+					!/did not call back within 3 s \[task \d{19}\]/.test(errItems[0].json.error)
+				)
+					throw new Error(`error output: ${JSON.stringify(errItems.map((i) => i.json))}`);
+				const [cancelled] = items(exec, 'Cancel the late task');
+				const st = await simState(ctx);
+				const task = st.tasks[0];
+				if (st.tasks.length !== 1 || !task.cancelled || cancelled.json.taskId !== task.taskId)
+					throw new Error(
+						`simulator tasks: ${JSON.stringify(st.tasks.map((t) => [t.taskId, t.status, t.cancelled]))}`,
+					);
+				const cancels = await simRequests(ctx, 'v1.cancel');
+				if (cancels.length !== 1) throw new Error(`${cancels.length} cancel requests`);
+				return `execution ${exec.id}: wait limit error on the error output, task ${task.taskId} cancelled (1 cancel request)`;
+			},
+		},
+		{
+			name: 'the user presses Stop while a worker polls',
+			async run(ctx) {
+				await simReset(ctx);
+				await simConfig(ctx, { nextTaskOutcome: { result: 'success', runningMs: 20000 } });
+				const since = await lastExecutionId(ctx);
+				await postWebhook(ctx, flows.PATHS.poll, { prompt: 'stop me' });
+				const st0 = await untilSim(
+					ctx,
+					'a task being polled',
+					(st) => st.tasks.length === 1 && st.tasks[0].polls >= 1,
+				);
+				const taskId = st0.tasks[0].taskId;
+				const running = await untilExecution(
+					ctx,
+					flows.IDS.poll,
+					since,
+					(e) => e.status === 'running',
+					'running',
+				);
+				const stoppedAt = Date.now();
+				const stop = await ctx.stack.main.rest('POST', `/rest/executions/${running.id}/stop`);
+				const [exec] = await finishedExecutions(ctx, flows.IDS.poll, { since, timeoutMs: 60000 });
+				const st = await untilSim(
+					ctx,
+					'the task cancelled or ended',
+					(s) => s.tasks[0].cancelled || s.tasks[0].status !== 'RUNNING',
+					60000,
+				);
+				const t = st.tasks[0];
+				const after = exec.data && exec.data.resultData.runData.After ? 'ran' : 'did not run';
+				const note = `Stop answered ${stop.json && stop.json.data && stop.json.data.status}; execution ${exec.id} ended "${exec.status}"; task ${taskId} ${t.cancelled ? 'cancelled' : `not cancelled (${t.status})`} after ${((Date.now() - stoppedAt) / 1000).toFixed(1)} s, ${t.polls} polls; next node ${after}`;
+				return note;
+			},
+		},
+		{
+			name: 'a worker stopped while it polls a task',
+			async run(ctx) {
+				await simReset(ctx);
+				await simConfig(ctx, { nextTaskOutcome: { result: 'success', runningMs: 60000 } });
+				const since = await lastExecutionId(ctx);
+				await postWebhook(ctx, flows.PATHS.poll, { prompt: 'worker goes away' });
+				await untilSim(
+					ctx,
+					'a task being polled',
+					(st) => st.tasks.length === 1 && st.tasks[0].polls >= 1,
+				);
+				const running = await untilExecution(
+					ctx,
+					flows.IDS.poll,
+					since,
+					(e) => e.status === 'running',
+					'running',
+				);
+				const [name] = workerRuns(ctx, running.id);
+				const worker = ctx.stack.workers.find((w) => w.name === name);
+				const stoppedAt = Date.now();
+				await worker.stop();
+				const [exec] = await finishedExecutions(ctx, flows.IDS.poll, { since, timeoutMs: 180000 });
+				const st = await simState(ctx);
+				const note = `worker ${name} stopped; execution ${exec.id} ended "${exec.status}" after ${((Date.now() - stoppedAt) / 1000).toFixed(1)} s: ${execError(exec)}; tasks: ${JSON.stringify(st.tasks.map((t) => [t.taskId, t.status, t.cancelled, t.polls]))}; runs ${JSON.stringify(workerRuns(ctx, exec.id))}`;
+				await worker.start();
+				return note;
+			},
+		},
+	];
+}
+
+function triggerPath(trig) {
+	const file = path.join(REPO, 'dist', 'nodes', 'RunningHubTrigger', 'RunningHubTrigger.node.js');
+	const mod = require(file);
+	const Cls = Object.values(mod).find((v) => typeof v === 'function');
+	const hook = new Cls().description.webhooks[0];
+	return hook.isFullPath ? hook.path : `${trig.webhookId}/${hook.path}`;
+}
+
+function countByTask(execs, node) {
+	const out = {};
+	for (const e of execs) {
+		assertSuccess(e);
+		for (const it of items(e, node)) out[it.json.taskId] = (out[it.json.taskId] || 0) + 1;
+	}
+	return out;
+}
+
+async function postRaw(url, body) {
+	const r = await fetch(url, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body,
+	});
+	return { status: r.status, text: await r.text() };
+}
+
+/** The v1 outputs answer of a finished task, as RunningHub puts it in a TASK_END event. */
+async function simOutputs(ctx, taskId) {
+	const r = await fetch(`${ctx.sim.url}/task/openapi/outputs`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ apiKey: ctx.simKey, taskId }),
+	});
+	return r.text();
+}
+
+/** Create a task straight on the simulator's API (v1), with `webhookUrl` when given. */
+async function createSimTask(ctx, webhookUrl) {
+	const r = await fetch(`${ctx.sim.url}/task/openapi/create`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({
+			apiKey: ctx.simKey,
+			workflowId: flows.SIM_WORKFLOW_ID,
+			...(webhookUrl ? { webhookUrl } : {}),
+		}),
+	});
+	const text = await r.text();
+	const m = text.match(/"taskId"\s*:\s*"?(\d{19})"?/);
+	if (!m) throw new Error(`simulator create answered ${text.slice(0, 300)}`);
+	return m[1];
+}
+
+module.exports = { queueCases, waitForActivation, WORKFLOWS, WAIT_LIMIT_SECONDS };
