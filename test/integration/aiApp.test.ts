@@ -59,11 +59,10 @@ describe('AI App inputs (resource mapper)', () => {
 			type: 'string',
 			defaultValue: 'example.png',
 		});
-		expect(portrait.get('12##image')!.displayName).toMatch(
-			/^#12 LoadImage › image — Upload a portrait photo .*binary:<binary property>/,
-		);
+		// the app's own description first, then its node
+		expect(portrait.get('12##image')!.displayName).toBe('Upload a portrait photo · LoadImage #12');
 		expect(portrait.get('3##steps')).toMatchObject({ type: 'number', defaultValue: 20 });
-		expect(portrait.get('3##steps')!.displayName).toMatch(/Sampling steps \[1–100\]/);
+		expect(portrait.get('3##steps')!.displayName).toBe('Sampling steps (1–100) · KSampler #3');
 		expect(portrait.get('25##style')).toMatchObject({
 			type: 'options',
 			defaultValue: 'watercolor',

@@ -11,6 +11,7 @@ import type {
 	ResourceMapperFields,
 } from 'n8n-workflow';
 
+import { LABEL_MAX } from '../../nodes/RunningHub/methods/resourceMapping';
 import { RETRY_DEFAULTS } from '../../nodes/RunningHub/transport';
 import {
 	callNodeMethod,
@@ -111,11 +112,11 @@ describe('Inputs to Change (resource mapper)', () => {
 			removed: true,
 			required: false,
 		});
-		expect(byId.get('6##text')!.displayName).toMatch(
-			/^#6 CLIP Text Encode \(Positive Prompt\) \(CLIPTextEncode\) › text/,
-		);
+		// the input first, then the node's title (no class type when it has one)
+		expect(byId.get('6##text')!.displayName).toBe('text · CLIP Text Encode (Positive Prompt) #6');
 		expect(byId.get('3##seed')).toMatchObject({ type: 'number', defaultValue: 156680208700286 });
-		expect(byId.get('3##steps')!.displayName).toBe('#3 KSampler › steps (now 20)');
+		expect(byId.get('3##steps')!.displayName).toBe('steps · KSampler #3');
+		expect(byId.get('5##width')!.displayName).toBe('width · Empty Latent Image #5');
 		expect(byId.get('3##cfg')).toMatchObject({ type: 'number', defaultValue: 8 });
 		expect(byId.get('3##sampler_name')).toMatchObject({ type: 'string', defaultValue: 'euler' });
 		// Links between nodes are wiring, not values.
@@ -135,17 +136,41 @@ describe('Inputs to Change (resource mapper)', () => {
 		expect(fields[0].id.startsWith('3##')).toBe(true);
 	});
 
-	it('marks LoadImage inputs as taking a file or a binary property (img2img, video)', async () => {
+	it('labels stay short and unique, leading with the input (img2img, video)', async () => {
 		const img2img = await loadFields(WORKFLOW_ID_IMG2IMG);
-		expect(img2img.find((field) => field.id === '10##image')!.displayName).toMatch(
-			/file name or binary:<binary property>/,
+		expect(img2img.find((field) => field.id === '10##image')!.displayName).toBe(
+			'image · Load Image #10',
 		);
-		expect(img2img.find((field) => field.id === '2##text')!.displayName).not.toMatch(/binary:/);
 		const video = await loadFields(WORKFLOW_ID_VIDEO);
-		expect(video.find((field) => field.id === '52##image')!.displayName).toMatch(
-			/^#52 Start Frame \(LoadImage\) › image .*binary:/,
+		expect(video.find((field) => field.id === '52##image')!.displayName).toBe(
+			'image · Start Frame #52',
 		);
 		expect(video.some((field) => field.id === '51##image')).toBe(false);
+		for (const fields of [img2img, video, await loadFields(WORKFLOW_ID_TXT2IMG)]) {
+			const labels = fields.map((field) => field.displayName);
+			expect(new Set(labels).size).toBe(labels.length);
+			expect(labels.filter((label) => label.length > LABEL_MAX)).toEqual([]);
+		}
+	});
+
+	it('shows in place of the list why a workflow has no fields (the reason a run gives)', async () => {
+		const load = async (workflowId: string) =>
+			await callNodeMethod<ResourceMapperFields>('resourceMapping', 'getWorkflowInputs', {
+				parameters: {
+					resource: 'workflow',
+					operation: 'run',
+					workflowId: { __rl: true, mode: 'id', value: workflowId } as never,
+				},
+				credentials: credentials(),
+			});
+		const unknown = await load('1999999999999999999');
+		expect(unknown.fields).toEqual([]);
+		expect(unknown.emptyFieldsNotice).toMatch(
+			/^Workflow 1999999999999999999: The workflow does not exist\. Check the workflow ID/,
+		);
+		const typo = await load('12345');
+		expect(typo.fields).toEqual([]);
+		expect(typo.emptyFieldsNotice).toMatch(/19-digit/);
 	});
 
 	it('loads the fields from a workflow URL on the .cn site', async () => {

@@ -5,29 +5,51 @@ import type {
 } from 'n8n-workflow';
 
 import { appInputs, fetchAppTemplate } from '../helpers/aiApp';
-import { BINARY_PREFIX } from '../helpers/binaryReferences';
 import { fetchWorkflowJson, workflowInputs } from '../helpers/comfyWorkflow';
 import { getRunningHubId } from '../helpers/ids';
 import type { InputDescriptor } from '../helpers/interfaces';
 import { fieldIdOf } from '../helpers/overrides';
 
-function shortValue(value: unknown): string {
-	const text = typeof value === 'string' ? `"${value}"` : String(value);
-	return text.length > 32 ? `${text.slice(0, 30)}…${typeof value === 'string' ? '"' : ''}` : text;
+/** Longest label that reads whole in the editor's parameter panel at its default width. */
+export const LABEL_MAX = 48;
+
+function shorten(text: string, max: number): string {
+	return text.length <= max ? text : `${text.slice(0, Math.max(1, max - 1)).trimEnd()}…`;
+}
+
+/** The node's own title ("Positive Prompt"), without the class type when it has one. */
+function nodeTitle(input: InputDescriptor): string {
+	const suffix = ` (${input.classType})`;
+	return input.nodeLabel.endsWith(suffix) && input.nodeLabel !== suffix
+		? input.nodeLabel.slice(0, -suffix.length)
+		: input.nodeLabel;
+}
+
+/**
+ * "text · Positive Prompt #6", "steps (1–100) · KSampler #3", for apps "Prompt · CLIPTextEncode #6":
+ * what the user recognises first (the input, or the app's own description of it), then the node.
+ * Long node titles are shortened so the label never gets cut off at the end.
+ */
+export function inputLabel(input: InputDescriptor): string {
+	const range =
+		input.min !== undefined || input.max !== undefined
+			? ` (${input.min ?? '…'}–${input.max ?? '…'})`
+			: '';
+	const lead = `${shorten(input.description ?? input.fieldName, 28)}${range}`;
+	const id = ` #${input.nodeId}`;
+	const room = LABEL_MAX - lead.length - id.length - 3;
+	return `${lead} · ${shorten(nodeTitle(input), Math.max(room, 6))}${id}`;
 }
 
 /** The resource mapper fields for a list of inputs: hidden until added, prefilled with the current value. */
 export function mapperFields(inputs: InputDescriptor[]): ResourceMapperField[] {
-	return inputs.map((input) => {
-		const range =
-			input.min !== undefined || input.max !== undefined
-				? ` [${input.min ?? '…'}–${input.max ?? '…'}]`
-				: '';
-		const about = input.description ? ` — ${input.description}` : '';
-		const file = input.media ? ` — file name or ${BINARY_PREFIX}<binary property>` : '';
+	const labels = inputs.map(inputLabel);
+	return inputs.map((input, index) => {
+		const twin =
+			labels.indexOf(labels[index]) !== index || labels.lastIndexOf(labels[index]) !== index;
 		const field: ResourceMapperField = {
 			id: fieldIdOf(input.nodeId, input.fieldName),
-			displayName: `#${input.nodeId} ${input.nodeLabel} › ${input.fieldName}${about}${range} (now ${shortValue(input.current)})${file}`,
+			displayName: twin ? `${labels[index]} (${input.fieldName})` : labels[index],
 			required: false,
 			defaultMatch: false,
 			canBeUsedToMatch: false,
@@ -41,24 +63,61 @@ export function mapperFields(inputs: InputDescriptor[]): ResourceMapperField[] {
 	});
 }
 
+/** Text for the editor's notice, which renders HTML. */
+function escapeHtml(text: string): string {
+	return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * Loads the fields, or says why there are none: the editor drops a thrown error silently (the
+ * list just vanishes), so the reason a run would give is shown in place of the list.
+ */
+async function fieldsOrReason(
+	load: () => Promise<ResourceMapperField[]>,
+	what: () => string,
+): Promise<ResourceMapperFields> {
+	let fields: ResourceMapperField[];
+	try {
+		fields = await load();
+	} catch (error) {
+		const { message = String(error), description } = error as {
+			message?: string;
+			description?: string | null;
+		};
+		// the description usually restates the headline, then says what to do
+		const headline = message.replace(/ \(code [^)]*\)/, '').replace(/ \[task \d+\]/, '');
+		const reason = description?.startsWith(headline)
+			? description
+			: [message, description].filter(Boolean).join('. ');
+		return { fields: [], emptyFieldsNotice: escapeHtml(`${what()}: ${reason}`) };
+	}
+	return fields.length
+		? { fields }
+		: { fields, emptyFieldsNotice: escapeHtml(`${what()} has no inputs that can be changed`) };
+}
+
 /** One field per literal input of each node of the workflow, read from its API-format JSON. */
 export async function getWorkflowInputs(
 	this: ILoadOptionsFunctions,
 ): Promise<ResourceMapperFields> {
-	const workflowId = getRunningHubId(this, 'workflow', 'workflowId');
-	const workflow = await fetchWorkflowJson(this, workflowId);
-	const fields = mapperFields(workflowInputs(workflow));
-	return fields.length
-		? { fields }
-		: { fields, emptyFieldsNotice: `Workflow ${workflowId} has no inputs that can be changed` };
+	let workflowId = '';
+	return await fieldsOrReason(
+		async () => {
+			workflowId = getRunningHubId(this, 'workflow', 'workflowId');
+			return mapperFields(workflowInputs(await fetchWorkflowJson(this, workflowId)));
+		},
+		() => `Workflow ${workflowId}`.trim(),
+	);
 }
 
 /** One field per input of the AI app's form, typed from its API example (apiCallDemo). */
 export async function getAppInputs(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
-	const webappId = getRunningHubId(this, 'webapp', 'webappId');
-	const template = await fetchAppTemplate(this, webappId);
-	const fields = mapperFields(appInputs(template));
-	return fields.length
-		? { fields }
-		: { fields, emptyFieldsNotice: `AI app ${webappId} has no inputs that can be changed` };
+	let webappId = '';
+	return await fieldsOrReason(
+		async () => {
+			webappId = getRunningHubId(this, 'webapp', 'webappId');
+			return mapperFields(appInputs(await fetchAppTemplate(this, webappId)));
+		},
+		() => `AI app ${webappId}`.trim(),
+	);
 }
