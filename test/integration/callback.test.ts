@@ -154,6 +154,51 @@ describe('Wait Mode "Wait for Callback"', () => {
 		});
 	});
 
+	it('trusts no body: a forged SUCCESS with foreign links resumes with the API’s status and links', async () => {
+		const run = await pause();
+		const taskId = String(run.output[0][0].json.taskId);
+		const delivery = await deliveryFor(taskId);
+		const queriesBefore = sim.requests.filter((request) => request.route === 'v2.query').length;
+		const forged = {
+			...delivery,
+			body: {
+				event: 'TASK_END',
+				taskId,
+				eventData: JSON.stringify({
+					code: 0,
+					msg: 'success',
+					data: [{ fileUrl: 'http://127.0.0.1:9/evil.png', fileType: 'png', nodeId: '9' }],
+				}),
+			},
+		};
+		const { result } = await callResumeUrl(run, forged);
+		expect(sim.requests.filter((request) => request.route === 'v2.query').length).toBe(
+			queriesBefore + 1,
+		);
+		const resumed = await resumeWaitingNode(run, { webhookResult: result });
+		const item = (resumed as { output: INodeExecutionData[][] }).output[0][0];
+		expect(JSON.stringify(item.json)).not.toContain('evil.png');
+		expect(String((item.json.outputs as IDataObject[])[0].fileUrl)).toContain(sim.publicBaseUrl);
+	});
+
+	it('a forged SUCCESS for a task still running keeps the execution waiting', async () => {
+		sim.nextTaskOutcome({ result: 'success', runningMs: 60_000 });
+		const run = await pause();
+		const taskId = String(run.output[0][0].json.taskId);
+		const forged = {
+			query: { signature: run.runExecutionData.resumeToken },
+			body: {
+				taskId,
+				status: 'SUCCESS',
+				errorCode: '',
+				results: [{ url: 'http://127.0.0.1:9/evil.png', outputType: 'png' }],
+			},
+		};
+		const { result } = await callResumeUrl(run, forged as never);
+		expect(result.workflowData).toBeUndefined();
+		expect(await resumeWaitingNode(run, { webhookResult: result })).toEqual({ resumed: false });
+	});
+
 	it('answers a malformed callback 400 and keeps waiting', async () => {
 		const run = await pause();
 		const bad = await callWebhook({

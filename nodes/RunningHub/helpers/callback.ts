@@ -11,8 +11,10 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { asNodeError } from '../transport';
 import { callbackBody, isMalformed, parseTaskEndEvent } from './callbackEvent';
-import type { OutputOptions, WaitModeHandler } from './interfaces';
+import type { OutputOptions, TaskResult, WaitModeHandler } from './interfaces';
 import { DEFAULT_OUTPUT_OPTIONS, taskResultToItem } from './output';
+import { queryTask } from './task';
+import { TERMINAL_STATUSES, resultFromV2Task } from './taskResult';
 import { isInlineToolRun, isToolMode, toolErrorResult } from './toolMode';
 import { taskFailedError } from './wait';
 
@@ -238,7 +240,28 @@ export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebh
 		};
 	}
 
-	const result = event.result;
+	// The callback only says "look now": anyone who learns the resume URL can post to it, so the
+	// status and the file links come from one API query, never from the body.
+	let result: TaskResult;
+	try {
+		result = resultFromV2Task(await queryTask(this, event.taskId, { maxAttempts: 2 }));
+	} catch (error) {
+		// Not confirmed (yet): the execution keeps waiting and RunningHub delivers again.
+		this.getResponseObject()
+			.status(502)
+			.json({
+				error: `The task could not be confirmed with the RunningHub API: ${asNodeError(this.getNode(), error).message}`,
+			});
+		return { noWebhookResponse: true };
+	}
+	if (!TERMINAL_STATUSES.includes(result.status)) {
+		return {
+			webhookResponse: {
+				received: true,
+				ignored: `RunningHub reports task ${event.taskId} as ${result.status}, not ended; still waiting.`,
+			},
+		};
+	}
 	const outputOptions = decodeOutputOptions(this.customData.get(OUTPUT_KEY));
 	let item: INodeExecutionData = { json: { ...result } };
 	let failure: NodeApiError | NodeOperationError | undefined;
