@@ -24,7 +24,8 @@ const properties: INodeProperties[] = [
 		noun: 'AI app',
 		locator: 'webappId',
 		resourceMapperMethod: 'getAppInputs',
-		mapperHint: 'Image, video and audio inputs take an uploaded file name or a URL. ',
+		mapperHint:
+			'Image, video and audio inputs (LoadImage and the like) take the file name an upload returned (File › Upload), not a web address; a URL works only where the app itself loads from a URL. ',
 		jsonDescription:
 			"Array of {nodeId, fieldName, fieldValue} as in the app's API example on RunningHub.",
 	}),

@@ -36,7 +36,8 @@ const properties: INodeProperties[] = [
 		noun: 'workflow',
 		locator: 'workflowId',
 		resourceMapperMethod: 'getWorkflowInputs',
-		mapperHint: '',
+		mapperHint:
+			'LoadImage, LoadAudio and LoadVideo take the file name an upload returned (File › Upload), not a web address. ',
 		jsonDescription:
 			'Array of {nodeId, fieldName, fieldValue}: the node ID (top right of the node), the input name and the new value.',
 		extraModes: [
