@@ -64,7 +64,7 @@ async function listExecutions(n8n: N8n, workflowId: string, status?: string): Pr
 }
 
 /** POST `count` webhook calls, `parallel` at a time. */
-async function fire(baseUrl: string, hookPath: string, count: number, parallel = 25) {
+async function fire(baseUrl: string, hookPath: string, count: number, parallel = 10) {
 	let next = 0;
 	const one = async () => {
 		while (next < count) {

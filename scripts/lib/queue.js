@@ -396,6 +396,8 @@ class QueueStack {
 			...this.redis.env,
 			EXECUTIONS_MODE: 'queue',
 			N8N_DEFAULT_BINARY_DATA_MODE: 'database',
+			// n8n's default pool of 2 connections answers bursts of webhooks with 503 "Database is not ready"
+			DB_POSTGRESDB_POOL_SIZE: '10',
 			OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
 			QUEUE_BULL_PREFIX: 'rhqueue',
 			N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
