@@ -20,7 +20,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 
 // Poll-driven lifecycle: a task ends after two status views, so no test waits on a clock.
 const sim = useSimulator({ options: { pollsBeforeDone: 2 } });
-const client = axios.create({ validateStatus: () => true, timeout: 10000 });
+const client = axios.create({ validateStatus: () => true });
 
 async function post(
 	path: string,

@@ -29,7 +29,7 @@ const sim = useSimulator({
 	options: { queuedMs: 30, runningMs: 60, webhookRetryDelaysMs: [20, 40, 80] },
 });
 
-const client = axios.create({ validateStatus: () => true, timeout: 10000 });
+const client = axios.create({ validateStatus: () => true });
 
 async function post(
 	path: string,
@@ -719,7 +719,7 @@ describe('uploads', () => {
 			headers: { 'Content-Type': mp.contentType },
 		});
 		expect(legacy.data).toMatchObject({ code: 809, msg: 'APIKEY_FILE_SIZE_EXCEEDED' });
-	}, 60000);
+	});
 
 	it('legacy upload takes the key from a form field', async () => {
 		const noKey = multipart(
