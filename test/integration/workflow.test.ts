@@ -536,6 +536,35 @@ describe('Waiting limits', () => {
 	});
 });
 
+describe('Poll schedule', () => {
+	it('checks 1, 2 and 3 s after the start before keeping to the Poll Interval', async () => {
+		sim.setDurations({ queuedMs: 100, runningMs: HOUR });
+		const controller = new AbortController();
+		let polls = 0;
+		// A 600 s interval would hold the first check for ten minutes without the early checks.
+		const run = runWorkflow(
+			runParameters(WORKFLOW_ID_TXT2IMG, {}, { pollIntervalSeconds: 600, timeoutSeconds: 3600 }),
+			undefined,
+			{
+				abortSignal: controller.signal,
+				onHttpAnswer: (answer) => {
+					if (answer.path === '/openapi/v2/query' && ++polls === 3)
+						setImmediate(() => controller.abort());
+				},
+			},
+		);
+		const error = await run.then(noFailure, (e: Error) => e);
+		expect(error.message).toMatch(/was still running when the execution was stopped/);
+		const created = sim.requests.find((request) => request.route === 'v1.create')!;
+		const checks = sim.requests.filter((request) => request.route === 'v2.query');
+		expect(checks).toHaveLength(3);
+		// Timers may fire a few milliseconds early; never a whole step.
+		checks.forEach((check, index) =>
+			expect(check.timestamp - created.timestamp).toBeGreaterThanOrEqual(1000 * (index + 1) - 20),
+		);
+	});
+});
+
 describe('Batches', () => {
 	it('waits out 421 queue-full answers of a key limited to 2 tasks, and keeps input order', async () => {
 		sim.setConcurrency(SIM_KEY_NORMAL, 2);

@@ -20,6 +20,23 @@ export const WAIT_LIMITS = {
 	timeoutSeconds: { min: 1, max: 86_400 },
 };
 
+/**
+ * Checks soon after submit, so a task of a few seconds is not held to the Poll Interval, then on
+ * the Poll Interval's own grid (5, 10, 15 s… at the default), which keeps its meaning for long
+ * tasks. Times are counted from the submit answer; at most these few extra checks per task.
+ */
+const EARLY_CHECKS_MS = [1000, 2000, 3000];
+
+/** Milliseconds from `elapsedMs` (time since submit) to the next status check. */
+export function nextPollDelayMs(elapsedMs: number, intervalMs: number): number {
+	// A timer may fire a little early: a check due within this margin counts as done.
+	const margin = Math.min(250, intervalMs / 2);
+	const due = elapsedMs + margin;
+	const early = EARLY_CHECKS_MS.find((at) => at < intervalMs && at > due);
+	const next = early ?? (Math.floor(due / intervalMs) + 1) * intervalMs;
+	return Math.max(0, next - elapsedMs);
+}
+
 /** How RunningHub reports a task cancelled while it ran (ComfyUI's interrupt), or a CANCEL status. */
 function wasCancelled(result: TaskResult): boolean {
 	return (
@@ -122,7 +139,8 @@ export async function waitForTask(
 		const remaining = deadline - Date.now();
 		if (remaining <= 0) return await stop('timeout');
 		try {
-			await cancellableSleep(Math.min(intervalMs, remaining), signal);
+			const delay = nextPollDelayMs(Date.now() - started, intervalMs);
+			await cancellableSleep(Math.min(delay, remaining), signal);
 		} catch (error) {
 			if (error instanceof CancelledError) return await stop('cancelled');
 			throw new NodeOperationError(context.getNode(), error as Error);

@@ -49,7 +49,8 @@ const waitOptionFields: INodeProperties[] = [
 			numberPrecision: 1,
 		},
 		default: 5,
-		description: 'How often to ask RunningHub whether the task has finished',
+		description:
+			'How often to ask RunningHub whether the task has finished. The first checks come sooner (1, 2 and 3 s after the start) so short tasks are not held to the interval.',
 	},
 	{
 		displayName: 'Timeout (Seconds)',
