@@ -23,7 +23,15 @@ const OWNER = {
  * Simulator timing for the e2e run: tasks take ~1.5 s, long enough for an execution in callback
  * mode to be saved as `waiting` before the callback arrives, short enough to keep the run quick.
  */
-const SIMULATOR_ARGS = ['--queued-ms', '300', '--running-ms', '1200'];
+const SIMULATOR_ARGS = [
+	'--queued-ms',
+	'300',
+	'--running-ms',
+	'1200',
+	// a failed workflow task's v2 answer without details, as in RunningHub's own v2 failure example
+	'--v2-failed-reason',
+	'empty',
+];
 
 /** Workflow ids that `n8n execute` must not run (need a server, e.g. waitMode "callback"). */
 const NOT_FOR_CLI = [];
@@ -94,10 +102,36 @@ const EXPECT = {
 	rhDemoModelGen01: { taskId: true, status: 'SUCCESS', mime: /^image\//, outputs: true },
 };
 
+const FIDELITY_WORKFLOW_ID = 'rhE2eFidelity01';
+
+/**
+ * Price Preview answers the flat price; a workflow task that fails (its v2 answer without details)
+ * reports the failing node; a Quick Create module runs to its files.
+ */
+function assertFidelityRun(runData) {
+	const price = outputItems(runData, 'Price Preview')[0];
+	if (!price || typeof price.json.estimatedPrice !== 'number' || !price.json.currency)
+		throw new Error(`Price Preview gave ${JSON.stringify(price && price.json)}`);
+	const failed = outputItems(runData, 'Failing workflow task')[0];
+	const error = failed && String(failed.json.error || '');
+	if (!/node #6 CLIPTextEncode/.test(error) || !/1015/.test(error))
+		throw new Error(`the failed task's error does not name the failing node: ${error}`);
+	const quick = outputItems(runData, 'Quick Create');
+	if (!quick.length || quick[0].json.status !== 'SUCCESS')
+		throw new Error(`Quick Create gave ${JSON.stringify(quick[0] && quick[0].json).slice(0, 400)}`);
+	assertTaskIds(quick, 'Quick Create');
+	const files = binaries(quick);
+	if (!files.length || !/^image\//.test(files[0].mimeType || ''))
+		throw new Error(
+			`Quick Create returned no image (${JSON.stringify(files.map((f) => f.mimeType))})`,
+		);
+}
+
 /** Assertions on the run data of a demo workflow run with `n8n execute`. */
 function assertWorkflowRun(workflow, runData) {
 	const agent = require('./agent');
 	if (workflow.id === agent.DEMO_WORKFLOW_ID) return agent.assertDemoRun(runData);
+	if (workflow.id === FIDELITY_WORKFLOW_ID) return assertFidelityRun(runData);
 	const rhNodes = workflow.json.nodes
 		.filter((n) => n.type === ACTION_TYPE && !n.disabled)
 		.map((n) => n.name);

@@ -3,8 +3,10 @@
  *
  *   npx ts-node --transpile-only test/simulator/cli.ts --port 5700 [--host 0.0.0.0] [--queued-ms 2000]
  *     [--running-ms 5000] [--public-base-url http://host.docker.internal:5700] [--log]
+ *     [--v2-failed-reason details|empty]
  *
- * Environment: RH_SIM_PORT, RH_SIM_HOST, RH_SIM_PUBLIC_BASE_URL, RH_SIM_QUEUED_MS, RH_SIM_RUNNING_MS, RH_SIM_LOG=1.
+ * Environment: RH_SIM_PORT, RH_SIM_HOST, RH_SIM_PUBLIC_BASE_URL, RH_SIM_QUEUED_MS, RH_SIM_RUNNING_MS, RH_SIM_LOG=1,
+ * RH_SIM_V2_FAILED_REASON.
  * Stops on SIGINT/SIGTERM.
  */
 
@@ -37,6 +39,9 @@ async function main(): Promise<void> {
 		runningMs: num(arg('running-ms') ?? process.env.RH_SIM_RUNNING_MS) ?? 3000,
 		log: process.argv.includes('--log') || process.env.RH_SIM_LOG === '1',
 	};
+	const v2FailedReason = arg('v2-failed-reason') ?? process.env.RH_SIM_V2_FAILED_REASON;
+	if (v2FailedReason === 'details' || v2FailedReason === 'empty')
+		options.v2FailedReason = v2FailedReason;
 	const sim = await startSimulator(options);
 	const lines = [
 		`RunningHub simulator listening on ${sim.baseUrl}`,
