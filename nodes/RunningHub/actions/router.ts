@@ -82,16 +82,48 @@ async function runItems(
 
 	if (failures.length) {
 		const first = failures.sort((a, b) => a.itemIndex - b.itemIndex)[0];
-		throw asNodeError(this.getNode(), first.error, first.itemIndex);
+		const error = asNodeError(this.getNode(), first.error, first.itemIndex);
+		listCreatedTasks(error, results, failures);
+		throw error;
 	}
 	return [results.flat()];
+}
+
+/**
+ * When a batch stops at a failing item, the tasks other items had already created still run and
+ * are billed: the error names them (text and `context.createdTasks`), so they can be collected
+ * with Task › Get Outputs instead of being run again.
+ */
+function listCreatedTasks(
+	error: ReturnType<typeof asNodeError>,
+	results: INodeExecutionData[][],
+	failures: Array<{ itemIndex: number; error: unknown }>,
+): void {
+	const created: Array<{ item: number; taskId: string }> = [];
+	results.forEach((output, itemIndex) => {
+		const taskId = output?.[0]?.json?.taskId;
+		if (typeof taskId === 'string' && taskId !== '') created.push({ item: itemIndex, taskId });
+	});
+	for (const failure of failures) {
+		const taskId = errorDetails(failure.error).taskId;
+		if (taskId) created.push({ item: failure.itemIndex, taskId });
+	}
+	if (!created.length) return;
+	created.sort((a, b) => a.item - b.item);
+	error.context = { ...(error.context ?? {}), createdTasks: created };
+	const list = created.map(({ item, taskId }) => `item ${item}: task ${taskId}`).join(', ');
+	error.description = `${error.description ? `${error.description} ` : ''}Tasks this batch had already created (they run and are billed on RunningHub; get their results with Task › Get Outputs instead of running them again): ${list}.`;
 }
 
 function errorDetails(error: unknown): Record<string, string> {
 	const details: Record<string, string> = {};
 	const description = (error as NodeApiError).description;
 	if (description) details.description = description;
-	const taskId = /\[task (\d+)\]/.exec((error as Error).message ?? '')?.[1];
+	const dataTaskId = (error as NodeApiError).errorResponse?.taskId;
+	const taskId =
+		typeof dataTaskId === 'string' && dataTaskId !== ''
+			? dataTaskId
+			: /\[task (\d+)\]/.exec((error as Error).message ?? '')?.[1];
 	if (taskId) details.taskId = taskId;
 	return details;
 }
