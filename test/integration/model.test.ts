@@ -324,6 +324,8 @@ describe('Model › Generate', () => {
 	});
 
 	it('returns the task ID at once in "Return Task ID" mode', async () => {
+		// Held QUEUED until polled: the status the node returns never depends on how fast it answered.
+		sim.setDurations({ pollsBeforeDone: 1_000_000 });
 		const { output } = await run({
 			endpoint: 'rhart-image-v1/text-to-image',
 			values: { prompt: 'x', aspectRatio: '1:1' },
