@@ -60,6 +60,6 @@ export const taskIdProperty: INodeProperties = {
 	type: 'string',
 	required: true,
 	default: '',
-	placeholder: ID_KINDS.task.exampleId,
+	placeholder: `e.g. ${ID_KINDS.task.exampleId}`,
 	description: 'The 19-digit ID RunningHub returned when the task was created',
 };
