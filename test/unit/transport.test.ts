@@ -11,6 +11,7 @@ import {
 	parseJsonLossless,
 	quoteLongIntegers,
 	runningHubApiError,
+	taskIdOf,
 } from '../../nodes/RunningHub/transport';
 
 const node: INode = {
@@ -71,6 +72,12 @@ describe('error mapping', () => {
 		expect(error.message).toContain(`code ${code}`);
 		expect(error.message).toContain('[task 1904152026220003329]');
 		expect(error.description).toMatch(hintPattern);
+		expect(taskIdOf(error)).toBe('1904152026220003329');
+	});
+
+	it('an error about no task carries no task ID', () => {
+		expect(taskIdOf(runningHubApiError(node, { code: '802' }))).toBeUndefined();
+		expect(taskIdOf(new Error('Task failed [task 1904152026220003329]'))).toBeUndefined();
 	});
 
 	it('every known code has a class and a hint that ends a sentence', () => {

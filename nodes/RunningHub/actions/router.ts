@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, NodeApiError } from 'n8n-wo
 import { NodeOperationError } from 'n8n-workflow';
 
 import { isToolMode, toolErrorResult } from '../helpers/toolMode';
-import { asNodeError } from '../transport';
+import { asNodeError, taskIdOf } from '../transport';
 import { operationsByResource } from './operations';
 import type { OperationModule } from './types';
 
@@ -119,11 +119,7 @@ function errorDetails(error: unknown): Record<string, string> {
 	const details: Record<string, string> = {};
 	const description = (error as NodeApiError).description;
 	if (description) details.description = description;
-	const dataTaskId = (error as NodeApiError).errorResponse?.taskId;
-	const taskId =
-		typeof dataTaskId === 'string' && dataTaskId !== ''
-			? dataTaskId
-			: /\[task (\d+)\]/.exec((error as Error).message ?? '')?.[1];
+	const taskId = taskIdOf(error);
 	if (taskId) details.taskId = taskId;
 	return details;
 }

@@ -9,7 +9,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { asNodeError } from '../transport';
+import { asNodeError, withTaskId } from '../transport';
 import { callbackBody, isMalformed, parseTaskEndEvent } from './callbackEvent';
 import type { OutputOptions, TaskResult, WaitModeHandler } from './interfaces';
 import { DEFAULT_OUTPUT_OPTIONS, taskResultToItem } from './output';
@@ -173,11 +173,14 @@ export const submitAndPause: WaitModeHandler = async (context, itemIndex, submit
 	const notCalledBackAdvice = `The task may still be running, or its callback could not reach n8n (WEBHOOK_URL must be reachable from the internet). Get its result with Task › Get Outputs using task ID ${task.taskId}, or raise Timeout (Seconds) for long jobs.`;
 	setResumeError(
 		entry,
-		// an agent's model sees only the message of an error the engine throws
-		new NodeOperationError(
-			node,
-			isToolMode(context) ? `${notCalledBack}. ${notCalledBackAdvice}` : notCalledBack,
-			{ itemIndex, description: notCalledBackAdvice },
+		withTaskId(
+			// an agent's model sees only the message of an error the engine throws
+			new NodeOperationError(
+				node,
+				isToolMode(context) ? `${notCalledBack}. ${notCalledBackAdvice}` : notCalledBack,
+				{ itemIndex, description: notCalledBackAdvice },
+			),
+			task.taskId,
 		),
 	);
 	await context.putExecutionToWait(waitTill);

@@ -1,7 +1,7 @@
 import type { IBinaryKeyData, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { TIMEOUT_DEFAULTS, fileHostRequest } from '../transport';
+import { TIMEOUT_DEFAULTS, fileHostRequest, withTaskId } from '../transport';
 import type { TaskOutput } from './interfaces';
 import { extensionOfUrl } from './taskResult';
 
@@ -101,12 +101,15 @@ export async function downloadOutputs(
 			},
 		);
 		if ('cancelled' in fetched) {
-			throw new NodeOperationError(
-				context.getNode(),
-				`The execution was stopped while downloading output ${index} [task ${taskId}]`,
-				{
-					description: `The task itself finished; get its files later with Task › Get Outputs (task ID ${taskId}).`,
-				},
+			throw withTaskId(
+				new NodeOperationError(
+					context.getNode(),
+					`The execution was stopped while downloading output ${index} [task ${taskId}]`,
+					{
+						description: `The task itself finished; get its files later with Task › Get Outputs (task ID ${taskId}).`,
+					},
+				),
+				taskId,
 			);
 		}
 		if ('response' in fetched && fetched.response.statusCode < 400) {
@@ -121,13 +124,16 @@ export async function downloadOutputs(
 		} else {
 			const reason = 'reason' in fetched ? fetched.reason : `HTTP ${fetched.response.statusCode}`;
 			if (!options.allowPartial) {
-				throw new NodeOperationError(
-					context.getNode(),
-					`Could not download output ${index} (node ${output.nodeId ?? '?'}, ${output.fileUrl.split('?')[0]}): ${reason} [task ${taskId}]`,
-					{
-						description:
-							'RunningHub result links expire after 24 hours. Turn on "Allow Partial Results" to keep the other outputs and the JSON, or turn off "Download Outputs" to get only the links.',
-					},
+				throw withTaskId(
+					new NodeOperationError(
+						context.getNode(),
+						`Could not download output ${index} (node ${output.nodeId ?? '?'}, ${output.fileUrl.split('?')[0]}): ${reason} [task ${taskId}]`,
+						{
+							description:
+								'RunningHub result links expire after 24 hours. Turn on "Allow Partial Results" to keep the other outputs and the JSON, or turn off "Download Outputs" to get only the links.',
+						},
+					),
+					taskId,
 				);
 			}
 			failures.push({ index, fileUrl: output.fileUrl, error: reason });

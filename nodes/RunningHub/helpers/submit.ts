@@ -2,7 +2,13 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { RetryPolicy } from '../transport';
-import { RETRY_DEFAULTS, apiRequestV1, apiRequestV2Task, parseEmbeddedJson } from '../transport';
+import {
+	RETRY_DEFAULTS,
+	apiRequestV1,
+	apiRequestV2Task,
+	parseEmbeddedJson,
+	withTaskId,
+} from '../transport';
 import type { RunSettings, SubmitTask, SubmittedTask } from './interfaces';
 import { cancelQuietly } from './task';
 import { validateRange } from './validation';
@@ -126,7 +132,7 @@ async function submitV1(
 	const { rejected, problems } = readPromptTips(data.promptTips);
 	if (rejected) {
 		const cancelled = await cancelQuietly(context, taskId);
-		throw new NodeOperationError(
+		const rejected = new NodeOperationError(
 			context.getNode(),
 			`RunningHub rejected the inputs: ${problems.join(' | ')} [task ${taskId}]`,
 			{
@@ -134,6 +140,7 @@ async function submitV1(
 				description: `${cancelled ? 'The task was cancelled, so it is not billed.' : 'Cancelling the task failed; cancel it on the RunningHub site.'} Fix the named input (type, range, option or file name) and run again. Task ID: ${taskId}`,
 			},
 		);
+		throw withTaskId(rejected, taskId);
 	}
 	return {
 		taskId,

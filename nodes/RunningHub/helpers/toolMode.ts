@@ -1,5 +1,6 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 
+import { taskIdOf } from '../transport';
 import type { TaskResult } from './interfaces';
 
 /*
@@ -62,8 +63,6 @@ export function leanTaskResult(result: TaskResult, extra: IDataObject = {}): IDa
 	return lean;
 }
 
-const TASK_ID_IN_MESSAGE = /\[task (\d+)\]/;
-
 /** Advice for the model by kind of failure: what it can change before calling again. */
 function adviceFor(message: string, description: string): string {
 	const text = `${message} ${description}`;
@@ -84,7 +83,7 @@ function adviceFor(message: string, description: string): string {
 export function toolErrorResult(error: unknown): IDataObject {
 	const message = String((error as Error)?.message ?? error);
 	const description = String((error as { description?: unknown })?.description ?? '');
-	const taskId = TASK_ID_IN_MESSAGE.exec(message)?.[1];
+	const taskId = taskIdOf(error);
 	const result: IDataObject = { status: 'ERROR', error: message };
 	if (description && !message.includes(description)) result.details = description;
 	if (taskId) result.taskId = taskId;

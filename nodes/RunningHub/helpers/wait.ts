@@ -2,7 +2,7 @@ import type { IExecuteFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { V2TaskObject } from '../transport';
-import { CancelledError, cancellableSleep, runningHubApiError } from '../transport';
+import { CancelledError, cancellableSleep, runningHubApiError, withTaskId } from '../transport';
 import type { TaskResult, WaitModeHandler, WaitOptions } from './interfaces';
 import { taskResultToItem } from './output';
 import { cancelQuietly, queryTask, withFailureDetails } from './task';
@@ -84,17 +84,21 @@ function pollFailedError(
 ): NodeApiError | NodeOperationError {
 	const hint = `The task may still be running on RunningHub: get its result later with Task › Get Outputs (task ID ${taskId}).`;
 	if (error instanceof NodeApiError) {
-		return new NodeApiError(context.getNode(), (error.errorResponse ?? {}) as JsonObject, {
+		const rebuilt = new NodeApiError(context.getNode(), (error.errorResponse ?? {}) as JsonObject, {
 			message: error.message,
 			description: [error.description, hint].filter(Boolean).join(' '),
 			httpCode: error.httpCode ?? undefined,
 		});
+		return withTaskId(rebuilt, taskId);
 	}
 	const message = (error as Error)?.message ?? String(error);
-	return new NodeOperationError(
-		context.getNode(),
-		message.includes(taskId) ? message : `${message} [task ${taskId}]`,
-		{ description: hint },
+	return withTaskId(
+		new NodeOperationError(
+			context.getNode(),
+			message.includes(taskId) ? message : `${message} [task ${taskId}]`,
+			{ description: hint },
+		),
+		taskId,
 	);
 }
 
@@ -127,12 +131,14 @@ export async function waitForTask(
 				? 'It was cancelled on RunningHub.'
 				: 'Cancelling it on RunningHub failed; cancel it on the site to stop the cost.'
 			: 'It keeps running on RunningHub; fetch its result later with Task › Get Outputs.';
-		throw new NodeOperationError(context.getNode(), `Task ${taskId} ${what}. ${then}`, {
-			description:
-				reason === 'timeout'
-					? 'Raise Timeout (Seconds) in the options, or use the "Return Task ID" or "Wait for Callback" mode for long jobs.'
-					: undefined,
-		});
+		const description =
+			reason === 'timeout'
+				? 'Raise Timeout (Seconds) in the options, or use the "Return Task ID" or "Wait for Callback" mode for long jobs.'
+				: undefined;
+		throw withTaskId(
+			new NodeOperationError(context.getNode(), `Task ${taskId} ${what}. ${then}`, { description }),
+			taskId,
+		);
 	};
 
 	while (!result) {

@@ -315,7 +315,25 @@ export function runningHubApiError(
 		description: redactText(description, apiKey) || undefined,
 		httpCode: details.httpCode !== undefined ? String(details.httpCode) : undefined,
 	});
+	return withTaskId(error, details.taskId);
+}
+
+/**
+ * Records the task an error is about in its context, where the router and tool mode read it: the
+ * task ID is data, not something to find again in the message.
+ */
+export function withTaskId<T extends NodeApiError | NodeOperationError>(
+	error: T,
+	taskId: string | undefined,
+): T {
+	if (taskId) error.context.taskId = taskId;
 	return error;
+}
+
+/** The task an error is about, when one was recorded with withTaskId. */
+export function taskIdOf(error: unknown): string | undefined {
+	const taskId = (error as { context?: { taskId?: unknown } } | undefined)?.context?.taskId;
+	return typeof taskId === 'string' && taskId !== '' ? taskId : undefined;
 }
 
 /**

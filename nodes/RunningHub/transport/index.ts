@@ -11,7 +11,13 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { ErrorClass } from './errors';
-import { RUNNINGHUB_CODES, classifyCode, redactText, runningHubApiError } from './errors';
+import {
+	RUNNINGHUB_CODES,
+	classifyCode,
+	redactText,
+	runningHubApiError,
+	withTaskId,
+} from './errors';
 import { parseJsonLossless } from './json';
 import type { AttemptResult, RetryPolicy } from './retry';
 import { CancelledError, RETRY_DEFAULTS, TIMEOUT_DEFAULTS, retryWithBackoff } from './retry';
@@ -281,7 +287,7 @@ async function requestWithRetry(
 		runningHubApiError(node, { ...details, taskId: request.taskId }, apiKey);
 
 	const attemptOnce = async (): Promise<AttemptResult<unknown, FailureDetails>> => {
-		if (signal?.aborted) throw new NodeOperationError(node, cancelledMessage(request));
+		if (signal?.aborted) throw cancelledError(node, request);
 		let outcome: Attempt;
 		try {
 			const body =
@@ -316,7 +322,7 @@ async function requestWithRetry(
 		} catch (error) {
 			// n8n-core aborts in-flight requests when the execution is stopped: report the stop, not "canceled".
 			if (error instanceof CancelledError || signal?.aborted) {
-				if (!request.createsTask) throw new NodeOperationError(node, cancelledMessage(request));
+				if (!request.createsTask) throw cancelledError(node, request);
 				// The request had left: RunningHub may have created (and will bill) the task.
 				throw new NodeOperationError(
 					node,
@@ -360,7 +366,7 @@ async function requestWithRetry(
 
 	const result = await retryWithBackoff(policy, signal, attemptOnce);
 	if ('settled' in result) return result.settled;
-	if ('cancelled' in result) throw new NodeOperationError(node, cancelledMessage(request));
+	if ('cancelled' in result) throw cancelledError(node, request);
 	throw fail({
 		...result.exhausted,
 		context:
@@ -381,8 +387,9 @@ function copyForm(form: FormData): FormData {
 	return copy;
 }
 
-function cancelledMessage(request: ApiRequest): string {
-	return `The execution was stopped while calling RunningHub (${request.path})${request.taskId ? ` [task ${request.taskId}]` : ''}`;
+function cancelledError(node: INode, request: ApiRequest): NodeOperationError {
+	const message = `The execution was stopped while calling RunningHub (${request.path})${request.taskId ? ` [task ${request.taskId}]` : ''}`;
+	return withTaskId(new NodeOperationError(node, message), request.taskId);
 }
 
 function interpretResponse(
