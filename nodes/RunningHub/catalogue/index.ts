@@ -1,5 +1,5 @@
 /**
- * Standard Model API catalogue: lookup, search and request-body building (ref. §10.1–10.2).
+ * Standard Model API catalogue: lookup, search and request-body checks.
  *
  * Data comes from models.generated.ts (generated from RunningHub's public model registry by
  * scripts/build-model-catalogue.js — do not edit it by hand). No n8n imports here: validation
@@ -151,7 +151,7 @@ export function searchModels(filter?: string, options: SearchModelsOptions = {})
 }
 
 // ---------------------------------------------------------------------------------------------
-// Coercion and validation (ref. §10.2)
+// Coercion and validation: the registry's parameter types and limits
 // ---------------------------------------------------------------------------------------------
 
 const MEDIA_URL = /^(https?:\/\/\S+|data:[^,]*,[\s\S]*|asset:\/\/\S+)$/i;
@@ -362,7 +362,7 @@ function requiredMessage(param: CatalogueParam): string {
 }
 
 /**
- * Converts one user value to the JSON the API expects for `param` (ref. §10.2):
+ * Converts one user value to the JSON the API expects for `param`:
  * LIST → string (numbers/booleans stringified, checked against the options, case-insensitive match
  * returns the canonical option; a multi-select LIST → array of such strings), BOOLEAN → true/false (accepts "true"/"false"/1/0), INT → integer,
  * FLOAT → number (both range-checked), STRING → string (maxLength-checked), media → URL string, or

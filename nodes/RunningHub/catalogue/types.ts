@@ -3,7 +3,7 @@
  * RunningHub's public model registry by scripts/build-model-catalogue.js.
  */
 
-/** Parameter types as written in the registry (ref. §10.2). */
+/** Parameter types as written in the registry. */
 export const MODEL_PARAM_TYPES = [
 	'STRING',
 	'LIST',

@@ -21,7 +21,7 @@ import { taskFailedError } from './wait';
 /*
  * "Wait for Callback" mode: the task is created with the execution's resume URL as its webhookUrl,
  * the execution is put to wait (no worker is held), and RunningHub's TASK_END POST resumes it
- * through the node's restart webhook. What n8n does around this (2.41, see n8n-conventions §6.2):
+ * through the node's restart webhook. What n8n 2.x does around this (docs/ARCHITECTURE.md):
  * - the webhook's output replaces the waiting node's output; execute() is not run again;
  * - a webhook() answer without workflowData leaves the execution waiting (foreign/bad calls);
  * - a webhook() that throws only answers 500 and leaves the execution waiting;

@@ -153,7 +153,7 @@ function resultFromV1Envelope(taskId: string, envelope: IDataObject): TaskResult
 }
 
 /**
- * Parses what RunningHub posts when a task ends. Accepted shapes (reference §8.1):
+ * Parses what RunningHub posts when a task ends. Accepted shapes (docs/ARCHITECTURE.md):
  * `{event, taskId, eventData}` with eventData a JSON string or object holding either the v1 outputs
  * envelope or a v2 task object, and a bare v2 task object.
  */

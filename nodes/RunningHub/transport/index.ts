@@ -10,14 +10,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { ErrorClass } from './errors';
-import {
-	RUNNINGHUB_CODES,
-	classifyCode,
-	redactText,
-	runningHubApiError,
-	withTaskId,
-} from './errors';
+import { classifyCode, redactText, runningHubApiError, withTaskId } from './errors';
 import { parseJsonLossless } from './json';
 import type { AttemptResult, RetryPolicy } from './retry';
 import { CancelledError, RETRY_DEFAULTS, TIMEOUT_DEFAULTS, retryWithBackoff } from './retry';
@@ -625,9 +618,4 @@ function normaliseTask(task: Partial<V2TaskObject>): V2TaskObject {
 		errorCode: isNoErrorCode(task.errorCode) ? '' : String(task.errorCode).trim(),
 		errorMessage: task.errorMessage ?? '',
 	} as V2TaskObject;
-}
-
-export function describeCode(code: string): { name?: string; hint?: string; class: ErrorClass } {
-	const known = RUNNINGHUB_CODES[code];
-	return { name: known?.name, hint: known?.hint, class: classifyCode(code) };
 }
