@@ -1,11 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { LegacyFileType, UploadTarget } from '../../helpers/interfaces';
 import { uploadBinaryProperty } from '../../helpers/upload';
 
-const show = { resource: ['file'], operation: ['upload'] };
-
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Input Binary Field',
 		name: 'binaryPropertyName',
@@ -13,7 +12,6 @@ export const description: INodeProperties[] = [
 		required: true,
 		default: 'data',
 		hint: 'The name of the input binary field containing the file to upload (30 MB at most)',
-		displayOptions: { show },
 	},
 	{
 		displayName: 'Returns',
@@ -34,7 +32,6 @@ export const description: INodeProperties[] = [
 			},
 		],
 		default: 'media',
-		displayOptions: { show },
 	},
 	{
 		displayName: 'File Type',
@@ -49,9 +46,14 @@ export const description: INodeProperties[] = [
 		],
 		default: 'input',
 		description: 'The kind of file, sent as the fileType field of the legacy endpoint',
-		displayOptions: { show: { ...show, target: ['legacy'] } },
+		displayOptions: { show: { target: ['legacy'] } },
 	},
 ];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['file'], operation: ['upload'] } },
+	properties,
+);
 
 /**
  * Outputs JSON only, as n8n's upload operations do: the file is now on RunningHub, and later nodes

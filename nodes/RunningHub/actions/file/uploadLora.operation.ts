@@ -1,18 +1,16 @@
 import { createHash } from 'crypto';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { getBinaryMetadataOf } from '../../helpers/upload';
 import { TIMEOUT_DEFAULTS, apiRequestV1, fileHostRequest } from '../../transport';
-
-const show = { resource: ['file'], operation: ['uploadLora'] };
 
 export const LORA_URL_PATH = '/api/openapi/getLoraUploadUrl';
 
 /** Letters (any script), digits, dot, dash and underscore: the name ends up in a storage path. */
 const LORA_NAME_PATTERN = /^[\p{L}\p{N}._-]{1,128}$/u;
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Input Binary Field',
 		name: 'binaryPropertyName',
@@ -20,7 +18,6 @@ export const description: INodeProperties[] = [
 		required: true,
 		default: 'data',
 		hint: 'The name of the input binary field containing the LoRA file (.safetensors)',
-		displayOptions: { show },
 	},
 	{
 		displayName: 'LoRA Name',
@@ -30,9 +27,13 @@ export const description: INodeProperties[] = [
 		placeholder: 'e.g. my-style-lora',
 		description:
 			'Name of the LoRA on RunningHub: letters, digits, ".", "-" and "_" only. Leave empty to use the file name without its extension.',
-		displayOptions: { show },
 	},
 ];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['file'], operation: ['uploadLora'] } },
+	properties,
+);
 
 interface LoraUploadUrl {
 	fileName?: string;
