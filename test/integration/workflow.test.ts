@@ -619,12 +619,14 @@ describe('Batches', () => {
 	});
 
 	it('runs 20 items 5 at a time and returns them in input order, paired by prompt', async () => {
-		sim.setDurations({ queuedMs: 10, runningMs: 100 });
+		// Tasks are held until polled often, so the batch must fill its 5 slots before any ends.
+		sim.setDurations({ pollsBeforeDone: 1_000_000 });
 		const fields = await loadFields(WORKFLOW_ID_TXT2IMG, SIM_KEY_SHARED);
 		const items = Array.from({ length: 20 }, (_, index) => ({
 			json: { prompt: `item ${index}`, seed: 1000 + index },
 		}));
-		const { output } = await runWorkflow(
+		const alive = () => [...sim.tasks.values()].filter((task) => task.endedAt === undefined);
+		const running = runWorkflow(
 			runParameters(
 				WORKFLOW_ID_TXT2IMG,
 				{
@@ -638,6 +640,13 @@ describe('Batches', () => {
 			items,
 			{ apiKey: SIM_KEY_SHARED },
 		);
+		await sim.waitFor(() => alive().length === 5, 20_000, '5 tasks alive');
+		// The node polls the held tasks: a sixth would already have been created if the limit leaked.
+		await sim.waitFor(() => sim.stats.statusRequests >= 10, 20_000, 'the held tasks polled');
+		expect(sim.stats.tasksCreated).toBe(5);
+		sim.setDurations({ pollsBeforeDone: null, queuedMs: 10, runningMs: 100 });
+		sim.endAtNextPoll();
+		const { output } = await running;
 		expect(output[0]).toHaveLength(20);
 		output[0].forEach((item, index) => {
 			expect(item.pairedItem).toEqual({ item: index });

@@ -124,6 +124,9 @@ export class RunningHubSimulator {
 		if (this.server) return this;
 		this.stopped = false;
 		const server = http.createServer((req, res) => void handleRequest(this, req, res));
+		// Clients keep idle sockets 5 s, Node's default server timeout is 5 s too: a socket reused at
+		// that moment is reset. Real servers keep idle sockets longer than their clients (nginx 75 s).
+		server.keepAliveTimeout = 75_000;
 		server.on('connection', (socket: Socket) => {
 			this.sockets.add(socket);
 			socket.on('close', () => this.sockets.delete(socket));
