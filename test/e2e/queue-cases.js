@@ -350,18 +350,7 @@ function queueCases() {
 				const replaySince = since;
 
 				// 3. new events, each sent to both processors at the same moment (measured)
-				const fresh = [];
-				for (let i = 0; i < 5; i++) fresh.push(await createSimTask(ctx, null));
-				await untilSim(ctx, 'fresh tasks ended', (st) =>
-					fresh.every((t) => st.tasks.find((x) => x.taskId === t).status === 'SUCCESS'),
-				);
-				const bodies = {};
-				for (const t of fresh)
-					bodies[t] = JSON.stringify({
-						event: 'TASK_END',
-						taskId: t,
-						eventData: await simOutputs(ctx, t),
-					});
+				const { taskIds: fresh, bodies } = await endedTaskEvents(ctx, 5, 'fresh');
 				since = await lastExecutionId(ctx);
 				const racedReplies = [];
 				for (const t of fresh) racedReplies.push(...(await both(bodies[t])));
@@ -381,18 +370,7 @@ function queueCases() {
 
 				// 4. different events arriving together at one processor, then RunningHub's retry of each
 				// (measured: the delivered-task memory is one static-data value, written last-write-wins)
-				const burst = [];
-				for (let i = 0; i < 5; i++) burst.push(await createSimTask(ctx, null));
-				await untilSim(ctx, 'burst tasks ended', (st) =>
-					burst.every((t) => st.tasks.find((x) => x.taskId === t).status === 'SUCCESS'),
-				);
-				const burstBodies = {};
-				for (const t of burst)
-					burstBodies[t] = JSON.stringify({
-						event: 'TASK_END',
-						taskId: t,
-						eventData: await simOutputs(ctx, t),
-					});
+				const { taskIds: burst, bodies: burstBodies } = await endedTaskEvents(ctx, 5, 'burst');
 				since = await lastExecutionId(ctx);
 				await Promise.all(burst.map((t) => postRaw(url(hook1), burstBodies[t])));
 				const burstRuns = await newExecutions(since, burst.length);
@@ -533,6 +511,23 @@ function triggerPath(trig) {
 	const Cls = Object.values(mod).find((v) => typeof v === 'function');
 	const hook = new Cls().description.webhooks[0];
 	return hook.isFullPath ? hook.path : `${trig.webhookId}/${hook.path}`;
+}
+
+/** `count` tasks run to SUCCESS without a callback, and the TASK_END body RunningHub would send each. */
+async function endedTaskEvents(ctx, count, what) {
+	const taskIds = [];
+	for (let i = 0; i < count; i++) taskIds.push(await createSimTask(ctx, null));
+	await untilSim(ctx, `${what} tasks ended`, (st) =>
+		taskIds.every((t) => st.tasks.find((x) => x.taskId === t).status === 'SUCCESS'),
+	);
+	const bodies = {};
+	for (const t of taskIds)
+		bodies[t] = JSON.stringify({
+			event: 'TASK_END',
+			taskId: t,
+			eventData: await simOutputs(ctx, t),
+		});
+	return { taskIds, bodies };
 }
 
 function countByTask(execs, node) {
