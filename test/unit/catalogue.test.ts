@@ -9,16 +9,18 @@ import {
 	MODEL_OUTPUT_TYPES,
 	MODEL_PARAM_TYPES,
 	MODEL_REGISTRY_VERSION,
-	CatalogueValidationError,
-	buildModelRequestBody,
-	coerceModelParameter,
 	findModel,
 	normalizeModelEndpoint,
 	paramDisplayName,
 	searchModels,
 	validateModelRequest,
 } from '../../nodes/RunningHub/catalogue';
-import type { CatalogueEntry, CatalogueParam } from '../../nodes/RunningHub/catalogue';
+import type {
+	BuildModelRequestOptions,
+	CatalogueEntry,
+	CatalogueIssue,
+	CatalogueParam,
+} from '../../nodes/RunningHub/catalogue';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
 const SCRIPT = path.join(REPO_ROOT, 'scripts/build-model-catalogue.js');
@@ -70,14 +72,43 @@ function param(endpoint: string, key: string): CatalogueParam {
 	return p;
 }
 
-function thrown(fn: () => unknown): CatalogueValidationError {
-	try {
-		fn();
-	} catch (error) {
-		if (error instanceof CatalogueValidationError) return error;
-		throw error;
-	}
-	throw new Error('expected a CatalogueValidationError');
+/** The body `validateModelRequest` builds, checking that it found nothing wrong. */
+function bodyOf(
+	entry: CatalogueEntry,
+	values: Record<string, unknown>,
+	options?: BuildModelRequestOptions,
+): Record<string, unknown> {
+	const { body, issues } = validateModelRequest(entry, values, options);
+	expect(issues).toEqual([]);
+	return body;
+}
+
+/** A model whose only parameter is `p`, so a request checks that parameter alone. */
+function alone(p: CatalogueParam): CatalogueEntry {
+	return {
+		endpoint: 'test/one-parameter',
+		name: 'One Parameter',
+		provider: 'Test',
+		category: 'utility',
+		outputType: 'text',
+		deprecated: false,
+		params: [p],
+	};
+}
+
+/** What a request sends for `value` given to parameter `p` (undefined: the field is left out). */
+function sent(p: CatalogueParam, value: unknown): unknown {
+	const body = bodyOf(alone(p), { [p.field]: value });
+	expect(Object.keys(body)).toEqual(p.field in body ? [p.field] : []);
+	return body[p.field];
+}
+
+/** The one problem a request reports for `value` given to parameter `p`; nothing is sent. */
+function rejected(p: CatalogueParam, value: unknown): CatalogueIssue {
+	const { body, issues } = validateModelRequest(alone(p), { [p.field]: value });
+	expect(body).toEqual({});
+	expect(issues).toHaveLength(1);
+	return issues[0];
 }
 
 describe('model catalogue: completeness against the registry', () => {
@@ -235,9 +266,9 @@ describe('model catalogue: known entries (reference §10.3)', () => {
 			multiple: true,
 			maxItems: 1,
 		});
-		expect(
-			coerceModelParameter(param('rhart-image-g-3/image-to-image', 'imageUrls'), 'https://a/1.png'),
-		).toEqual(['https://a/1.png']);
+		expect(sent(param('rhart-image-g-3/image-to-image', 'imageUrls'), 'https://a/1.png')).toEqual([
+			'https://a/1.png',
+		]);
 		expect(param('kling-v3.0-std/image-to-video', 'firstImageUrl').multiple).toBe(false);
 	});
 
@@ -486,7 +517,7 @@ describe('findModel / searchModels', () => {
 	});
 });
 
-describe('coerceModelParameter (reference §10.2)', () => {
+describe('validateModelRequest: one parameter of each type (reference §10.2)', () => {
 	const sound26 = param('kling-v2.6-pro/text-to-video', 'sound');
 	const duration26 = param('kling-v2.6-pro/text-to-video', 'duration');
 	const sound30 = param('kling-v3.0-std/image-to-video', 'sound');
@@ -499,130 +530,189 @@ describe('coerceModelParameter (reference §10.2)', () => {
 	const lastImage = param('kling-v3.0-std/image-to-video', 'lastImageUrl');
 
 	it('LIST → JSON string, even for booleans and numbers', () => {
-		expect(coerceModelParameter(sound26, true)).toBe('true');
-		expect(coerceModelParameter(sound26, false)).toBe('false');
-		expect(coerceModelParameter(sound26, 'false')).toBe('false');
-		expect(coerceModelParameter(duration26, 5)).toBe('5');
-		expect(coerceModelParameter(duration26, '10')).toBe('10');
+		expect(sent(sound26, true)).toBe('true');
+		expect(sent(sound26, false)).toBe('false');
+		expect(sent(sound26, 'false')).toBe('false');
+		expect(sent(duration26, 5)).toBe('5');
+		expect(sent(duration26, '10')).toBe('10');
 	});
 
 	it('LIST rejects values outside the options, naming the field and the choices', () => {
-		const error = thrown(() => coerceModelParameter(duration26, '7'));
+		const error = rejected(duration26, '7');
 		expect(error.field).toBe('duration');
 		expect(error.message).toBe('Parameter "duration" must be one of "5", "10" (got "7")');
 	});
 
 	it('LIST matches options case-insensitively and returns the canonical value', () => {
-		expect(coerceModelParameter(param('alibaba/wan-2.7/text-to-video', 'resolution'), '720p')).toBe(
-			'720P',
-		);
+		expect(sent(param('alibaba/wan-2.7/text-to-video', 'resolution'), '720p')).toBe('720P');
 	});
 
 	it('BOOLEAN → JSON boolean, accepting "true"/"false" strings', () => {
-		expect(coerceModelParameter(sound30, true)).toBe(true);
-		expect(coerceModelParameter(sound30, 'false')).toBe(false);
-		expect(coerceModelParameter(sound30, 'TRUE')).toBe(true);
-		expect(coerceModelParameter(sound30, 0)).toBe(false);
-		const error = thrown(() => coerceModelParameter(sound30, 'maybe'));
+		expect(sent(sound30, true)).toBe(true);
+		expect(sent(sound30, 'false')).toBe(false);
+		expect(sent(sound30, 'TRUE')).toBe(true);
+		expect(sent(sound30, 0)).toBe(false);
+		const error = rejected(sound30, 'maybe');
 		expect(error.field).toBe('sound');
 		expect(error.message).toMatch(/"sound" must be true or false/);
 	});
 
 	it('INT → integer number, rejecting fractions and out-of-range values', () => {
-		expect(coerceModelParameter(seed, '42')).toBe(42);
-		expect(coerceModelParameter(seed, 7)).toBe(7);
-		expect(thrown(() => coerceModelParameter(seed, 1.5)).message).toMatch(
-			/"seed" must be a whole number \(got 1.5\)/,
-		);
-		expect(thrown(() => coerceModelParameter(seed, 'abc')).message).toMatch(
-			/"seed" must be a whole number/,
-		);
-		expect(thrown(() => coerceModelParameter(seed, -1)).message).toMatch(
-			/"seed" must be between 0 and 2147483647/,
-		);
+		expect(sent(seed, '42')).toBe(42);
+		expect(sent(seed, 7)).toBe(7);
+		expect(rejected(seed, 1.5).message).toMatch(/"seed" must be a whole number \(got 1.5\)/);
+		expect(rejected(seed, 'abc').message).toMatch(/"seed" must be a whole number/);
+		expect(rejected(seed, -1).message).toMatch(/"seed" must be between 0 and 2147483647/);
 	});
 
 	it('FLOAT → number within range', () => {
-		expect(coerceModelParameter(cfgScale, '0.5')).toBe(0.5);
-		expect(coerceModelParameter(cfgScale, 1)).toBe(1);
-		const error = thrown(() => coerceModelParameter(cfgScale, 2));
+		expect(sent(cfgScale, '0.5')).toBe(0.5);
+		expect(sent(cfgScale, 1)).toBe(1);
+		const error = rejected(cfgScale, 2);
 		expect(error.field).toBe('cfgScale');
 		expect(error.message).toBe('Parameter "cfgScale" must be between 0 and 1 (got 2)');
 	});
 
 	it('STRING → string; empty optional omitted; required missing and too-long rejected', () => {
-		expect(coerceModelParameter(prompt, 'a cat')).toBe('a cat');
-		expect(coerceModelParameter(negative, '')).toBeUndefined();
-		expect(coerceModelParameter(negative, '   ')).toBeUndefined();
-		expect(coerceModelParameter(negative, undefined)).toBeUndefined();
-		const missing = thrown(() => coerceModelParameter(prompt, ''));
+		expect(sent(prompt, 'a cat')).toBe('a cat');
+		expect(sent(negative, '')).toBeUndefined();
+		expect(sent(negative, '   ')).toBeUndefined();
+		expect(sent(negative, undefined)).toBeUndefined();
+		const missing = rejected(prompt, '');
 		expect(missing.field).toBe('prompt');
 		expect(missing.message).toMatch(/"prompt" is required/);
-		expect(thrown(() => coerceModelParameter(prompt, 'x'.repeat(2001))).message).toMatch(
+		expect(rejected(prompt, 'x'.repeat(2001)).message).toMatch(
 			/"prompt" is too long \(2001 characters, max 2000\)/,
 		);
-		expect(thrown(() => coerceModelParameter(prompt, { a: 1 })).message).toMatch(
-			/"prompt" must be text/,
-		);
+		expect(rejected(prompt, { a: 1 }).message).toMatch(/"prompt" must be text/);
 	});
 
 	it('missing required LIST/BOOLEAN values fall back to the registry default', () => {
-		expect(coerceModelParameter(sound26, undefined)).toBe('true');
-		expect(coerceModelParameter(sound30, null)).toBe(true);
-		expect(coerceModelParameter(duration26, '')).toBe('5');
+		expect(sent(sound26, undefined)).toBe('true');
+		expect(sent(sound30, null)).toBe(true);
+		expect(sent(duration26, '')).toBe('5');
 	});
 
 	it('single media → URL string', () => {
-		expect(coerceModelParameter(firstImage, ' https://example.com/a.png ')).toBe(
-			'https://example.com/a.png',
-		);
-		expect(coerceModelParameter(firstImage, ['https://example.com/a.png'])).toBe(
-			'https://example.com/a.png',
-		);
-		expect(coerceModelParameter(lastImage, '')).toBeUndefined();
-		expect(thrown(() => coerceModelParameter(firstImage, '')).message).toMatch(
+		expect(sent(firstImage, ' https://example.com/a.png ')).toBe('https://example.com/a.png');
+		expect(sent(firstImage, ['https://example.com/a.png'])).toBe('https://example.com/a.png');
+		expect(sent(lastImage, '')).toBeUndefined();
+		expect(rejected(firstImage, '').message).toMatch(
 			/"firstImageUrl" is required: provide an image URL/,
 		);
-		expect(
-			thrown(() => coerceModelParameter(firstImage, ['https://a/1.png', 'https://a/2.png']))
-				.message,
-		).toMatch(/takes a single URL/);
-		expect(thrown(() => coerceModelParameter(firstImage, '/tmp/cat.png')).message).toMatch(
+		expect(rejected(firstImage, ['https://a/1.png', 'https://a/2.png']).message).toMatch(
+			/takes a single URL/,
+		);
+		expect(rejected(firstImage, '/tmp/cat.png').message).toMatch(
 			/"firstImageUrl" must be a public http\(s\) URL/,
 		);
 	});
 
 	it('multiple media → array of URLs from an array, or a comma/newline separated string', () => {
-		expect(
-			coerceModelParameter(imageUrls, 'https://a/1.png, https://a/2.png\nhttps://a/3.png'),
-		).toEqual(['https://a/1.png', 'https://a/2.png', 'https://a/3.png']);
-		expect(coerceModelParameter(imageUrls, ['https://a/1.png'])).toEqual(['https://a/1.png']);
-		expect(coerceModelParameter(imageUrls, 'https://a/1.png')).toEqual(['https://a/1.png']);
-		expect(coerceModelParameter(imageUrls, '["https://a/1.png","https://a/2.png"]')).toEqual([
+		expect(sent(imageUrls, 'https://a/1.png, https://a/2.png\nhttps://a/3.png')).toEqual([
+			'https://a/1.png',
+			'https://a/2.png',
+			'https://a/3.png',
+		]);
+		expect(sent(imageUrls, ['https://a/1.png'])).toEqual(['https://a/1.png']);
+		expect(sent(imageUrls, 'https://a/1.png')).toEqual(['https://a/1.png']);
+		expect(sent(imageUrls, '["https://a/1.png","https://a/2.png"]')).toEqual([
 			'https://a/1.png',
 			'https://a/2.png',
 		]);
-		expect(coerceModelParameter(imageUrls, 'data:image/png;base64,AAA=,https://a/2.png')).toEqual([
+		expect(sent(imageUrls, 'data:image/png;base64,AAA=,https://a/2.png')).toEqual([
 			'data:image/png;base64,AAA=',
 			'https://a/2.png',
 		]);
-		const tooMany = thrown(() =>
-			coerceModelParameter(
-				imageUrls,
-				Array.from({ length: 6 }, (_, i) => `https://a/${i}.png`),
-			),
+		const tooMany = rejected(
+			imageUrls,
+			Array.from({ length: 6 }, (_, i) => `https://a/${i}.png`),
 		);
 		expect(tooMany.field).toBe('imageUrls');
 		expect(tooMany.message).toMatch(/at most 5 URLs \(got 6\)/);
-		expect(thrown(() => coerceModelParameter(imageUrls, [])).message).toMatch(
-			/"imageUrls" is required/,
+		expect(rejected(imageUrls, []).message).toMatch(/"imageUrls" is required/);
+	});
+});
+
+describe('validateModelRequest: every problem names the field and the fix', () => {
+	const seed = param('alibaba/wan-2.7/text-to-video', 'seed');
+	const cfgScale = param('kling-v3.0-std/image-to-video', 'cfgScale');
+	const imageUrls = param('rhart-image-v1/edit', 'imageUrls');
+	const firstImage = param('kling-v3.0-std/image-to-video', 'firstImageUrl');
+
+	it.each([
+		['a number that is not finite', cfgScale, Infinity, 'must be a finite number (got null)'],
+		['text for a number', cfgScale, 'half', 'must be a number (got "half")'],
+		[
+			'an object for a media URL',
+			firstImage,
+			{ url: 'x' },
+			'must be a media URL (got {"url":"x"})',
+		],
+		[
+			'an object for a list of media URLs',
+			imageUrls,
+			42,
+			'must be a media URL or a list of URLs (got 42)',
+		],
+		[
+			'a number inside a list of URLs',
+			imageUrls,
+			['https://a/1.png', 7],
+			'must contain only URL strings (got 7)',
+		],
+		['a local path', firstImage, 'C:\\cat.png', 'must be a public http(s) URL'],
+	] as const)('%s', (_case, p, value, reason) => {
+		const issue = rejected(p as CatalogueParam, value);
+		expect(issue.field).toBe(p.field);
+		expect(issue.message.startsWith(`Parameter "${p.field}" ${reason}`)).toBe(true);
+	});
+
+	it('a missing required number falls back to its registry default', () => {
+		expect(sent({ ...seed, required: true, default: 3 }, undefined)).toBe(3);
+		expect(rejected({ ...seed, required: true }, '').message).toBe(
+			'Parameter "seed" is required: provide a value',
+		);
+	});
+
+	it('ranges with one bound say so', () => {
+		expect(rejected({ ...seed, max: undefined }, -1).message).toBe(
+			'Parameter "seed" must be at least 0 (got -1)',
+		);
+		expect(rejected({ ...seed, min: undefined }, 2147483648).message).toBe(
+			'Parameter "seed" must be at most 2147483647 (got 2147483648)',
+		);
+	});
+
+	it('a required LIST without a default lists its options', () => {
+		const duration = param('kling-v2.6-pro/text-to-video', 'duration');
+		expect(rejected({ ...duration, default: undefined }, '').message).toBe(
+			'Parameter "duration" is required: provide one of "5", "10"',
+		);
+	});
+
+	it('a parameter type the catalogue does not know is reported, not sent', () => {
+		const odd = { ...seed, type: 'COLOR' } as unknown as CatalogueParam;
+		expect(rejected(odd, '#fff').message).toBe('Parameter "seed" has an unsupported type "COLOR"');
+	});
+
+	it('keys the model does not define are problems by default, naming the known ones', () => {
+		const { body, issues } = validateModelRequest(model('seedream-v4/text-to-image'), {
+			prompt: 'p',
+			extra: 1,
+		});
+		expect(body).not.toHaveProperty('extra');
+		expect(issues).toHaveLength(1);
+		expect(issues[0].field).toBe('extra');
+		expect(issues[0].message).toMatch(
+			/^Parameter "extra" is not defined for model "seedream-v4\/text-to-image" \(known parameters: prompt, /,
 		);
 	});
 });
 
-describe('buildModelRequestBody / validateModelRequest', () => {
+describe('validateModelRequest: whole requests', () => {
 	it('builds the kling-v2.6-pro/text-to-video body with LIST strings', () => {
-		const body = buildModelRequestBody(model('kling-v2.6-pro/text-to-video'), {
+		const body = bodyOf(model('kling-v2.6-pro/text-to-video'), {
 			prompt: 'a cat surfing',
 			negativePrompt: '',
 			sound: false,
@@ -638,7 +728,7 @@ describe('buildModelRequestBody / validateModelRequest', () => {
 	});
 
 	it('builds the kling-v3.0-std/image-to-video body with JSON booleans and numbers', () => {
-		const body = buildModelRequestBody(model('kling-v3.0-std/image-to-video'), {
+		const body = bodyOf(model('kling-v3.0-std/image-to-video'), {
 			prompt: 'wave',
 			firstImageUrl: 'https://example.com/a.png',
 			duration: '5',
@@ -655,7 +745,7 @@ describe('buildModelRequestBody / validateModelRequest', () => {
 	});
 
 	it('builds snake_case bodies for speech-2.8-hd', () => {
-		const body = buildModelRequestBody(model('rhart-audio/text-to-audio/speech-2.8-hd'), {
+		const body = bodyOf(model('rhart-audio/text-to-audio/speech-2.8-hd'), {
 			text: 'Hello (laughs)',
 			voice_id: 'Wise_Woman',
 			speed: 1.25,
@@ -690,25 +780,30 @@ describe('buildModelRequestBody / validateModelRequest', () => {
 		expect(issues.find((i) => i.field === 'bogus')!.message).toMatch(
 			/not defined for model "kling-v3.0-std\/image-to-video"/,
 		);
-		const error = thrown(() =>
-			buildModelRequestBody(model('kling-v3.0-std/image-to-video'), { prompt: 'x', duration: '5' }),
+		const missingImage = validateModelRequest(model('kling-v3.0-std/image-to-video'), {
+			prompt: 'x',
+			duration: '5',
+		});
+		expect(missingImage.issues).toHaveLength(1);
+		expect(missingImage.issues[0].field).toBe('firstImageUrl');
+		expect(missingImage.issues[0].message).toBe(
+			'Parameter "firstImageUrl" is required: provide an image URL',
 		);
-		expect(error.field).toBe('firstImageUrl');
-		expect(error.issues).toHaveLength(1);
-		expect(error.message).toMatch(/"firstImageUrl" is required/);
+		expect(missingImage.body).not.toHaveProperty('firstImageUrl');
 	});
 
 	it('handles unknown keys per option, and passes them through for schema-less entries', () => {
 		const entry = model('seedream-v4/text-to-image');
-		expect(
-			buildModelRequestBody(entry, { prompt: 'p', extra: 1 }, { unknownParams: 'drop' }),
-		).toEqual({ prompt: 'p' });
-		expect(
-			buildModelRequestBody(entry, { prompt: 'p', extra: 1 }, { unknownParams: 'passthrough' }),
-		).toEqual({ prompt: 'p', extra: 1 });
+		expect(bodyOf(entry, { prompt: 'p', extra: 1 }, { unknownParams: 'drop' })).toEqual({
+			prompt: 'p',
+		});
+		expect(bodyOf(entry, { prompt: 'p', extra: 1 }, { unknownParams: 'passthrough' })).toEqual({
+			prompt: 'p',
+			extra: 1,
+		});
 		const schemaless = model('rhart-image/f-dev');
 		expect(schemaless.params).toEqual([]);
-		expect(buildModelRequestBody(schemaless, { prompt: 'p', '79##text': 'x' })).toEqual({
+		expect(bodyOf(schemaless, { prompt: 'p', '79##text': 'x' })).toEqual({
 			prompt: 'p',
 			'79##text': 'x',
 		});
@@ -725,18 +820,15 @@ describe('multi-select LIST params', () => {
 	});
 
 	it('are sent as arrays of options, from an array, a JSON array or comma-separated text', () => {
-		expect(coerceModelParameter(slots, 'all')).toEqual(['all']);
-		expect(coerceModelParameter(slots, ['firstFrameUrl', 'lastframeurl'])).toEqual([
+		expect(sent(slots, 'all')).toEqual(['all']);
+		expect(sent(slots, ['firstFrameUrl', 'lastframeurl'])).toEqual([
 			'firstFrameUrl',
 			'lastFrameUrl',
 		]);
-		expect(coerceModelParameter(slots, '["lastFrameUrl"]')).toEqual(['lastFrameUrl']);
-		expect(coerceModelParameter(slots, 'firstFrameUrl, lastFrameUrl')).toEqual([
-			'firstFrameUrl',
-			'lastFrameUrl',
-		]);
-		expect(coerceModelParameter(slots, '')).toBeUndefined();
-		expect(() => coerceModelParameter(slots, ['all', 'middle'])).toThrow(/conversionSlots.*one of/);
+		expect(sent(slots, '["lastFrameUrl"]')).toEqual(['lastFrameUrl']);
+		expect(sent(slots, 'firstFrameUrl, lastFrameUrl')).toEqual(['firstFrameUrl', 'lastFrameUrl']);
+		expect(sent(slots, '')).toBeUndefined();
+		expect(rejected(slots, ['all', 'middle']).message).toMatch(/conversionSlots.*one of/);
 	});
 });
 
@@ -793,9 +885,7 @@ describe('build-model-catalogue.js', () => {
 		);
 		expect(voice?.options?.map((o) => o.value)).toContain('Wise_Woman');
 		expect(voice?.otherValues).toBe(true);
-		expect(coerceModelParameter(voice as CatalogueParam, 'my-cloned-voice-01')).toBe(
-			'my-cloned-voice-01',
-		);
+		expect(sent(voice as CatalogueParam, 'my-cloned-voice-01')).toBe('my-cloned-voice-01');
 	});
 
 	it('names models clearly: FLUX, the task said once', () => {

@@ -3,7 +3,7 @@
  *
  * Data comes from models.generated.ts (generated from RunningHub's public model registry by
  * scripts/build-model-catalogue.js — do not edit it by hand). No n8n imports here: validation
- * problems are reported as `CatalogueIssue`s or a `CatalogueValidationError`, which the node wraps.
+ * problems are reported as `CatalogueIssue`s, which the node turns into its errors.
  */
 import { MODEL_ENTRIES, MODEL_REGISTRY_VERSION } from './models.generated';
 import type {
@@ -26,25 +26,6 @@ const BY_ENDPOINT_LOWER = new Map<string, CatalogueEntry>();
 for (const entry of MODEL_ENTRIES) {
 	BY_ENDPOINT.set(entry.endpoint, entry);
 	BY_ENDPOINT_LOWER.set(entry.endpoint.toLowerCase(), entry);
-}
-
-/** Thrown by `coerceModelParameter` / `buildModelRequestBody`; `field` is the first offending key. */
-export class CatalogueValidationError extends Error {
-	readonly field: string;
-	readonly issues: CatalogueIssue[];
-
-	constructor(issues: CatalogueIssue[]) {
-		const list = issues.length ? issues : [{ field: '', message: 'Invalid model parameters' }];
-		super(
-			list.length === 1
-				? list[0].message
-				: `${list.length} invalid model parameters: ${list.map((i) => i.message).join('; ')}`,
-		);
-		this.name = 'CatalogueValidationError';
-		this.field = list[0].field;
-		this.issues = list;
-		Object.setPrototypeOf(this, CatalogueValidationError.prototype);
-	}
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -156,6 +137,14 @@ export function searchModels(filter?: string, options: SearchModelsOptions = {})
 
 const MEDIA_URL = /^(https?:\/\/\S+|data:[^,]*,[\s\S]*|asset:\/\/\S+)$/i;
 
+/**
+ * Why a value cannot be sent for a parameter (the text after `Parameter "<field>"`). Converters
+ * return it instead of throwing, so a request's problems are collected, not caught.
+ */
+class Rejection {
+	constructor(readonly reason: string) {}
+}
+
 function show(value: unknown): string {
 	let s: string;
 	if (typeof value === 'string') s = JSON.stringify(value);
@@ -177,12 +166,6 @@ function isMissing(value: unknown): boolean {
 	return false;
 }
 
-function fail(param: CatalogueParam, message: string): never {
-	throw new CatalogueValidationError([
-		{ field: param.field, message: `Parameter "${param.field}" ${message}` },
-	]);
-}
-
 function rangeText(param: CatalogueParam): string {
 	if (param.min !== undefined && param.max !== undefined)
 		return `between ${param.min} and ${param.max}`;
@@ -190,13 +173,7 @@ function rangeText(param: CatalogueParam): string {
 	return `at most ${param.max}`;
 }
 
-function checkRange(param: CatalogueParam, n: number): void {
-	if ((param.min !== undefined && n < param.min) || (param.max !== undefined && n > param.max)) {
-		fail(param, `must be ${rangeText(param)} (got ${n})`);
-	}
-}
-
-function toNumber(param: CatalogueParam, value: unknown, integer: boolean): number {
+function toNumber(param: CatalogueParam, value: unknown, integer: boolean): number | Rejection {
 	let n: number;
 	if (typeof value === 'number') n = value;
 	else if (
@@ -206,15 +183,19 @@ function toNumber(param: CatalogueParam, value: unknown, integer: boolean): numb
 	) {
 		n = Number(value.trim());
 	} else {
-		return fail(param, `must be a ${integer ? 'whole number' : 'number'} (got ${show(value)})`);
+		return new Rejection(`must be a ${integer ? 'whole number' : 'number'} (got ${show(value)})`);
 	}
-	if (!Number.isFinite(n)) fail(param, `must be a finite number (got ${show(value)})`);
-	if (integer && !Number.isInteger(n)) fail(param, `must be a whole number (got ${show(value)})`);
-	checkRange(param, n);
+	if (!Number.isFinite(n)) return new Rejection(`must be a finite number (got ${show(value)})`);
+	if (integer && !Number.isInteger(n)) {
+		return new Rejection(`must be a whole number (got ${show(value)})`);
+	}
+	if ((param.min !== undefined && n < param.min) || (param.max !== undefined && n > param.max)) {
+		return new Rejection(`must be ${rangeText(param)} (got ${n})`);
+	}
 	return n;
 }
 
-function toBoolean(param: CatalogueParam, value: unknown): boolean {
+function toBoolean(value: unknown): boolean | Rejection {
 	if (typeof value === 'boolean') return value;
 	if (typeof value === 'number' && (value === 0 || value === 1)) return value === 1;
 	if (typeof value === 'string') {
@@ -222,7 +203,7 @@ function toBoolean(param: CatalogueParam, value: unknown): boolean {
 		if (s === 'true' || s === '1') return true;
 		if (s === 'false' || s === '0') return false;
 	}
-	return fail(param, `must be true or false (got ${show(value)})`);
+	return new Rejection(`must be true or false (got ${show(value)})`);
 }
 
 function optionList(param: CatalogueParam): string {
@@ -233,9 +214,11 @@ function optionList(param: CatalogueParam): string {
 		: shown.join(', ');
 }
 
-function toListValue(param: CatalogueParam, value: unknown): string {
+function toListValue(param: CatalogueParam, value: unknown): string | Rejection {
+	const notAnOption = () =>
+		new Rejection(`must be one of ${optionList(param)} (got ${show(value)})`);
 	if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-		return fail(param, `must be one of ${optionList(param)} (got ${show(value)})`);
+		return notAnOption();
 	}
 	const s = String(value).trim();
 	const options = param.options ?? [];
@@ -246,12 +229,11 @@ function toListValue(param: CatalogueParam, value: unknown): string {
 	const loose = options.find(
 		(o) => o.value.toLowerCase() === lower || o.name.toLowerCase() === lower,
 	);
-	if (loose) return loose.value;
-	return fail(param, `must be one of ${optionList(param)} (got ${show(value)})`);
+	return loose ? loose.value : notAnOption();
 }
 
-/** A multi-select LIST: an array, a JSON array string or comma-separated options → array of options. */
-function toListValues(param: CatalogueParam, value: unknown): string[] | undefined {
+/** A multi-select LIST: an array, a JSON array string or comma-separated options → its options. */
+function toListValues(param: CatalogueParam, value: unknown): string[] | undefined | Rejection {
 	let items: unknown[];
 	if (Array.isArray(value)) items = value;
 	else if (typeof value === 'string') {
@@ -270,18 +252,21 @@ function toListValues(param: CatalogueParam, value: unknown): string[] | undefin
 	for (const item of items) {
 		if (item === undefined || item === null || String(item).trim() === '') continue;
 		const one = toListValue(param, item);
+		if (one instanceof Rejection) return one;
 		if (!values.includes(one)) values.push(one);
 	}
 	return values.length ? values : undefined;
 }
 
-function toText(param: CatalogueParam, value: unknown): string {
+function toText(param: CatalogueParam, value: unknown): string | Rejection {
 	if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-		return fail(param, `must be text (got ${show(value)})`);
+		return new Rejection(`must be text (got ${show(value)})`);
 	}
 	const s = String(value);
 	if (param.maxLength !== undefined && s.length > param.maxLength) {
-		fail(param, `is too long (${s.length} characters, max ${param.maxLength}); shorten it`);
+		return new Rejection(
+			`is too long (${s.length} characters, max ${param.maxLength}); shorten it`,
+		);
 	}
 	return s;
 }
@@ -307,42 +292,37 @@ export function splitMediaList(value: string): string[] {
 		.filter((part) => part !== '');
 }
 
-function checkUrl(param: CatalogueParam, url: string): string {
-	if (!MEDIA_URL.test(url)) {
-		fail(
-			param,
-			`must be a public http(s) URL, a data: URI or an asset:// reference (got ${show(url)}); upload local files first (File → Upload) and pass the returned URL`,
-		);
-	}
-	return url;
-}
-
-function toMedia(param: CatalogueParam, value: unknown): string | string[] | undefined {
+function toMedia(param: CatalogueParam, value: unknown): string | string[] | undefined | Rejection {
 	let items: unknown[];
 	if (Array.isArray(value)) items = value;
 	else if (typeof value === 'string') items = param.multiple ? splitMediaList(value) : [value];
-	else
-		return fail(
-			param,
-			`must be a media URL${param.multiple ? ' or a list of URLs' : ''} (got ${show(value)})`,
-		);
+	else {
+		const kind = param.multiple ? 'a media URL or a list of URLs' : 'a media URL';
+		return new Rejection(`must be ${kind} (got ${show(value)})`);
+	}
 	const urls: string[] = [];
 	for (const item of items) {
 		if (item === undefined || item === null) continue;
-		if (typeof item !== 'string') fail(param, `must contain only URL strings (got ${show(item)})`);
-		const s = item.trim();
-		if (s) urls.push(checkUrl(param, s));
+		if (typeof item !== 'string') {
+			return new Rejection(`must contain only URL strings (got ${show(item)})`);
+		}
+		const url = item.trim();
+		if (!url) continue;
+		if (!MEDIA_URL.test(url)) {
+			return new Rejection(
+				`must be a public http(s) URL, a data: URI or an asset:// reference (got ${show(url)}); ` +
+					'upload local files first (File → Upload) and pass the returned URL',
+			);
+		}
+		urls.push(url);
 	}
 	if (!urls.length) return undefined;
 	if (!param.multiple) {
-		if (urls.length > 1) fail(param, `takes a single URL (got ${urls.length})`);
-		return urls[0];
+		return urls.length > 1 ? new Rejection(`takes a single URL (got ${urls.length})`) : urls[0];
 	}
 	if (param.maxItems !== undefined && urls.length > param.maxItems) {
-		fail(
-			param,
-			`accepts at most ${param.maxItems} URL${param.maxItems === 1 ? '' : 's'} (got ${urls.length})`,
-		);
+		const plural = param.maxItems === 1 ? '' : 's';
+		return new Rejection(`accepts at most ${param.maxItems} URL${plural} (got ${urls.length})`);
 	}
 	return urls;
 }
@@ -352,45 +332,46 @@ export function isMediaParam(param: CatalogueParam | undefined): boolean {
 	return param !== undefined && (MEDIA_PARAM_TYPES as readonly string[]).includes(param.type);
 }
 
-function requiredMessage(param: CatalogueParam): string {
-	const kind = isMediaParam(param)
-		? `a${param.type === 'IMAGE' || param.type === 'AUDIO' ? 'n' : ''} ${param.type.toLowerCase()} URL${param.multiple ? ' (or several)' : ''}`
-		: param.type === 'LIST' && param.options?.length
-			? `one of ${optionList(param)}`
-			: 'a value';
-	return `is required: provide ${kind}`;
+function requiredRejection(param: CatalogueParam): Rejection {
+	let kind = 'a value';
+	if (isMediaParam(param)) {
+		const article = param.type === 'IMAGE' || param.type === 'AUDIO' ? 'an' : 'a';
+		const several = param.multiple ? ' (or several)' : '';
+		kind = `${article} ${param.type.toLowerCase()} URL${several}`;
+	} else if (param.type === 'LIST' && param.options?.length) {
+		kind = `one of ${optionList(param)}`;
+	}
+	return new Rejection(`is required: provide ${kind}`);
 }
 
 /**
  * Converts one user value to the JSON the API expects for `param`:
  * LIST → string (numbers/booleans stringified, checked against the options, case-insensitive match
- * returns the canonical option; a multi-select LIST → array of such strings), BOOLEAN → true/false (accepts "true"/"false"/1/0), INT → integer,
- * FLOAT → number (both range-checked), STRING → string (maxLength-checked), media → URL string, or
- * an array of URLs for `multiple` params (accepts an array, a JSON array string, or a newline/comma
- * separated string).
+ * returns the canonical option; a multi-select LIST → array of such strings), BOOLEAN → true/false
+ * (accepts "true"/"false"/1/0), INT → integer, FLOAT → number (both range-checked), STRING → string
+ * (maxLength-checked), media → URL string, or an array of URLs for `multiple` params (accepts an
+ * array, a JSON array string, or a newline/comma separated string).
  *
  * Returns `undefined` when the field should be omitted (empty optional value). A missing required
- * LIST/INT/FLOAT/BOOLEAN value falls back to the registry default; otherwise a missing required
- * value throws. Invalid values throw `CatalogueValidationError` naming the field and the fix.
+ * LIST/INT/FLOAT/BOOLEAN value falls back to the registry default; any other missing required value
+ * and any invalid value gives a `Rejection` saying what to provide.
  */
-export function coerceModelParameter(param: CatalogueParam, value: unknown): unknown {
+function coerceParameter(param: CatalogueParam, value: unknown): unknown {
 	if (isMissing(value)) {
 		if (!param.required) return undefined;
 		if (param.default !== undefined && param.type !== 'STRING' && !isMediaParam(param)) {
-			return coerceModelParameter(param, param.default);
+			return coerceParameter(param, param.default);
 		}
-		return fail(param, requiredMessage(param));
+		return requiredRejection(param);
 	}
 	switch (param.type) {
-		case 'LIST':
-			if (param.multiSelect) {
-				const values = toListValues(param, value);
-				if (values === undefined && param.required) fail(param, requiredMessage(param));
-				return values;
-			}
-			return toListValue(param, value);
+		case 'LIST': {
+			if (!param.multiSelect) return toListValue(param, value);
+			const values = toListValues(param, value);
+			return values === undefined && param.required ? requiredRejection(param) : values;
+		}
 		case 'BOOLEAN':
-			return toBoolean(param, value);
+			return toBoolean(value);
 		case 'INT':
 			return toNumber(param, value, true);
 		case 'FLOAT':
@@ -401,11 +382,10 @@ export function coerceModelParameter(param: CatalogueParam, value: unknown): unk
 		case 'VIDEO':
 		case 'AUDIO': {
 			const media = toMedia(param, value);
-			if (media === undefined && param.required) fail(param, requiredMessage(param));
-			return media;
+			return media === undefined && param.required ? requiredRejection(param) : media;
 		}
 		default:
-			return fail(param, `has an unsupported type ${show((param as CatalogueParam).type)}`);
+			return new Rejection(`has an unsupported type ${show((param as CatalogueParam).type)}`);
 	}
 }
 
@@ -424,7 +404,8 @@ export interface ModelRequestResult {
 
 /**
  * Validates all values for a model and builds the JSON body, collecting every problem instead of
- * stopping at the first. Keys are emitted in registry order; omitted optional fields are left out.
+ * stopping at the first; each issue names its field and the fix. Keys are emitted in registry
+ * order; omitted optional fields are left out.
  */
 export function validateModelRequest(
 	entry: CatalogueEntry,
@@ -437,17 +418,10 @@ export function validateModelRequest(
 	const known = new Set<string>();
 	for (const param of entry.params) {
 		known.add(param.field);
-		try {
-			const v = coerceModelParameter(param, input[param.field]);
-			if (v !== undefined) body[param.field] = v;
-		} catch (error) {
-			if (error instanceof CatalogueValidationError) issues.push(...error.issues);
-			else
-				issues.push({
-					field: param.field,
-					message: `Parameter "${param.field}": ${(error as Error)?.message ?? String(error)}`,
-				});
-		}
+		const value = coerceParameter(param, input[param.field]);
+		if (value instanceof Rejection) {
+			issues.push({ field: param.field, message: `Parameter "${param.field}" ${value.reason}` });
+		} else if (value !== undefined) body[param.field] = value;
 	}
 	const unknownMode = options.unknownParams ?? (entry.params.length ? 'error' : 'passthrough');
 	for (const key of Object.keys(input)) {
@@ -457,22 +431,13 @@ export function validateModelRequest(
 			const names = entry.params.map((p) => p.field).join(', ');
 			issues.push({
 				field: key,
-				message: `Parameter "${key}" is not defined for model "${entry.endpoint}" (known parameters: ${names})`,
+				message:
+					`Parameter "${key}" is not defined for model "${entry.endpoint}" ` +
+					`(known parameters: ${names})`,
 			});
 		}
 	}
 	return { body, issues };
-}
-
-/** Like `validateModelRequest`, but throws `CatalogueValidationError` (with all issues) on any problem. */
-export function buildModelRequestBody(
-	entry: CatalogueEntry,
-	values: Record<string, unknown>,
-	options: BuildModelRequestOptions = {},
-): Record<string, unknown> {
-	const { body, issues } = validateModelRequest(entry, values, options);
-	if (issues.length) throw new CatalogueValidationError(issues);
-	return body;
 }
 
 /** Human-readable label for a body key: `aspectRatio` → "Aspect Ratio", `voice_id` → "Voice ID", `imageUrls` → "Image URLs". */
