@@ -201,8 +201,9 @@ export interface NodeRunOptions {
 	 * Called when one of n8n's HTTP helpers has settled, before the node sees the answer: lets a test
 	 * act at an exact point of the node's conversation (e.g. stop the execution once an answer has
 	 * arrived, so the node is then in its backoff), instead of guessing from the server's side.
+	 * When it returns a promise, the node sees the answer only once that promise has settled.
 	 */
-	onHttpAnswer?: (answer: HttpAnswer) => void;
+	onHttpAnswer?: (answer: HttpAnswer) => void | Promise<void>;
 }
 
 export interface HttpAnswer {
@@ -222,7 +223,7 @@ function requestPath(request: IHttpRequestOptions): string {
 /** Wraps the context's HTTP helpers so `onHttpAnswer` hears each answer first. */
 function observeHttp(
 	helpers: Record<string, unknown>,
-	onHttpAnswer: (answer: HttpAnswer) => void,
+	onHttpAnswer: (answer: HttpAnswer) => void | Promise<void>,
 ): void {
 	const wrap = (name: string, requestArg: number) => {
 		const original = helpers[name] as (...args: unknown[]) => Promise<unknown>;
@@ -234,11 +235,14 @@ function observeHttp(
 			try {
 				result = await original.apply(this, args);
 			} catch (error) {
-				onHttpAnswer({ ...base, error });
+				await onHttpAnswer({ ...base, error });
 				throw error;
 			}
 			const statusCode = (result as { statusCode?: unknown } | undefined)?.statusCode;
-			onHttpAnswer({ ...base, statusCode: typeof statusCode === 'number' ? statusCode : 200 });
+			await onHttpAnswer({
+				...base,
+				statusCode: typeof statusCode === 'number' ? statusCode : 200,
+			});
 			return result;
 		};
 	};
@@ -411,6 +415,8 @@ export interface WebhookCallOptions extends NodeRunOptions {
 	rawBody?: string;
 	/** ID of the workflow the webhook belongs to (default wf-test). */
 	workflowId?: string;
+	/** Called the moment the node ends the HTTP answer itself (before webhook() has returned). */
+	onResponseEnded?: (response: FakeResponse) => void;
 }
 
 export interface FakeResponse {
@@ -427,24 +433,26 @@ export async function callWebhook(options: WebhookCallOptions) {
 	const workflow = buildWorkflow(node, options.staticData, options.workflowId);
 	const additionalData = buildAdditionalData(options);
 	const response: FakeResponse = { statusCode: 200, body: undefined, headers: {}, ended: false };
+	const end = (body: unknown) => {
+		if (body !== undefined) response.body = body;
+		response.ended = true;
+		options.onResponseEnded?.(response);
+	};
 	const res = {
 		status(code: number) {
 			response.statusCode = code;
 			return res;
 		},
 		json(body: unknown) {
-			response.body = body;
-			response.ended = true;
+			end(body);
 			return res;
 		},
 		send(body: unknown) {
-			response.body = body;
-			response.ended = true;
+			end(body);
 			return res;
 		},
 		end(body?: unknown) {
-			if (body !== undefined) response.body = body;
-			response.ended = true;
+			end(body);
 			return res;
 		},
 		setHeader(name: string, value: string) {

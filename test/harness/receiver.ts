@@ -15,6 +15,11 @@ export interface WebhookReceiver {
 	/** http://127.0.0.1:<port> */
 	origin: string;
 	received: ReceivedCall[];
+	/**
+	 * HTTP statuses of the next answers, taken in order; 200 once none is left. 409 is what n8n
+	 * answers on /webhook-waiting/ for an execution that is still running ("… is running already").
+	 */
+	nextStatuses: number[];
 	close(): Promise<void>;
 }
 
@@ -22,6 +27,7 @@ export async function startReceiver(
 	responseBody = '{"message":"Webhook call received"}',
 ): Promise<WebhookReceiver> {
 	const received: ReceivedCall[] = [];
+	const receiver = { nextStatuses: [] as number[] };
 	const server = http.createServer((req, res) => {
 		let raw = '';
 		req.on('data', (chunk) => (raw += chunk));
@@ -34,14 +40,15 @@ export async function startReceiver(
 				body = {};
 			}
 			received.push({ path: url.pathname, query: Object.fromEntries(url.searchParams), body, raw });
+			res.statusCode = receiver.nextStatuses.shift() ?? 200;
 			res.setHeader('content-type', 'application/json');
 			res.end(responseBody);
 		});
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	return {
+	return Object.assign(receiver, {
 		origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
 		received,
 		close: async () => await new Promise<void>((resolve) => server.close(() => resolve())),
-	};
+	});
 }

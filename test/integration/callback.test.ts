@@ -10,10 +10,17 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import type { NodeRunResult } from '../harness/n8n';
 import type { ReceivedCall, WebhookReceiver } from '../harness/receiver';
 import { startReceiver } from '../harness/receiver';
-import { callWebhook, resumeWaitingNode, runNode, simulatorCredentials } from '../harness/n8n';
-import { useSimulator } from '../harness/simulator';
+import {
+	callWebhook,
+	resourceMapperValue,
+	resumeWaitingNode,
+	runNode,
+	simulatorCredentials,
+} from '../harness/n8n';
+import { HOUR, useSimulator } from '../harness/simulator';
+import type { TaskOutcome } from '../simulator';
 import { WORKFLOW_ID_TXT2IMG } from '../simulator';
-import { SIM_KEY_NORMAL } from '../simulator/keys';
+import { SIM_KEY_NORMAL, SIM_KEY_SHARED } from '../simulator/keys';
 
 const sim = useSimulator({ options: { webhookRetryDelaysMs: [] } });
 let receiver: WebhookReceiver;
@@ -32,6 +39,7 @@ afterAll(async () => {
 
 beforeEach(() => {
 	captured.length = 0;
+	receiver.nextStatuses.length = 0;
 });
 
 function parameters(waitMode: string, options: IDataObject = {}): IDataObject {
@@ -44,19 +52,66 @@ function parameters(waitMode: string, options: IDataObject = {}): IDataObject {
 	};
 }
 
-async function pause(
-	options: IDataObject = {},
-	executionId = 'exec-cb-1',
-	items?: INodeExecutionData[],
-): Promise<NodeRunResult> {
-	return await runNode({
-		parameters: parameters('callback', options) as never,
+interface PauseSetup {
+	options?: IDataObject;
+	executionId?: string;
+	items?: INodeExecutionData[];
+	/** How the task ends (default success). */
+	outcome?: Exclude<TaskOutcome, string>;
+	/** Leave the task running once the execution waits (default: it ends then, and calls back). */
+	keepRunning?: boolean;
+}
+
+/**
+ * Runs the node in callback mode. Its task is held RUNNING until the execution has paused, so the
+ * node's check right before pausing always finds it running; then it ends and calls back.
+ */
+async function pause(setup: PauseSetup = {}): Promise<NodeRunResult> {
+	sim.nextTaskOutcome({ result: 'success', ...setup.outcome, runningMs: HOUR });
+	const run = await runNode({
+		parameters: parameters('callback', setup.options) as never,
 		credentials: simulatorCredentials(sim.baseUrl, SIM_KEY_NORMAL),
 		webhookWaitingBaseUrl: receiverBase,
-		executionId,
+		executionId: setup.executionId ?? 'exec-cb-1',
 		mode: 'webhook',
-		items,
+		items: setup.items,
 	});
+	const taskId = run.output[0]?.[0]?.json.taskId;
+	if (run.waitTill && !setup.keepRunning && typeof taskId === 'string') sim.endTask(taskId);
+	return run;
+}
+
+/**
+ * Runs the node in callback mode on a task that ends as soon as it is created; the node sees the
+ * create answer only once RunningHub's callback has been refused with 409, as n8n refuses a call to
+ * an execution that is still running: the callback came before the execution could wait for it.
+ */
+async function runWithEarlyCallback(
+	outcome: Exclude<TaskOutcome, string>,
+	continueOnFail = false,
+): Promise<NodeRunResult> {
+	receiver.nextStatuses.push(409);
+	sim.nextTaskOutcome({ ...outcome, queuedMs: 0, runningMs: 0 });
+	return await runNode({
+		parameters: parameters('callback') as never,
+		credentials: simulatorCredentials(sim.baseUrl, SIM_KEY_NORMAL),
+		webhookWaitingBaseUrl: receiverBase,
+		executionId: 'exec-cb-early',
+		mode: 'webhook',
+		continueOnFail,
+		onHttpAnswer: async ({ path }) => {
+			if (path !== '/task/openapi/create') return;
+			await sim.waitFor(
+				() => sim.webhookDeliveries.some((delivery) => delivery.status === 409),
+				20_000,
+				'the callback refused while the execution runs',
+			);
+		},
+	});
+}
+
+function queryCount(): number {
+	return sim.requests.filter((request) => request.route === 'v2.query').length;
 }
 
 function createBodies(): IDataObject[] {
@@ -182,8 +237,7 @@ describe('Wait Mode "Wait for Callback"', () => {
 	});
 
 	it('a forged SUCCESS for a task still running keeps the execution waiting', async () => {
-		sim.nextTaskOutcome({ result: 'success', runningMs: 60_000 });
-		const run = await pause();
+		const run = await pause({ keepRunning: true });
 		const taskId = String(run.output[0][0].json.taskId);
 		const forged = {
 			query: { signature: run.runExecutionData.resumeToken },
@@ -218,8 +272,7 @@ describe('Wait Mode "Wait for Callback"', () => {
 			exceptionMessage: 'missing clip_vision',
 			nodeId: '3',
 		};
-		sim.nextTaskOutcome(failure);
-		const run = await pause();
+		const run = await pause({ outcome: failure });
 		const taskId = String(run.output[0][0].json.taskId);
 		const delivery = await deliveryFor(taskId);
 		expect(JSON.parse(String(delivery.body.eventData))).toMatchObject({ code: 805 });
@@ -246,7 +299,7 @@ describe('Wait Mode "Wait for Callback"', () => {
 	});
 
 	it('fails with the task ID when the wait limit passes without a callback', async () => {
-		const run = await pause({ timeoutSeconds: 60 });
+		const run = await pause({ options: { timeoutSeconds: 60 } });
 		const taskId = String(run.output[0][0].json.taskId);
 		expect(run.waitTill!.getTime()).toBeLessThanOrEqual(Date.now() + 60 * 1000);
 		const error = (await resumeWaitingNode(run, 'waitLimit').catch((e: Error) => e)) as Error & {
@@ -258,17 +311,100 @@ describe('Wait Mode "Wait for Callback"', () => {
 		expect(error.description).toContain('Task › Get Outputs');
 	});
 
+	it('a task that ended before the pause (its callback refused) returns its result without waiting', async () => {
+		const run = await runWithEarlyCallback({ result: 'success' });
+		expect(run.waitTill).toBeUndefined();
+		expect(run.context.getExecuteData().metadata?.resumeError).toBeUndefined();
+		const item = run.output[0][0];
+		const taskId = String(item.json.taskId);
+		expect(item.json).toMatchObject({
+			status: 'SUCCESS',
+			failure: null,
+			workflowId: WORKFLOW_ID_TXT2IMG,
+		});
+		expect(item.binary?.data_0?.mimeType).toBe('image/png');
+		expect(sim.webhookDeliveries.map((delivery) => [delivery.taskId, delivery.status])).toEqual([
+			[taskId, 409],
+		]);
+		expect(String(createBodies()[0].webhookUrl)).toContain('/webhook-waiting/exec-cb-early');
+		expect(queryCount()).toBe(1);
+	});
+
+	it('a task that failed before the pause fails its item at once, with the task ID as data', async () => {
+		const run = await runWithEarlyCallback(
+			{ result: 'fail', exceptionType: 'TypeError', exceptionMessage: 'missing clip_vision' },
+			true,
+		);
+		expect(run.waitTill).toBeUndefined();
+		const { json } = run.output[0][0];
+		expect(json.taskId).toMatch(/^\d{19}$/);
+		expect(json.error).toMatch(/TypeError: missing clip_vision/);
+		expect(json.error).toContain(`[task ${String(json.taskId)}]`);
+	});
+
+	it('a model that answers SUCCESS at submit returns its result at once: no pause, no query', async () => {
+		sim.nextTaskOutcome({ result: 'success', queuedMs: 0, runningMs: 0 });
+		const run = await runNode({
+			parameters: {
+				resource: 'model',
+				operation: 'generate',
+				modelEndpoint: { __rl: true, mode: 'list', value: 'rhart-image-v1/text-to-image' },
+				modelParameters: resourceMapperValue({ prompt: 'a red fox in snow' }),
+				additionalParameters: '{}',
+				waitMode: 'callback',
+				options: { timeoutSeconds: 3600 },
+			} as never,
+			credentials: simulatorCredentials(sim.baseUrl, SIM_KEY_SHARED),
+			webhookWaitingBaseUrl: receiverBase,
+			executionId: 'exec-cb-model',
+			mode: 'webhook',
+		});
+		expect(run.waitTill).toBeUndefined();
+		const item = run.output[0][0];
+		expect(item.json).toMatchObject({
+			status: 'SUCCESS',
+			failure: null,
+			model: 'rhart-image-v1/text-to-image',
+		});
+		expect(item.binary?.data_0?.mimeType).toBe('image/png');
+		const [submit] = sim.requests.filter((request) => request.route === 'v2.model');
+		expect(String((submit.body as IDataObject).webhookUrl)).toContain(
+			'/webhook-waiting/exec-cb-model',
+		);
+		expect(queryCount()).toBe(0);
+	});
+
+	it('a callback refused just before the pause was saved resumes it when RunningHub sends it again', async () => {
+		sim.options.webhookRetryDelaysMs = [20];
+		receiver.nextStatuses.push(409);
+		const run = await pause();
+		const taskId = String(run.output[0][0].json.taskId);
+		await sim.waitFor(
+			() => sim.webhookDeliveries.some((delivery) => delivery.status === 200),
+			20_000,
+			'the callback sent again',
+		);
+		expect(sim.webhookDeliveries.map((delivery) => delivery.status)).toEqual([409, 200]);
+		const { result } = await callResumeUrl(run, await deliveryFor(taskId));
+		const resumed = await resumeWaitingNode(run, { webhookResult: result });
+		expect((resumed as { output: INodeExecutionData[][] }).output[0][0].json).toMatchObject({
+			taskId,
+			status: 'SUCCESS',
+		});
+	});
+
 	it('refuses several input items instead of dropping any', async () => {
-		const error = (await pause({}, 'exec-cb-3', [{ json: { a: 1 } }, { json: { a: 2 } }]).catch(
-			(e: Error) => e,
-		)) as Error & { description?: string };
+		const error = (await pause({
+			executionId: 'exec-cb-3',
+			items: [{ json: { a: 1 } }, { json: { a: 2 } }],
+		}).catch((e: Error) => e)) as Error & { description?: string };
 		expect(error.message).toMatch(/Wait for Callback.*one item.*2 items/);
 		expect(error.description).toMatch(/Loop Over Items/);
 		expect(createBodies()).toHaveLength(0);
 	});
 
 	it('refuses a Webhook URL option in this mode', async () => {
-		const error = (await pause({ webhookUrl: 'https://example.com/hook' }).catch(
+		const error = (await pause({ options: { webhookUrl: 'https://example.com/hook' } }).catch(
 			(e: Error) => e,
 		)) as Error;
 		expect(error.message).toMatch(/Webhook URL/);

@@ -206,6 +206,19 @@ export class RunningHubSimulator {
 		}
 	}
 
+	/**
+	 * Ends a task now, with its planned outcome, as if its run had just finished (its webhook is
+	 * sent): lets a test hold a task RUNNING until it has seen the state it waits for.
+	 */
+	endTask(taskId: string): void {
+		const task = this.engine.tasks.get(taskId);
+		if (!task) throw new Error(`The simulator has no task ${taskId}`);
+		task.pollsBeforeDone = undefined;
+		task.queuedMs = 0;
+		task.runningMs = 0;
+		this.engine.status(task, false);
+	}
+
 	setConcurrency(apiKey: string, limit: number): void {
 		this.concurrency.set(apiKey, limit);
 	}

@@ -9,14 +9,15 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import type { V2TaskObject } from '../transport';
 import { asNodeError, withTaskId } from '../transport';
 import { callbackBody, isMalformed, parseTaskEndEvent } from './callbackEvent';
-import type { OutputOptions, TaskResult, WaitModeHandler } from './interfaces';
+import type { OutputOptions, SubmittedTask, TaskResult, WaitModeHandler } from './interfaces';
 import { DEFAULT_OUTPUT_OPTIONS, taskResultToItem } from './output';
 import { queryTask } from './task';
 import { TERMINAL_STATUSES, resultFromV2Task } from './taskResult';
 import { isInlineToolRun, isToolMode, toolErrorResult } from './toolMode';
-import { taskFailedError } from './wait';
+import { completedTaskItem, endedTaskResult, hasEnded, taskFailedError } from './wait';
 
 /*
  * "Wait for Callback" mode: the task is created with the execution's resume URL as its webhookUrl,
@@ -94,8 +95,33 @@ function formatDuration(seconds: number): string {
 }
 
 /**
+ * The task's answer when it has already ended, so that there is nothing to wait for. A fast model
+ * answers SUCCESS in the submit answer itself. A fast workflow may end before this execution is
+ * saved as waiting: n8n refuses a callback to an execution that is still running (409, "running
+ * already"), so one query right before pausing finds a task whose callback came too early. A
+ * callback in the last moments between this query and the save is refused the same way and sent
+ * again by RunningHub, which re-delivers refused callbacks. A failed query pauses anyway: the
+ * callback still comes.
+ */
+async function endedBeforePause(
+	context: IExecuteFunctions,
+	task: SubmittedTask,
+): Promise<V2TaskObject | undefined> {
+	if (task.initial && hasEnded(task.initial)) return task.initial;
+	try {
+		const current = await queryTask(context, task.taskId, { maxAttempts: 2 });
+		return hasEnded(current) ? current : undefined;
+	} catch (error) {
+		if (context.getExecutionCancelSignal?.()?.aborted)
+			throw withTaskId(asNodeError(context.getNode(), error), task.taskId);
+		return undefined;
+	}
+}
+
+/**
  * Wait Mode "Wait for Callback": creates the task with the resume URL as its webhook and pauses the
- * execution until RunningHub calls back or Timeout (Seconds) passes. One task per execution.
+ * execution until RunningHub calls back or Timeout (Seconds) passes, unless the task has already
+ * ended: then its result is returned at once. One task per execution.
  */
 export const submitAndPause: WaitModeHandler = async (context, itemIndex, submit, settings) => {
 	const node = context.getNode();
@@ -165,9 +191,15 @@ export const submitAndPause: WaitModeHandler = async (context, itemIndex, submit
 	}
 
 	const task = await submit({ webhookUrl: resumeUrl });
+	context.customData.set(TASK_KEY, task.taskId);
+	const ended = await endedBeforePause(context, task);
+	if (ended) {
+		const result = await endedTaskResult(context, resultFromV2Task(ended));
+		return [await completedTaskItem(context, task, result, settings)];
+	}
+
 	const limitSeconds = settings.wait.timeoutSeconds;
 	const waitTill = new Date(Date.now() + limitSeconds * 1000);
-	context.customData.set(TASK_KEY, task.taskId);
 	context.customData.set(OUTPUT_KEY, encodeOutputOptions(settings.output));
 	const notCalledBack = `RunningHub did not call back within ${formatDuration(limitSeconds)} [task ${task.taskId}]`;
 	const notCalledBackAdvice = `The task may still be running, or its callback could not reach n8n (WEBHOOK_URL must be reachable from the internet). Get its result with Task › Get Outputs using task ID ${task.taskId}, or raise Timeout (Seconds) for long jobs.`;

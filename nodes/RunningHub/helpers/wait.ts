@@ -1,9 +1,15 @@
-import type { IExecuteFunctions, JsonObject } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { V2TaskObject } from '../transport';
 import { CancelledError, cancellableSleep, runningHubApiError, withTaskId } from '../transport';
-import type { TaskResult, WaitModeHandler, WaitOptions } from './interfaces';
+import type {
+	RunSettings,
+	SubmittedTask,
+	TaskResult,
+	WaitModeHandler,
+	WaitOptions,
+} from './interfaces';
 import { taskResultToItem } from './output';
 import { cancelQuietly, queryTask, withFailureDetails } from './task';
 import { TERMINAL_STATUSES, failureSummary, resultFromV2Task } from './taskResult';
@@ -157,19 +163,41 @@ export async function waitForTask(
 			if (signal?.aborted) await stop('cancelled');
 			throw pollFailedError(context, taskId, error);
 		});
-		if (TERMINAL_STATUSES.includes(task.status) || (task.errorCode ?? '') !== '')
-			result = resultFromV2Task(task);
+		if (hasEnded(task)) result = resultFromV2Task(task);
 	}
+	return await endedTaskResult(context, result);
+}
+
+/** Whether a v2 task object reports a task that will not change any more. */
+export function hasEnded(task: V2TaskObject): boolean {
+	return TERMINAL_STATUSES.includes(task.status) || (task.errorCode ?? '') !== '';
+}
+
+/** A finished task's result; a failed one throws its failure, with the details RunningHub has. */
+export async function endedTaskResult(
+	context: IExecuteFunctions,
+	result: TaskResult,
+): Promise<TaskResult> {
 	if (result.status !== 'SUCCESS')
 		throw taskFailedError(context, await withFailureDetails(context, result));
 	return result;
+}
+
+/** The item of a task that ended well: its outputs, files and the operation's own fields. */
+export async function completedTaskItem(
+	context: IExecuteFunctions,
+	task: SubmittedTask,
+	result: TaskResult,
+	settings: RunSettings,
+): Promise<INodeExecutionData> {
+	const item = await taskResultToItem(context, result, settings.output);
+	item.json = { ...item.json, ...(task.json ?? {}) };
+	return item;
 }
 
 /** Wait Mode "Wait for Completion": submit, poll until the task ends, return its outputs. */
 export const waitForCompletion: WaitModeHandler = async (context, _itemIndex, submit, settings) => {
 	const task = await submit();
 	const result = await waitForTask(context, task.taskId, settings.wait, task.initial);
-	const item = await taskResultToItem(context, result, settings.output);
-	item.json = { ...item.json, ...(task.json ?? {}) };
-	return [item];
+	return [await completedTaskItem(context, task, result, settings)];
 };
