@@ -221,6 +221,11 @@ async function setUp(ctx) {
 		path.join(genDir, 'all-resources.json'),
 		JSON.stringify(cases.allResourcesWorkflow(), null, 2),
 	);
+	fs.writeFileSync(
+		path.join(genDir, 'write-file.json'),
+		JSON.stringify(cases.writeFileWorkflow(), null, 2),
+	);
+	fs.rmSync(cases.WRITE_FILE_DIR, { recursive: true, force: true });
 	ctx.workflows = [
 		...rt.listWorkflows(rt.EXAMPLES_DIR),
 		...rt.listWorkflows(E2E_WORKFLOWS),

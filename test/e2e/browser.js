@@ -195,10 +195,131 @@ async function run({ ctx, check, skip, pw, chromium, artifacts, rt, cases }) {
 				await shot('05-run-output');
 			},
 		);
+
+		// Every demo opens clean: each RunningHub field list shows exactly the demo's rows, no
+		// "outdated" warning, and no label is cut off at the default panel width.
+		for (const demo of cases.demoWorkflows(ctx)) {
+			for (const nodeName of cases.mapperNodes(demo)) {
+				const shotName = `06-demo-${demo.id}-${slug(nodeName)}`;
+				await step(
+					`editor: demo "${demo.name}" › "${nodeName}" opens clean, labels readable`,
+					shotName,
+					async () => {
+						await openNode(page, base, demo.id, nodeName);
+						const container = page.getByTestId('mapping-fields-container');
+						await container.waitFor({ timeout: 20000 });
+						const rows = container.locator('.parameter-item');
+						const expected = cases.expectedMapperRows(demo, nodeName);
+						await waitForCount(rows, expected.length);
+						const ndv = page.getByTestId('ndv');
+						const text = await ndv.innerText();
+						if (/outdated|Refresh to see the updated/i.test(text))
+							throw new Error('the field list is marked outdated');
+						const cut = await truncatedTexts(container);
+						await shot(shotName);
+						if (cut.length) throw new Error(`labels cut off: ${cut.join(' | ')}`);
+					},
+				);
+			}
+		}
+
+		await step(
+			"editor: a model's parameters are explained (Look Up Parameter lists their descriptions)",
+			'07-model-help',
+			async () => {
+				const demo = cases.MODEL_DEMO;
+				await openNode(page, base, demo.id, demo.node);
+				const params = page.getByTestId('ndv').getByTestId('node-parameters');
+				const header = params.getByText('Model Parameters', { exact: true });
+				await header.first().waitFor();
+				const guide = params.getByTestId('parameter-input-modelParameterGuide');
+				await guide.scrollIntoViewIfNeeded();
+				await guide.click();
+				const option = page.locator('.el-select-dropdown__item', { hasText: /^Prompt/ });
+				await option.first().waitFor({ timeout: 15000 });
+				const list = await page.locator('.el-select-dropdown__item').allInnerTexts();
+				await shot('07-model-help');
+				const described = list.filter((t) => t.split('\n').filter(Boolean).length > 1);
+				if (described.length < 2)
+					throw new Error(`parameter descriptions missing: ${JSON.stringify(list)}`);
+				if (list.some((t) => /[\u3400-\u9fff]/.test(t)))
+					throw new Error(`descriptions not in English: ${JSON.stringify(list)}`);
+				await page.keyboard.press('Escape');
+			},
+		);
+
+		await step(
+			'editor: RunningHub → Write File to Disk runs with default settings',
+			'08-write-file',
+			async () => {
+				const wf = cases.WRITE_FILE_WORKFLOW;
+				await closeNdv(page).catch(() => {});
+				await page.goto(`${base}/workflow/${wf.id}`);
+				await page.getByTestId('canvas-node').first().waitFor();
+				await page.getByTestId('execute-workflow-button').first().click();
+				const node = page.locator(`[data-test-id="canvas-node"][data-node-name="${wf.writeNode}"]`);
+				await node
+					.locator('[data-test-id="canvas-node-status-success"]')
+					.waitFor({ timeout: 90000 });
+				await shot('08-write-file');
+				const written = cases.writtenFiles();
+				if (!written.length) throw new Error(`no file written to ${cases.WRITE_FILE_DIR}`);
+			},
+		);
 	} finally {
 		if (browser) await browser.close().catch(() => {});
 		fs.rmSync(userDataDir, { recursive: true, force: true });
 	}
+}
+
+/** Opens a workflow (unless open) and the parameter panel of one of its nodes. */
+async function openNode(page, base, workflowId, nodeName) {
+	await closeNdv(page);
+	if (!page.url().endsWith(`/workflow/${workflowId}`))
+		await page.goto(`${base}/workflow/${workflowId}`);
+	const node = page.locator(`[data-test-id="canvas-node"][data-node-name="${nodeName}"]`);
+	await node.waitFor();
+	await node.dblclick();
+	await page.getByTestId('ndv').waitFor();
+}
+
+/** Waits until `locator` matches exactly `count` elements (the list settles after loading). */
+async function waitForCount(locator, count, timeout = 20000) {
+	await locator
+		.first()
+		.page()
+		.waitForFunction(
+			([sel, n]) => document.querySelectorAll(sel).length === n,
+			['[data-test-id="mapping-fields-container"] .parameter-item', count],
+			{ timeout },
+		)
+		.catch(async () => {
+			const seen = await locator.allInnerTexts();
+			throw new Error(`expected ${count} rows, saw ${seen.length}: ${seen.join(' | ')}`);
+		});
+}
+
+/** Texts inside `container` that the browser cuts off with an ellipsis. */
+async function truncatedTexts(container) {
+	return container.evaluate((root) =>
+		[...root.querySelectorAll('*')]
+			.filter((el) => {
+				const style = getComputedStyle(el);
+				return (
+					style.textOverflow === 'ellipsis' &&
+					el.scrollWidth > el.clientWidth + 1 &&
+					el.textContent.trim() !== ''
+				);
+			})
+			.map((el) => el.textContent.trim()),
+	);
+}
+
+function slug(text) {
+	return text
+		.toLowerCase()
+		.replace(/[^a-z0-9]+/g, '-')
+		.replace(/^-|-$/g, '');
 }
 
 /** Type into the node panel's search and wait for the entry named exactly `name`. */

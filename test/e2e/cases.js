@@ -5,6 +5,7 @@
  * webhook URL, wait-for-callback through /webhook-waiting/), and the editor's data.
  */
 const fs = require('fs');
+const os = require('os');
 const path = require('path');
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -228,6 +229,106 @@ function allResourcesWorkflow() {
 	};
 }
 
+// ------------------------------------------------------------------------------- demos in editor
+const EXAMPLES_DIR = path.join(REPO, 'examples');
+
+/** The demo workflows of examples/, as imported. */
+function demoWorkflows(ctx) {
+	return ctx.workflows.filter((w) => path.dirname(w.file) === EXAMPLES_DIR);
+}
+
+/** Parameter holding the resource mapper of a RunningHub node, if it shows one. */
+function mapperParameter(node) {
+	const p = node.parameters || {};
+	if ((p.resource === 'workflow' || p.resource === 'aiApp') && p.operation === 'run')
+		return p.inputMode === 'mapper' ? 'inputs' : undefined;
+	if (p.resource === 'model') return 'modelParameters';
+	return undefined;
+}
+
+/** Names of the demo's RunningHub nodes that show a field list. */
+function mapperNodes(demo) {
+	return demo.json.nodes
+		.filter((n) => n.type === ACTION_TYPE && mapperParameter(n))
+		.map((n) => n.name);
+}
+
+/** The rows the field list of a demo node shows: the fields it sets (and required ones). */
+function expectedMapperRows(demo, nodeName) {
+	const node = demo.json.nodes.find((n) => n.name === nodeName);
+	const mapper = node.parameters[mapperParameter(node)];
+	return (mapper.schema || []).filter((field) => field.removed !== true && field.display !== false);
+}
+
+const MODEL_DEMO = { id: 'rhDemoModelGen01', node: 'Generate image (rhart-image-v1)' };
+
+// ------------------------------------------------------------- RunningHub → Write File to Disk
+/** n8n 2.x lets nodes write only below ~/.n8n-files (N8N_RESTRICT_FILE_ACCESS_TO's default). */
+const WRITE_FILE_DIR = path.join(os.homedir(), '.n8n-files', 'runninghub-e2e');
+const WRITE_FILE_WORKFLOW = { id: 'rhE2eWriteFile01', writeNode: 'Write File to Disk' };
+
+/**
+ * Manual trigger → RunningHub (Workflow › Run, default settings) → Write File to Disk (default
+ * settings: binary property "data"): the node's files must fit the next node as they come.
+ */
+function writeFileWorkflow() {
+	return {
+		id: WRITE_FILE_WORKFLOW.id,
+		name: 'e2e: RunningHub → Write File to Disk',
+		active: false,
+		nodes: [
+			{
+				id: 'wf-manual',
+				name: 'Manual',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+			{
+				id: 'wf-runninghub',
+				name: 'Generate image',
+				type: ACTION_TYPE,
+				typeVersion: 1,
+				position: [240, 0],
+				parameters: {
+					resource: 'workflow',
+					operation: 'run',
+					workflowId: { __rl: true, mode: 'id', value: '1851826914200891393' },
+				},
+				credentials: { runningHubApi: { id: 'rhDemoCredential1', name: 'RunningHub account' } },
+			},
+			{
+				id: 'wf-write',
+				name: WRITE_FILE_WORKFLOW.writeNode,
+				type: 'n8n-nodes-base.readWriteFile',
+				typeVersion: 1,
+				position: [480, 0],
+				parameters: {
+					operation: 'write',
+					fileName: `=${WRITE_FILE_DIR}/{{ $json.taskId }}-{{ $itemIndex }}.{{ $binary.data.fileExtension }}`,
+					options: {},
+				},
+			},
+		],
+		connections: {
+			Manual: { main: [[{ node: 'Generate image', type: 'main', index: 0 }]] },
+			'Generate image': {
+				main: [[{ node: WRITE_FILE_WORKFLOW.writeNode, type: 'main', index: 0 }]],
+			},
+		},
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+/** Files the Write File to Disk workflow wrote. */
+function writtenFiles() {
+	if (!fs.existsSync(WRITE_FILE_DIR)) return [];
+	return fs
+		.readdirSync(WRITE_FILE_DIR)
+		.filter((f) => fs.statSync(path.join(WRITE_FILE_DIR, f)).size);
+}
+
 // ----------------------------------------------------------------------------------- server cases
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -424,6 +525,14 @@ module.exports = {
 	allResourcesWorkflow,
 	ALL_RESOURCES_WORKFLOW,
 	RESOURCE_NODE_PREFIX,
+	demoWorkflows,
+	mapperNodes,
+	expectedMapperRows,
+	MODEL_DEMO,
+	WRITE_FILE_DIR,
+	WRITE_FILE_WORKFLOW,
+	writeFileWorkflow,
+	writtenFiles,
 	EDITOR_RUN_WORKFLOW: { id: 'rhDemoTxt2Img001', node: 'Generate image' },
 	get RESOURCES() {
 		return resources();
