@@ -62,7 +62,8 @@ async function run({ ctx, check, skip, pw, chromium, artifacts, rt, cases }) {
 					args: CHROMIUM_ARGS,
 					viewport: { width: 1440, height: 900 },
 				});
-				browser.setDefaultTimeout(20000);
+				browser.setDefaultTimeout(30000);
+				browser.setDefaultNavigationTimeout(90000);
 				page = browser.pages()[0] || (await browser.newPage());
 				return true;
 			},
