@@ -17,7 +17,7 @@ import type { OutputOptions, TaskEndEvent, TaskResult } from '../RunningHub/help
 import {
 	DEFAULT_OUTPUT_OPTIONS,
 	readOutputOptions,
-	taskResultToItem,
+	taskResultToItems,
 } from '../RunningHub/helpers/output';
 import { queryTask } from '../RunningHub/helpers/task';
 import {
@@ -326,16 +326,19 @@ export class RunningHubTrigger implements INodeType {
 				return acknowledge(this);
 			}
 
-			const item: INodeExecutionData = await taskResultToItem(this, result, outputOptions);
+			const items = await taskResultToItems(this, result, outputOptions);
 			recordDelivery(log, event.taskId, result.status);
-			item.json = {
-				event: event.event,
-				...item.json,
-				verifiedWithApi: verify,
-				rawEvent: body as IDataObject,
-			};
+			const emittedItems: INodeExecutionData[] = items.map((item) => ({
+				...item,
+				json: {
+					event: event.event,
+					...item.json,
+					verifiedWithApi: verify,
+					rawEvent: body as IDataObject,
+				},
+			}));
 			emitted = true;
-			return acknowledge(this, [[item]]);
+			return acknowledge(this, [emittedItems]);
 		} finally {
 			// Not emitted (rejected, not ended, or a failed download): a later delivery is handled anew.
 			if (!emitted) release();

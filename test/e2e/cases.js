@@ -157,6 +157,9 @@ function assertWorkflowRun(workflow, runData) {
 		const files = binaries(items);
 		if (!files.length) throw new Error(`"${nodeName}" returned no binary data`);
 		for (const f of files) {
+			// default Output Items: one item per file, in the property file nodes read by default
+			if (f.prop !== 'data')
+				throw new Error(`"${nodeName}" put a file in binary ${f.prop}, expected "data"`);
 			if (!exp.mime.test(f.mimeType || ''))
 				throw new Error(`binary ${f.prop} has MIME type ${f.mimeType}, expected ${exp.mime}`);
 		}

@@ -160,6 +160,8 @@ function assertDatabaseBinary(item, where) {
 	const files = Object.entries(item.binary || {});
 	if (!files.length) throw new Error(`${where}: no binary data`);
 	for (const [prop, b] of files) {
+		// default Output Items: one item per file, in the property file nodes read by default
+		if (prop !== 'data') throw new Error(`${where}: binary property ${prop}, expected "data"`);
 		if (!/^image\//.test(b.mimeType || ''))
 			throw new Error(`${where}: binary ${prop} is ${b.mimeType}, expected an image`);
 		if (!String(b.id || '').startsWith('database:'))

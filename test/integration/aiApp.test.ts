@@ -115,7 +115,7 @@ describe('AI App › Run', () => {
 		});
 		const item = output[0][0];
 		expect(item.json).toMatchObject({ status: 'SUCCESS', webappId: WEBAPP_ID_PORTRAIT });
-		expect(item.binary?.data_0.mimeType).toBe('image/png');
+		expect(item.binary?.data.mimeType).toBe('image/png');
 		const task = sim.getTask(String(item.json.taskId))!;
 		expect(JSON.stringify(task.inputs)).toContain('a cat astronaut');
 	});
@@ -154,7 +154,7 @@ describe('AI App › Run', () => {
 			{ nodeId: '40', fieldName: 'enable_audio', fieldValue: 'true' },
 			{ nodeId: '27', fieldName: 'cfg', fieldValue: '7.5' },
 		]);
-		expect(output[0][0].binary?.data_0.mimeType).toBe('video/mp4');
+		expect(output[0][0].binary?.data.mimeType).toBe('video/mp4');
 	});
 
 	it.each([

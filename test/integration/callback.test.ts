@@ -169,8 +169,8 @@ describe('Wait Mode "Wait for Callback"', () => {
 		const outputs = item.json.outputs as IDataObject[];
 		expect(outputs.length).toBeGreaterThan(0);
 		expect(String(outputs[0].fileUrl)).toContain(sim.publicBaseUrl);
-		expect(item.binary?.data_0?.mimeType).toBe('image/png');
-		expect(Buffer.from(item.binary!.data_0.data, 'base64').subarray(1, 4).toString()).toBe('PNG');
+		expect(item.binary?.data?.mimeType).toBe('image/png');
+		expect(Buffer.from(item.binary!.data.data, 'base64').subarray(1, 4).toString()).toBe('PNG');
 
 		// Same shape as "Wait for Completion" for the same workflow.
 		const polled = await runNode({
@@ -322,7 +322,7 @@ describe('Wait Mode "Wait for Callback"', () => {
 			failure: null,
 			workflowId: WORKFLOW_ID_TXT2IMG,
 		});
-		expect(item.binary?.data_0?.mimeType).toBe('image/png');
+		expect(item.binary?.data?.mimeType).toBe('image/png');
 		expect(sim.webhookDeliveries.map((delivery) => [delivery.taskId, delivery.status])).toEqual([
 			[taskId, 409],
 		]);
@@ -366,7 +366,7 @@ describe('Wait Mode "Wait for Callback"', () => {
 			failure: null,
 			model: 'rhart-image-v1/text-to-image',
 		});
-		expect(item.binary?.data_0?.mimeType).toBe('image/png');
+		expect(item.binary?.data?.mimeType).toBe('image/png');
 		const [submit] = sim.requests.filter((request) => request.route === 'v2.model');
 		expect(String((submit.body as IDataObject).webhookUrl)).toContain(
 			'/webhook-waiting/exec-cb-model',

@@ -116,7 +116,7 @@ describe('Model › Generate', () => {
 		expect(item.json.model).toBe('rhart-image-v1/text-to-image');
 		expect(typeof item.json.taskId).toBe('string');
 		expect(item.json.taskId).toMatch(/^\d{19}$/);
-		expect(item.binary?.data_0?.mimeType).toBe('image/png');
+		expect(item.binary?.data?.mimeType).toBe('image/png');
 		expect(item.pairedItem).toEqual({ item: 0 });
 		expect(requestsOf('v2.query').length).toBeGreaterThan(0);
 	});
@@ -149,7 +149,7 @@ describe('Model › Generate', () => {
 		expect(sim.requests.indexOf(upload)).toBeLessThan(sim.requests.indexOf(request));
 
 		expect(output[0][0].json.status).toBe('SUCCESS');
-		expect(output[0][0].binary?.data_0?.mimeType).toBe('video/mp4');
+		expect(output[0][0].binary?.data?.mimeType).toBe('video/mp4');
 	});
 
 	it('accepts several files for an array field: binary references and URLs, comma-separated', async () => {
@@ -198,7 +198,7 @@ describe('Model › Generate', () => {
 			english_normalization: true,
 		});
 		expect(output[0][0].json.status).toBe('SUCCESS');
-		expect(output[0][0].binary?.data_0?.mimeType).toMatch(/^audio\//);
+		expect(output[0][0].binary?.data?.mimeType).toMatch(/^audio\//);
 	});
 
 	it('types the body: LIST as strings even when numeric or boolean-looking, BOOLEAN as booleans', async () => {

@@ -61,9 +61,14 @@ describe('Task operations', () => {
 		expect(item.json.status).toBe('SUCCESS');
 		const outputs = item.json.outputs as Array<{ fileUrl: string; fileType: string }>;
 		expect(outputs.length).toBeGreaterThan(0);
-		expect(item.binary?.data_0?.mimeType).toBe('image/png');
-		expect(item.binary?.data_0?.fileName).toMatch(/\.png$/);
-		const bytes = Buffer.from(item.binary!.data_0.data, 'base64');
+		// one item per file, in the binary property the next node reads by default
+		expect(output[0]).toHaveLength(outputs.filter((o) => o.fileUrl).length);
+		expect(Object.keys(item.binary ?? {})).toEqual(['data']);
+		expect(item.json.file).toMatchObject({ fileUrl: outputs[0].fileUrl, binaryProperty: 'data' });
+		expect(item.json.fileIndex).toBe(0);
+		expect(item.binary?.data?.mimeType).toBe('image/png');
+		expect(item.binary?.data?.fileName).toMatch(/\.png$/);
+		const bytes = Buffer.from(item.binary!.data.data, 'base64');
 		expect(bytes.subarray(1, 4).toString()).toBe('PNG');
 		const download = sim.requests.find((r) => r.route === 'files.get');
 		expect(download?.headers.authorization).toBeUndefined();
@@ -77,8 +82,9 @@ describe('Task operations', () => {
 		expect(plain.output[0][0].binary).toBeUndefined();
 		const prefixed = await runTask('getOutputs', {
 			taskId,
-			options: { binaryPropertyPrefix: 'image_' },
+			options: { outputItems: 'perTask', binaryPropertyPrefix: 'image_' },
 		});
+		expect(prefixed.output[0]).toHaveLength(1);
 		expect(Object.keys(prefixed.output[0][0].binary ?? {})).toEqual(['image_0']);
 	});
 

@@ -123,6 +123,8 @@ describe('RunningHub Tool on the AI Agent 3 path (engine-run node)', () => {
 			{ prompt: 'a fox' },
 			toolParameters('wait', { downloadOutputs: true }),
 		);
+		// A tool answers with one item: its files stay together under the Binary Property Prefix.
+		expect(output[0]).toHaveLength(1);
 		expect(output[0][0].binary?.data_0?.mimeType).toBe('image/png');
 		expectLeanResult(output[0][0].json);
 		expect(downloads().length).toBeGreaterThan(0);

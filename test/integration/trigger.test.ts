@@ -101,7 +101,7 @@ describe('RunningHub Trigger', () => {
 		const outputs = items[0].json.outputs as IDataObject[];
 		expect(outputs.length).toBeGreaterThan(0);
 		expect(String(outputs[0].fileUrl)).toContain(sim.publicBaseUrl);
-		expect(items[0].binary?.data_0?.mimeType).toBe('image/png');
+		expect(items[0].binary?.data?.mimeType).toBe('image/png');
 		expect(queryCalls()).toBe(1);
 	});
 

@@ -186,7 +186,7 @@ describe('Inputs to Change (resource mapper)', () => {
 });
 
 describe('Workflow › Run', () => {
-	it('sends only the changed inputs as nodeInfoList, waits, and returns the image as binary data_0', async () => {
+	it('sends only the changed inputs as nodeInfoList, waits, and returns the image as binary data', async () => {
 		const fields = await loadFields(WORKFLOW_ID_TXT2IMG);
 		const { output } = await runWorkflow(
 			runParameters(WORKFLOW_ID_TXT2IMG, {
@@ -211,9 +211,10 @@ describe('Workflow › Run', () => {
 		expect(graph['6'].inputs.text).toBe('a red fox in the snow');
 		expect(graph['3'].inputs.steps).toBe(12);
 		const outputs = item.json.outputs as IDataObject[];
-		expect(outputs[0]).toMatchObject({ fileType: 'png', nodeId: '9', binaryProperty: 'data_0' });
-		expect(item.binary?.data_0.mimeType).toBe('image/png');
-		expect(Buffer.from(item.binary!.data_0.data, 'base64').subarray(1, 4).toString()).toBe('PNG');
+		expect(outputs[0]).toMatchObject({ fileType: 'png', nodeId: '9' });
+		expect(item.json.file).toMatchObject({ nodeId: '9', binaryProperty: 'data' });
+		expect(item.binary?.data.mimeType).toBe('image/png');
+		expect(Buffer.from(item.binary!.data.data, 'base64').subarray(1, 4).toString()).toBe('PNG');
 		expect(item.json.usage).toBeTruthy();
 	});
 
@@ -239,7 +240,7 @@ describe('Workflow › Run', () => {
 		);
 		expect(String(image?.fieldValue)).toMatch(/^openapi\/[0-9a-f]+\.png$/);
 		expect(output[0][0].json.status).toBe('SUCCESS');
-		expect(output[0][0].binary?.data_0.mimeType).toBe('image/png');
+		expect(output[0][0].binary?.data.mimeType).toBe('image/png');
 	});
 
 	it('names the missing binary property before creating anything', async () => {
@@ -264,8 +265,8 @@ describe('Workflow › Run', () => {
 		);
 		const item = output[0][0];
 		expect(item.json.status).toBe('SUCCESS');
-		expect(item.binary?.data_0.mimeType).toBe('video/mp4');
-		expect(item.binary?.data_0.fileName).toMatch(/\.mp4$/);
+		expect(item.binary?.data.mimeType).toBe('video/mp4');
+		expect(item.binary?.data.fileName).toMatch(/\.mp4$/);
 	});
 
 	it('returns the task ID at once in "Return Task ID" mode, without polling', async () => {
@@ -651,7 +652,7 @@ describe('Batches', () => {
 		output[0].forEach((item, index) => {
 			expect(item.pairedItem).toEqual({ item: index });
 			expect(item.json.status).toBe('SUCCESS');
-			expect(item.binary?.data_0.mimeType).toBe('image/png');
+			expect(item.binary?.data.mimeType).toBe('image/png');
 			const graph = sim.getTask(String(item.json.taskId))!.inputs as Record<
 				string,
 				{ inputs: IDataObject }
@@ -674,6 +675,64 @@ describe('Batches', () => {
 		);
 		// The batch really runs 5 at a time (speed itself is measured by bench/batch.ts, not here).
 		expect(maxAlive).toBe(5);
+	});
+
+	it('gives each file its own item, paired to the input that made it, in input order', async () => {
+		// batch_size 2: each task saves two images.
+		const batchOfTwo = {
+			inputMode: 'nodeInfoListJson',
+			nodeInfoListJson: '[{"nodeId":"5","fieldName":"batch_size","fieldValue":2}]',
+		};
+		const items = [{ json: { run: 'first' } }, { json: { run: 'second' } }];
+		const { output } = await runWorkflow(runParameters(WORKFLOW_ID_TXT2IMG, batchOfTwo), items);
+		expect(output[0].map((item) => item.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 1 },
+		]);
+		expect(output[0].map((item) => [item.json.fileIndex, item.json.fileCount])).toEqual([
+			[0, 2],
+			[1, 2],
+			[0, 2],
+			[1, 2],
+		]);
+		const taskIds = output[0].map((item) => item.json.taskId);
+		expect(taskIds[0]).toBe(taskIds[1]);
+		expect(taskIds[2]).toBe(taskIds[3]);
+		expect(taskIds[0]).not.toBe(taskIds[2]);
+		for (const item of output[0]) {
+			expect(Object.keys(item.binary ?? {})).toEqual(['data']);
+			expect(item.binary!.data.mimeType).toBe('image/png');
+			// every item lists all of its task's files, and names its own
+			const outputs = item.json.outputs as IDataObject[];
+			expect(outputs).toHaveLength(2);
+			expect((item.json.file as IDataObject).fileUrl).toBe(
+				outputs[item.json.fileIndex as number].fileUrl,
+			);
+		}
+		expect(output[0][0].binary!.data.fileName).not.toBe(output[0][1].binary!.data.fileName);
+	});
+
+	it('with Output Items "One Item per Task", all files of a task stay on its one item', async () => {
+		const batchOfTwo = {
+			inputMode: 'nodeInfoListJson',
+			nodeInfoListJson: '[{"nodeId":"5","fieldName":"batch_size","fieldValue":2}]',
+		};
+		const { output } = await runWorkflow(
+			runParameters(WORKFLOW_ID_TXT2IMG, batchOfTwo, { outputItems: 'perTask' }),
+			[{ json: {} }, { json: {} }],
+		);
+		expect(output[0]).toHaveLength(2);
+		output[0].forEach((item, index) => {
+			expect(item.pairedItem).toEqual({ item: index });
+			expect(Object.keys(item.binary ?? {}).sort()).toEqual(['data_0', 'data_1']);
+			expect((item.json.outputs as IDataObject[]).map((o) => o.binaryProperty)).toEqual([
+				'data_0',
+				'data_1',
+			]);
+			expect(item.json.file).toBeUndefined();
+		});
 	});
 
 	it('with Continue On Fail, a failing item does not lose the others', async () => {

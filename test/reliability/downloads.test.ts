@@ -186,7 +186,7 @@ describe('downloads are bounded', () => {
 			response.end(Buffer.from('\x89PNG\r\n'));
 		});
 		const { output } = await getOutputs(api);
-		expect(output[0][0].binary?.data_0?.mimeType).toBe('image/png');
+		expect(output[0][0].binary?.data?.mimeType).toBe('image/png');
 		expect(files.hits).toBe(2);
 	});
 });

@@ -214,7 +214,7 @@ const READ_ROUTES: ReadRoute[] = [
 		files: true,
 		drive: async () => await run(sim, workflowRun(WORKFLOW_ID_TXT2IMG)),
 		check: (output) =>
-			expect(Buffer.from(output[0].binary!.data_0.data, 'base64').subarray(1, 4).toString()).toBe(
+			expect(Buffer.from(output[0].binary!.data.data, 'base64').subarray(1, 4).toString()).toBe(
 				'PNG',
 			),
 	},
@@ -686,9 +686,14 @@ describe('task outcomes', () => {
 		expect((item.json.downloadFailures as IDataObject[]).map((failure) => failure.index)).toEqual([
 			0,
 		]);
-		expect(Object.keys(item.binary ?? {})).toEqual(['data_1']);
+		// One item for the one file that arrived, in the binary property file nodes read by default.
+		expect(output[0]).toHaveLength(1);
+		expect(Object.keys(item.binary ?? {})).toEqual(['data']);
+		const outputs = item.json.outputs as IDataObject[];
+		expect(outputs[0].downloadError).toBe('HTTP 403');
+		expect(item.json.file).toMatchObject({ fileUrl: outputs[1].fileUrl, binaryProperty: 'data' });
 		const hash = createHash('sha256')
-			.update(Buffer.from(item.binary!.data_1.data, 'base64'))
+			.update(Buffer.from(item.binary!.data.data, 'base64'))
 			.digest('hex');
 		expect(hash).toHaveLength(64);
 	});

@@ -130,7 +130,7 @@ function itemIndexOfTask(sim: RunningHubSimulator, taskId: string): number | und
 export function classify(item: INodeExecutionData): Outcome {
 	const json = item.json as IDataObject;
 	if (json.error === undefined) {
-		return json.status === 'SUCCESS' && typeof json.taskId === 'string' && item.binary?.data_0
+		return json.status === 'SUCCESS' && typeof json.taskId === 'string' && item.binary?.data
 			? 'success'
 			: 'unexplained';
 	}
@@ -257,8 +257,8 @@ export async function runSoak(input: SoakOptions): Promise<SoakReport> {
 					problems.push(
 						`item ${position} succeeded but task ${String(json.taskId)} is ${String(sim.taskStatus(String(json.taskId)))}`,
 					);
-				const png = Buffer.from(item.binary!.data_0.data, 'base64').subarray(1, 4).toString();
-				if (png !== 'PNG') problems.push(`item ${position}: data_0 is not the PNG result`);
+				const png = Buffer.from(item.binary!.data.data, 'base64').subarray(1, 4).toString();
+				if (png !== 'PNG') problems.push(`item ${position}: data is not the PNG result`);
 			}
 			if (outcome === 'unconfirmedCreate' && simTasks.length) unconfirmedButCreated++;
 			if (outcome === 'notCreated' && simTasks.length)

@@ -13,11 +13,11 @@ import type { V2TaskObject } from '../transport';
 import { asNodeError, withTaskId } from '../transport';
 import { callbackBody, isMalformed, parseTaskEndEvent } from './callbackEvent';
 import type { OutputOptions, SubmittedTask, TaskResult, WaitModeHandler } from './interfaces';
-import { DEFAULT_OUTPUT_OPTIONS, taskResultToItem } from './output';
+import { DEFAULT_OUTPUT_OPTIONS, taskResultToItems } from './output';
 import { queryTask } from './task';
 import { TERMINAL_STATUSES, resultFromV2Task } from './taskResult';
 import { isInlineToolRun, isToolMode, toolErrorResult } from './toolMode';
-import { completedTaskItem, endedTaskResult, hasEnded, taskFailedError } from './wait';
+import { completedTaskItems, endedTaskResult, hasEnded, taskFailedError } from './wait';
 
 /*
  * "Wait for Callback" mode: the task is created with the execution's resume URL as its webhookUrl,
@@ -68,6 +68,7 @@ function setResumeError(
 function encodeOutputOptions(options: OutputOptions): string {
 	return JSON.stringify({
 		d: options.downloadOutputs ? 1 : 0,
+		o: options.outputItems,
 		a: options.allowPartialResults ? 1 : 0,
 		p: options.binaryPropertyPrefix.slice(0, 100),
 		m: options.maxDownloadSizeMb,
@@ -76,9 +77,16 @@ function encodeOutputOptions(options: OutputOptions): string {
 
 function decodeOutputOptions(value: unknown): OutputOptions {
 	try {
-		const parsed = JSON.parse(String(value)) as { d?: number; a?: number; p?: string; m?: number };
+		const parsed = JSON.parse(String(value)) as {
+			d?: number;
+			o?: string;
+			a?: number;
+			p?: string;
+			m?: number;
+		};
 		return {
 			downloadOutputs: parsed.d === 1,
+			outputItems: parsed.o === 'perTask' ? 'perTask' : DEFAULT_OUTPUT_OPTIONS.outputItems,
 			allowPartialResults: parsed.a === 1,
 			binaryPropertyPrefix: parsed.p || DEFAULT_OUTPUT_OPTIONS.binaryPropertyPrefix,
 			maxDownloadSizeMb: typeof parsed.m === 'number' ? parsed.m : undefined,
@@ -195,7 +203,7 @@ export const submitAndPause: WaitModeHandler = async (context, itemIndex, submit
 	const ended = await endedBeforePause(context, task);
 	if (ended) {
 		const result = await endedTaskResult(context, resultFromV2Task(ended));
-		return [await completedTaskItem(context, task, result, settings)];
+		return await completedTaskItems(context, task, result, settings);
 	}
 
 	const limitSeconds = settings.wait.timeoutSeconds;
@@ -298,23 +306,23 @@ export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebh
 		};
 	}
 	const outputOptions = decodeOutputOptions(this.customData.get(OUTPUT_KEY));
-	let item: INodeExecutionData = { json: { ...result } };
+	let items: INodeExecutionData[] = [{ json: { ...result } }];
 	let failure: NodeApiError | NodeOperationError | undefined;
 	if (result.status !== 'SUCCESS') {
 		failure = taskFailedError(this, result);
 	} else {
 		try {
-			item = await taskResultToItem(this, result, outputOptions);
+			items = await taskResultToItems(this, result, outputOptions);
 		} catch (error) {
 			failure = asNodeError(this.getNode(), error);
 		}
 	}
 	// An agent's model reads a failure it gets as data; a thrown one would reach it without advice.
 	if (failure && isToolMode(this)) {
-		item = { json: toolErrorResult(failure) };
+		items = [{ json: toolErrorResult(failure) }];
 		failure = undefined;
 	}
 	// The engine throws resumeError in place of the node when the execution resumes.
 	setResumeError(entry, failure);
-	return { workflowData: [[{ ...item, pairedItem: { item: 0 } }]] };
+	return { workflowData: [items.map((item) => ({ ...item, pairedItem: { item: 0 } }))] };
 }

@@ -64,8 +64,15 @@ export interface WaitOptions {
 	cancelOnTimeout: boolean;
 }
 
+/**
+ * How a finished task's downloaded files leave the node: one item per file in the binary property
+ * `data` (what n8n's file nodes read by default), or all on one item as data_0, data_1, …
+ */
+export type OutputItems = 'perFile' | 'perTask';
+
 export interface OutputOptions {
 	downloadOutputs: boolean;
+	outputItems: OutputItems;
 	binaryPropertyPrefix: string;
 	allowPartialResults: boolean;
 	/** Largest file downloaded, in MB (default DEFAULT_MAX_DOWNLOAD_MB). */

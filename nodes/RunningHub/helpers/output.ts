@@ -7,11 +7,13 @@ import type {
 
 import type { DownloadOptions } from './download';
 import { downloadOutputs, maxDownloadBytes } from './download';
+import { itemPerFile } from './fileItems';
 import type { OutputOptions, TaskResult } from './interfaces';
 import { isToolMode, leanTaskResult } from './toolMode';
 
 export const DEFAULT_OUTPUT_OPTIONS: OutputOptions = {
 	downloadOutputs: true,
+	outputItems: 'perFile',
 	binaryPropertyPrefix: 'data_',
 	allowPartialResults: false,
 };
@@ -28,6 +30,10 @@ export function readOutputOptions(
 		value === undefined ? fallback : value === true;
 	return {
 		downloadOutputs: flag(options.downloadOutputs, defaults.downloadOutputs),
+		outputItems:
+			options.outputItems === 'perTask' || options.outputItems === 'perFile'
+				? options.outputItems
+				: defaults.outputItems,
 		binaryPropertyPrefix:
 			String(options.binaryPropertyPrefix ?? '').trim() || defaults.binaryPropertyPrefix,
 		allowPartialResults: flag(options.allowPartialResults, defaults.allowPartialResults),
@@ -36,6 +42,20 @@ export function readOutputOptions(
 				? options.maxDownloadSizeMb
 				: defaults.maxDownloadSizeMb,
 	};
+}
+
+/**
+ * The items a finished task becomes: by default one per downloaded file (binary `data`, paired by
+ * the caller to the input item), or the one item of `taskResultToItem` with "One Item per Task".
+ * An agent's tool always answers with one item.
+ */
+export async function taskResultToItems(
+	context: IExecuteFunctions | IWebhookFunctions,
+	result: TaskResult,
+	options: OutputOptions,
+): Promise<INodeExecutionData[]> {
+	const item = await taskResultToItem(context, result, options);
+	return options.outputItems === 'perFile' && !isToolMode(context) ? itemPerFile(item) : [item];
 }
 
 /**

@@ -10,7 +10,7 @@ import type {
 	WaitModeHandler,
 	WaitOptions,
 } from './interfaces';
-import { taskResultToItem } from './output';
+import { taskResultToItems } from './output';
 import { cancelQuietly, queryTask, withFailureDetails } from './task';
 import { TERMINAL_STATUSES, failureSummary, resultFromV2Task } from './taskResult';
 
@@ -183,21 +183,23 @@ export async function endedTaskResult(
 	return result;
 }
 
-/** The item of a task that ended well: its outputs, files and the operation's own fields. */
-export async function completedTaskItem(
+/**
+ * The items of a task that ended well (one per file unless Output Items says otherwise): its
+ * outputs, files and the operation's own fields.
+ */
+export async function completedTaskItems(
 	context: IExecuteFunctions,
 	task: SubmittedTask,
 	result: TaskResult,
 	settings: RunSettings,
-): Promise<INodeExecutionData> {
-	const item = await taskResultToItem(context, result, settings.output);
-	item.json = { ...item.json, ...(task.json ?? {}) };
-	return item;
+): Promise<INodeExecutionData[]> {
+	const items = await taskResultToItems(context, result, settings.output);
+	return items.map((item) => ({ ...item, json: { ...item.json, ...(task.json ?? {}) } }));
 }
 
 /** Wait Mode "Wait for Completion": submit, poll until the task ends, return its outputs. */
 export const waitForCompletion: WaitModeHandler = async (context, _itemIndex, submit, settings) => {
 	const task = await submit();
 	const result = await waitForTask(context, task.taskId, settings.wait, task.initial);
-	return [await completedTaskItem(context, task, result, settings)];
+	return await completedTaskItems(context, task, result, settings);
 };

@@ -11,12 +11,33 @@ export const outputOptionFields: INodeProperties[] = [
 			'Whether to download the generated files into binary properties (result links expire after 24 hours). Text outputs always stay in the JSON.',
 	},
 	{
+		displayName: 'Output Items',
+		name: 'outputItems',
+		type: 'options',
+		options: [
+			{
+				name: 'One Item per File',
+				value: 'perFile',
+				description:
+					'Each file in its own item, in the binary property "data" that file nodes read by default',
+			},
+			{
+				name: 'One Item per Task',
+				value: 'perTask',
+				description:
+					'All files of a task on one item, in data_0, data_1, … (see Binary Property Prefix)',
+			},
+		],
+		default: 'perFile',
+		description: 'How the downloaded files leave the node; every item stays paired with its input',
+	},
+	{
 		displayName: 'Binary Property Prefix',
 		name: 'binaryPropertyPrefix',
 		type: 'string',
 		default: 'data_',
 		description:
-			'Files are put into binary properties named with this prefix and a number: data_0, data_1, …',
+			'With One Item per Task, files are put into binary properties named with this prefix and a number: data_0, data_1, …',
 	},
 	{
 		displayName: 'Allow Partial Results',

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { getRunningHubId } from '../../helpers/ids';
-import { readOutputOptions, taskResultToItem } from '../../helpers/output';
+import { readOutputOptions, taskResultToItems } from '../../helpers/output';
 import { queryTask, withFailureDetails } from '../../helpers/task';
 import { resultFromV2Task } from '../../helpers/taskResult';
 import { taskFailedError } from '../../helpers/wait';
@@ -33,5 +33,5 @@ export async function execute(
 	const task = await queryTask(this, taskId);
 	const result = resultFromV2Task(task);
 	if (result.failure) throw taskFailedError(this, await withFailureDetails(this, result));
-	return [await taskResultToItem(this, result, options)];
+	return await taskResultToItems(this, result, options);
 }
