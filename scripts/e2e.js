@@ -22,6 +22,7 @@
 const fs = require('fs');
 const path = require('path');
 const rt = require('./lib/runtime');
+const { createSuite, NpmStart } = require('./lib/session');
 const cases = require('../test/e2e/cases');
 const agentCases = require('../test/e2e/agent');
 
@@ -29,64 +30,8 @@ const log = rt.log;
 const ARTIFACTS = path.join(rt.REPO, 'test-artifacts', 'e2e');
 const E2E_WORKFLOWS = path.join(rt.REPO, 'test', 'e2e', 'workflows');
 
-// ------------------------------------------------------------------------------ tiny test runner
-const results = [];
-const only = process.env.RH_E2E_ONLY;
-async function check(name, fn, { setup = false, always = false } = {}) {
-	if (only && !setup && !always && !name.includes(only)) return undefined;
-	const started = Date.now();
-	try {
-		const value = await fn();
-		const ms = Date.now() - started;
-		results.push({ name, ok: true, ms });
-		log(`  PASS  ${name} (${(ms / 1000).toFixed(1)} s)`);
-		return value;
-	} catch (e) {
-		const ms = Date.now() - started;
-		results.push({ name, ok: false, ms, error: e });
-		log(
-			`  FAIL  ${name} (${(ms / 1000).toFixed(1)} s)\n${indent(e && e.stack ? e.message : String(e))}`,
-		);
-		if (setup) throw new SetupFailed(name);
-		return undefined;
-	}
-}
-function skip(name, why) {
-	results.push({ name, skipped: true, why });
-	log(`  SKIP  ${name}: ${why}`);
-}
-class SetupFailed extends Error {}
-function indent(s) {
-	return String(s)
-		.split('\n')
-		.slice(0, 40)
-		.map((l) => `        ${l}`)
-		.join('\n');
-}
-
-function summary(t0) {
-	const passed = results.filter((r) => r.ok).length;
-	const failed = results.filter((r) => !r.ok && !r.skipped).length;
-	const skipped = results.filter((r) => r.skipped).length;
-	console.log('\n' + '═'.repeat(72));
-	console.log(` End-to-end summary (n8n ${rt.N8N_VERSION}, ${rt.elapsed(t0)})`);
-	console.log('─'.repeat(72));
-	for (const r of results) {
-		const tag = r.skipped ? 'SKIP' : r.ok ? 'PASS' : 'FAIL';
-		const extra = r.skipped ? `  (${r.why})` : `  ${(r.ms / 1000).toFixed(1)} s`;
-		console.log(` ${tag}  ${r.name}${extra}`);
-		if (!r.ok && !r.skipped)
-			console.log(
-				indent(r.error && r.error.message ? r.error.message : r.error)
-					.split('\n')
-					.slice(0, 6)
-					.join('\n'),
-			);
-	}
-	console.log('═'.repeat(72));
-	console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
-	return failed;
-}
+const suite = createSuite('End-to-end summary');
+const { check, skip, only } = suite;
 
 // ----------------------------------------------------------------------------------------- main
 async function main() {
@@ -104,10 +49,7 @@ async function main() {
 		await browserChecks(ctx);
 		await startChecks(ctx);
 	} catch (e) {
-		if (!(e instanceof SetupFailed)) {
-			results.push({ name: 'e2e run', ok: false, ms: 0, error: e });
-			log(`e2e run aborted: ${e.stack || e}`);
-		}
+		suite.aborted('e2e run', e);
 	}
 	if (ctx.n8n && ctx.n8n.server) {
 		try {
@@ -131,7 +73,7 @@ async function main() {
 			JSON.stringify(ctx.agent.fake.requests, null, 2),
 		);
 	}
-	const failed = summary(t0);
+	const failed = suite.summary(t0);
 	if (process.env.RH_E2E_KEEP === '1' && ctx.n8n && ctx.n8n.server) {
 		log(
 			`RH_E2E_KEEP=1: n8n stays at ${ctx.n8n.baseUrl} (login ${cases.OWNER.email} / ${cases.OWNER.password}); Ctrl-C to stop`,
@@ -377,26 +319,24 @@ async function startChecks(ctx) {
 	await ctx.n8n.stop(); // one n8n at a time on small machines
 	const [port, brokerPort, simPort, modelPort] = ctx.startPorts;
 	const stateDir = path.join(rt.CACHE, `e2e-start-home-${port}`);
-	fs.rmSync(stateDir, { recursive: true, force: true });
-	const start = { output: '' };
+	let start = null;
 	const startCheck = (name, fn) => check(name, fn, { always: true });
 
 	const ready = await startCheck('npm start reaches ready on an empty state folder', async () => {
-		start.child = spawnStart({ port, simPort, modelPort, stateDir });
-		start.child.stdout.on('data', (d) => (start.output += d));
-		start.child.stderr.on('data', (d) => (start.output += d));
-		start.exited = new Promise((resolve) =>
-			start.child.on('exit', (code, signal) => resolve({ code, signal })),
-		);
-		await waitForOutput(start, /Press Ctrl-C to stop\./, 600000);
-		const expected = [
+		start = new NpmStart({
+			stateDir,
+			env: {
+				PORT: String(port),
+				RH_SIM_PORT: String(simPort),
+				RH_MODEL_PORT: String(modelPort),
+			},
+		});
+		await start.ready();
+		start.expectPrinted([
 			[`editor URL`, `Editor:    http://127.0.0.1:${port}/`],
 			['credential', 'credential "RunningHub account" (rhDemoCredential1) -> http://127.0.0.1:'],
 			['demos', `imported ${rt.listWorkflows().length} demo workflow(s)`],
-		];
-		for (const [what, text] of expected) {
-			if (!start.output.includes(text)) throw new Error(`${what}: "${text}" not printed`);
-		}
+		]);
 		const editor = await rt.fetchText(`http://127.0.0.1:${port}/`);
 		if (editor.status !== 200 || !/<html/i.test(editor.text))
 			throw new Error(`the editor URL answered ${editor.status}`);
@@ -422,48 +362,11 @@ async function startChecks(ctx) {
 		);
 	}
 
-	if (start.child) {
-		await startCheck('Ctrl-C (SIGINT) stops npm start and everything it started', async () => {
-			start.child.kill('SIGINT');
-			const timeout = rt.sleep(60000).then(() => null);
-			const exit = await Promise.race([start.exited, timeout]);
-			if (!exit) throw new Error('npm start still running 60 s after SIGINT');
-			if (exit.code !== 130) throw new Error(`npm start exited with ${exit.code} ${exit.signal}`);
-			for (const p of [port, simPort, modelPort]) {
-				if (!(await rt.isPortFree(p))) throw new Error(`port ${p} still in use after SIGINT`);
-			}
-		});
-	}
-	fs.writeFileSync(path.join(ARTIFACTS, 'npm-start.log'), start.output);
-}
-
-/** `npm start` as a user runs it (node scripts/start.js), on its own ports and state folder. */
-function spawnStart({ port, simPort, modelPort, stateDir }) {
-	const env = { ...process.env, PORT: String(port), RH_SIM_PORT: String(simPort) };
-	Object.assign(env, {
-		RH_MODEL_PORT: String(modelPort),
-		RH_STATE_DIR: stateDir,
-		RH_SKIP_BUILD: '1',
-	});
-	for (const k of ['RUNNINGHUB_API_KEY', 'OPENAI_API_KEY', 'RH_RESET', 'WEBHOOK_URL'])
-		delete env[k];
-	const child = require('child_process').spawn(
-		process.execPath,
-		[path.join(rt.REPO, 'scripts', 'start.js')],
-		{ cwd: rt.REPO, env, stdio: ['ignore', 'pipe', 'pipe'] },
-	);
-	process.on('exit', () => child.exitCode === null && child.kill('SIGTERM'));
-	return child;
-}
-
-async function waitForOutput(start, pattern, timeoutMs) {
-	const started = Date.now();
-	while (!pattern.test(start.output)) {
-		if (start.child.exitCode !== null)
-			throw new Error(`npm start exited (${start.child.exitCode}):\n${start.output.slice(-3000)}`);
-		if (Date.now() - started > timeoutMs)
-			throw new Error(`npm start not ready after ${timeoutMs} ms:\n${start.output.slice(-3000)}`);
-		await rt.sleep(500);
+	if (start) {
+		await startCheck('Ctrl-C (SIGINT) stops npm start and everything it started', () =>
+			start.interrupt([port, simPort, modelPort]),
+		);
+		fs.writeFileSync(path.join(ARTIFACTS, 'npm-start.log'), start.output);
 	}
 }
 

@@ -25,51 +25,20 @@
 const fs = require('fs');
 const path = require('path');
 const rt = require('./lib/runtime');
+const session = require('./lib/session');
 
 const log = rt.log;
-
-/**
- * The "OpenAI account" of the AI Agent demo: the real OpenAI when OPENAI_API_KEY is set, otherwise a
- * fake OpenAI-compatible model in this process that calls the RunningHub tool and quotes its answer.
- */
-async function agentDemoModelCredential() {
-	const agent = require('../test/e2e/agent');
-	if (process.env.OPENAI_API_KEY) {
-		return {
-			...agent.OPENAI_CREDENTIAL,
-			type: 'openAiApi',
-			data: { apiKey: process.env.OPENAI_API_KEY },
-		};
-	}
-	const { startFakeOpenAi } = require('../test/e2e/agent/fake-openai');
-	const modelPort = (await rt.findFreePorts(Number(process.env.RH_MODEL_PORT || 5710), 1))[0];
-	const fake = await startFakeOpenAi({ port: modelPort });
-	log(`fake OpenAI-compatible model on ${fake.baseUrl} (set OPENAI_API_KEY to use OpenAI)`);
-	return agent.openAiCredential(fake);
-}
 
 async function main() {
 	if (process.env.RH_QUEUE === '1' || process.argv.includes('--queue'))
 		return require('./start-queue').startQueue();
-	const t0 = Date.now();
-	let shuttingDown = false;
-	rt.installSignalHandlers(() => {
-		shuttingDown = true;
-	});
-
-	const port = Number(process.env.PORT || 5678);
-	const email = process.env.RH_N8N_EMAIL || 'demo@example.com';
-	const password = process.env.RH_N8N_PASSWORD || 'RunningHub1';
+	const demo = session.demoSession();
+	const { port, email, password, realMode } = demo;
 	const stateDir = process.env.RH_STATE_DIR && path.resolve(process.env.RH_STATE_DIR);
 	const home = stateDir || path.join(rt.CACHE, 'start-home');
 	const logDir = stateDir ? path.join(stateDir, 'logs') : path.join(rt.CACHE, 'start-logs');
-	const realMode = !!process.env.RUNNINGHUB_API_KEY;
 
-	if (!(await rt.isPortFree(port))) {
-		throw new Error(
-			`port ${port} on 127.0.0.1 is in use (another n8n?). Stop it or run with PORT=<other port>.`,
-		);
-	}
+	await session.requireFreePort(port);
 
 	// 1. build + runtime
 	await rt.buildPackage();
@@ -94,28 +63,16 @@ async function main() {
 	});
 
 	// 3. simulator (unless the real RunningHub is used)
-	let sim = null;
-	let simKey = null;
-	if (realMode) {
-		log(
-			`RUNNINGHUB_API_KEY is set: using the real RunningHub (${process.env.RUNNINGHUB_SITE || 'https://www.runninghub.ai'}), no simulator`,
-		);
-	} else {
-		const simPort = (await rt.findFreePorts(Number(process.env.RH_SIM_PORT || 5700), 1))[0];
-		sim = await rt.startSimulator({ port: simPort, logFile: path.join(logDir, 'simulator.log') });
-		const keys = rt.simulatorKeys();
-		simKey = keys.SIM_KEY_SHARED || Object.values(keys)[0];
-		if (!simKey) throw new Error('no SIM_KEY_* found in test/simulator/keys.ts');
-		log(`simulator on ${sim.url} (log ${path.join(logDir, 'simulator.log')})`);
-	}
+	const { sim, simKey } = await session.startDemoSimulator(demo, {
+		logFile: path.join(logDir, 'simulator.log'),
+	});
 
 	// 4. package, credential, demo workflows
 	const packed = await rt.packPackage();
 	await rt.installPackage(home, packed);
 	log(`installed ${packed.name}@${packed.version} (${packed.files} files) into ${home}/.n8n/nodes`);
 
-	const cred = rt.credentialFor({ simulatorUrl: sim && sim.url, simulatorKey: simKey });
-	const modelCred = await agentDemoModelCredential();
+	const { cred, modelCred } = await session.demoCredentials({ sim, simKey });
 	await n8n.importCredentials([cred, modelCred]);
 	log(
 		`credential "${cred.name}" (${cred.id}) -> ${cred.data.site === 'custom' ? cred.data.customBaseUrl : cred.data.site}`,
@@ -165,7 +122,7 @@ async function main() {
 	const line = '─'.repeat(72);
 	console.log(`\n${line}`);
 	console.log(
-		`  n8n ${rt.N8N_VERSION} with ${packed.name}@${packed.version} is running (ready in ${rt.elapsed(t0)})\n`,
+		`  n8n ${rt.N8N_VERSION} with ${packed.name}@${packed.version} is running (ready in ${rt.elapsed(demo.t0)})\n`,
 	);
 	console.log(`  Editor:    http://127.0.0.1:${port}/`);
 	if (loginOk) {
@@ -189,25 +146,9 @@ async function main() {
 	console.log(`${line}\n`);
 
 	// 6. keep running; if n8n or the simulator dies, stop the rest
-	await new Promise((resolve) => {
-		const watch = (child, name) =>
-			child &&
-			child.on('exit', (code, signal) => {
-				if (shuttingDown) return;
-				log(
-					`${name} exited (code ${code}, signal ${signal}); last log lines:\n${rt.tailFile(child.logFile, 20)}`,
-				);
-				resolve();
-			});
-		watch(n8n.server, 'n8n');
-		watch(sim, 'simulator');
-	});
+	await session.untilOneExits(demo, [n8n.server, sim]);
 	await rt.cleanupAll();
 	process.exit(1);
 }
 
-main().catch(async (e) => {
-	console.error(`\nnpm start failed: ${e.message}`);
-	await rt.cleanupAll();
-	process.exit(1);
-});
+main().catch((e) => session.failAndStop('npm start', e));
