@@ -5,17 +5,22 @@
  * Redis, one main, 2 workers and webhook processors (scripts/lib/queue.js), the package installed on
  * every process like the Community Nodes panel does, against the RunningHub simulator. Every case is
  * asserted through n8n's public API and the simulator's records; see test/e2e/queue-cases.js.
+ * Then, on the same ports, `npm start -- --queue` from an empty state folder: ready, a demo runs on a
+ * worker, Ctrl-C leaves nothing running.
  *
  * Environment: RH_N8N_CACHE (runtime cache), RH_QUEUE_PORT (first n8n port, default 5790; takes 12
  * ports, the simulator the next free one), RH_QUEUE_PG_PORT (5833), RH_QUEUE_REDIS_PORT (6390),
- * RH_E2E_ONLY=<substring> (only cases whose name contains it), RH_SKIP_BUILD=1.
+ * RH_E2E_ONLY=<substring> (only cases whose name contains it), RH_SKIP_BUILD=1, RH_E2E_START=0 (skip
+ * the `npm start -- --queue` part).
  */
 const fs = require('fs');
 const path = require('path');
 const rt = require('./lib/runtime');
 const { QueueStack } = require('./lib/queue');
+const { createSuite, NpmStart, processesIn } = require('./lib/session');
 const flows = require('../test/e2e/queue-workflows');
 const cases = require('../test/e2e/queue-cases');
+const e2eCases = require('../test/e2e/cases');
 
 const log = rt.log;
 const ARTIFACTS = path.join(rt.REPO, 'test-artifacts', 'e2e-queue');
@@ -26,60 +31,8 @@ const OWNER = {
 	lastName: 'Runner',
 };
 
-// ------------------------------------------------------------------------------ tiny test runner
-const results = [];
-const only = process.env.RH_E2E_ONLY;
-class SetupFailed extends Error {}
-function indent(s) {
-	return String(s)
-		.split('\n')
-		.slice(0, 40)
-		.map((l) => `        ${l}`)
-		.join('\n');
-}
-async function check(name, fn, { setup = false } = {}) {
-	if (only && !setup && !name.includes(only)) return undefined;
-	const started = Date.now();
-	try {
-		const value = await fn();
-		const ms = Date.now() - started;
-		results.push({ name, ok: true, ms, note: typeof value === 'string' ? value : undefined });
-		log(
-			`  PASS  ${name} (${(ms / 1000).toFixed(1)} s)${typeof value === 'string' ? `\n${indent(value)}` : ''}`,
-		);
-		return value;
-	} catch (e) {
-		const ms = Date.now() - started;
-		results.push({ name, ok: false, ms, error: e });
-		log(
-			`  FAIL  ${name} (${(ms / 1000).toFixed(1)} s)\n${indent(e && e.message ? e.message : String(e))}`,
-		);
-		if (setup) throw new SetupFailed(name);
-		return undefined;
-	}
-}
-
-function summary(t0) {
-	const passed = results.filter((r) => r.ok).length;
-	const failed = results.filter((r) => !r.ok).length;
-	console.log('\n' + '═'.repeat(72));
-	console.log(` Queue-mode end-to-end summary (n8n ${rt.N8N_VERSION}, ${rt.elapsed(t0)})`);
-	console.log('─'.repeat(72));
-	for (const r of results) {
-		console.log(` ${r.ok ? 'PASS' : 'FAIL'}  ${r.name}  ${(r.ms / 1000).toFixed(1)} s`);
-		if (r.note) console.log(indent(r.note));
-		if (!r.ok)
-			console.log(
-				indent(r.error && r.error.message ? r.error.message : r.error)
-					.split('\n')
-					.slice(0, 8)
-					.join('\n'),
-			);
-	}
-	console.log('═'.repeat(72));
-	console.log(`${passed} passed, ${failed} failed`);
-	return failed;
-}
+const suite = createSuite('Queue-mode end-to-end summary');
+const { check, skip, only } = suite;
 
 // ----------------------------------------------------------------------------------------- main
 async function main() {
@@ -90,17 +43,17 @@ async function main() {
 	const ctx = { t0 };
 	try {
 		await setUp(ctx);
+		ctx.setUpDone = true;
 		for (const c of cases.queueCases()) await check(c.name, () => c.run(ctx));
 	} catch (e) {
-		if (!(e instanceof SetupFailed)) {
-			results.push({ name: 'queue e2e run', ok: false, ms: 0, error: e });
-			log(`queue e2e run aborted: ${e.stack || e}`);
-		}
+		suite.aborted('queue e2e run', e);
 	}
 	await saveArtifacts(ctx);
-	const failed = summary(t0);
 	log('stopping n8n, Redis and Postgres');
 	if (ctx.stack) await ctx.stack.stop().catch((e) => log(`stop: ${e.message}`));
+	if (ctx.sim) await rt.stopChild(ctx.sim);
+	if (ctx.setUpDone) await npmStartChecks(ctx).catch((e) => suite.aborted('npm start --queue', e));
+	const failed = suite.summary(t0);
 	await rt.cleanupAll();
 	process.exit(failed ? 1 : 0);
 }
@@ -212,6 +165,128 @@ async function setUp(ctx) {
 			),
 		{ setup: true },
 	);
+}
+
+// ---------------------------------------------------------------- npm start --queue, cold
+/**
+ * `npm start -- --queue` as a user runs it, on the suite's ports once its own stack is stopped: it
+ * reaches ready with the demos imported, a demo runs on a worker (Wait for Callback, resumed through
+ * the webhook processor), and Ctrl-C stops n8n, Redis, Postgres and the simulator.
+ */
+async function npmStartChecks(ctx) {
+	log('── npm start -- --queue on an empty state folder');
+	if (process.env.RH_E2E_START === '0') return skip('npm start -- --queue', 'RH_E2E_START=0');
+	if (only && !only.includes('npm start'))
+		return skip('npm start -- --queue', `RH_E2E_ONLY=${only}`);
+	const port = ctx.stack.basePort;
+	const [simPort, modelPort] = await rt.findFreePorts(port + 12, 2);
+	const { pgPort, redisPort } = ctx.stack;
+	const stateDir = path.join(rt.CACHE, `e2e-queue-start-home-${port}`);
+	const startCheck = (name, fn) => check(name, fn, { always: true });
+	const examples = rt.listWorkflows();
+	let start = null;
+
+	const ready = await startCheck(
+		'npm start -- --queue reaches ready: Postgres, Redis, main, 2 workers, a webhook processor, the demos',
+		async () => {
+			start = new NpmStart({
+				args: ['--queue'],
+				stateDir,
+				env: {
+					PORT: String(port),
+					RH_SIM_PORT: String(simPort),
+					RH_MODEL_PORT: String(modelPort),
+					RH_QUEUE_PG_PORT: String(pgPort),
+					RH_QUEUE_REDIS_PORT: String(redisPort),
+				},
+			});
+			await start.ready();
+			start.expectPrinted([
+				['mode', 'in queue mode with'],
+				['editor URL', `Editor:    http://127.0.0.1:${port}/`],
+				['demos', `imported ${examples.length} demo workflow(s)`],
+				['workers', 'worker1 (health http://127.0.0.1:'],
+				['model credential', 'Model:     "OpenAI account"'],
+			]);
+			const editor = await rt.fetchText(`http://127.0.0.1:${port}/`);
+			if (editor.status !== 200 || !/<html/i.test(editor.text))
+				throw new Error(`the editor URL answered ${editor.status}`);
+			return true;
+		},
+	);
+
+	if (ready) {
+		await startCheck(
+			'a demo runs in the queue-mode n8n of npm start (Wait for Callback: webhook processor, worker)',
+			async () => {
+				const webhookUrl = /Webhooks: {2}(http:\/\/127\.0\.0\.1:\d+\/)webhook\//.exec(
+					start.output,
+				)[1];
+				const home = path.join(stateDir, 'queue');
+				const main = new rt.N8nInstance({
+					userFolder: path.join(home, 'main'),
+					port,
+					brokerPort: port + 1,
+					webhookUrl,
+				});
+				await main.ensureOwnerAndLogin({ email: 'demo@example.com', password: 'RunningHub1' });
+				await main.createApiKey('e2e-npm-start-queue');
+				for (const w of examples) {
+					const wf = await main.publicApi('GET', `/workflows/${w.id}`);
+					if (!!wf.active !== w.active)
+						throw new Error(`demo ${w.id} is ${wf.active ? '' : 'not '}active`);
+				}
+				const simUrl = /simulator (http:\/\/127\.0\.0\.1:\d+)/.exec(start.output)[1];
+				const demoCtx = {
+					workflows: examples,
+					sim: { url: simUrl },
+					simKey: rt.simulatorKeys().SIM_KEY_SHARED,
+				};
+				const demo = e2eCases.serverCases().find((c) => c.name.startsWith('wait-for-callback'));
+				await demo.run({ ctx: demoCtx, n8n: main, rt });
+				const callbackDemo = examples.find((w) =>
+					w.json.nodes.some((n) => n.parameters && n.parameters.waitMode === 'callback'),
+				);
+				const done = await main.publicApi(
+					'GET',
+					`/executions?workflowId=${callbackDemo.id}&status=success`,
+				);
+				const id = done.data[0].id;
+				const ranOn = ['worker1', 'worker2'].filter((w) =>
+					new RegExp(`Worker started execution ${id}\\b`).test(
+						readText(path.join(home, 'logs', `${w}.log`)),
+					),
+				);
+				if (!ranOn.length) throw new Error(`no worker log names execution ${id}`);
+				return `execution ${id} ran on ${ranOn.join(' and ')}`;
+			},
+		);
+	}
+
+	if (start) {
+		await startCheck(
+			'Ctrl-C (SIGINT) stops npm start -- --queue: n8n, Redis, Postgres, the simulator',
+			async () => {
+				const pgData = /data in (\S+), removed on exit/.exec(start.output);
+				const nodePorts = Array.from({ length: 8 }, (_, i) => port + i);
+				await start.interrupt([...nodePorts, simPort, modelPort, pgPort, redisPort]);
+				if (pgData) {
+					if (fs.existsSync(pgData[1])) throw new Error(`${pgData[1]} (Postgres data) left behind`);
+					const left = processesIn(pgData[1]);
+					if (left.length) throw new Error(`Postgres processes left:\n${left.join('\n')}`);
+				} else throw new Error('the Postgres data folder was not printed');
+			},
+		);
+		fs.writeFileSync(path.join(ARTIFACTS, 'npm-start-queue.log'), start.output);
+	}
+}
+
+function readText(file) {
+	try {
+		return fs.readFileSync(file, 'utf8');
+	} catch {
+		return '';
+	}
 }
 
 main();
