@@ -14,12 +14,18 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Seconds the wait-limit case waits for its callback (n8n's wait tracker then resumes it). */
 const WAIT_LIMIT_SECONDS = 3;
+/**
+ * "Timeout Workflow" of the timeout case: long enough for the submission on a busy machine, far
+ * shorter than the task.
+ */
+const TIMEOUT_WORKFLOW_SECONDS = 20;
 
 const WORKFLOWS = () => [
 	flows.batchWorkflow(),
 	flows.callbackWorkflow(),
 	flows.waitLimitWorkflow(WAIT_LIMIT_SECONDS),
 	flows.pollWorkflow(),
+	flows.timeoutWorkflow(TIMEOUT_WORKFLOW_SECONDS),
 	flows.triggerWorkflow(),
 ];
 
@@ -468,6 +474,35 @@ function queueCases() {
 					`Stop answered "${stop.json && stop.json.data && stop.json.data.status}"; execution ${exec.id} stays "${exec.status}"; ` +
 					`task ${taskId} ${t.cancelled ? 'cancelled' : `not cancelled (${t.status})`} ${endedAfter} s after Stop; ` +
 					`polls: ${pollsAtStop} before Stop, ${(await pollsOf(ctx, taskId)) - pollsAtStop} after`
+				);
+			},
+		},
+		{
+			name: 'Timeout Workflow passes while a worker polls: the worker stops the node, which cancels the task',
+			async run(ctx) {
+				await simReset(ctx);
+				await simConfig(ctx, { nextTaskOutcome: { result: 'success', runningMs: 120000 } });
+				const since = await lastExecutionId(ctx);
+				const posted = Date.now();
+				await postWebhook(ctx, flows.PATHS.timeout, { prompt: 'too slow for the timeout' });
+				const taskId = await polledTask(ctx);
+				const st = await untilSim(
+					ctx,
+					'the task cancelled',
+					(s) => s.tasks[0].cancelled,
+					(TIMEOUT_WORKFLOW_SECONDS + 60) * 1000,
+				);
+				const cancelledAfter = ((Date.now() - posted) / 1000).toFixed(1);
+				const [exec] = await finishedExecutions(ctx, ctx.ids.timeout, { since });
+				if (exec.status === 'success')
+					throw new Error(`execution ${exec.id} succeeded although its task was cancelled`);
+				const cancels = (await simRequests(ctx)).filter((q) => /cancel/i.test(q.route));
+				if (cancels.length !== 1) throw new Error(`${cancels.length} cancel requests`);
+				if (st.tasks.length !== 1) throw new Error(`${st.tasks.length} tasks`);
+				return (
+					`execution ${exec.id} ended "${exec.status}" (${execError(exec) || 'no error'}); task ${taskId} ` +
+					`cancelled ${cancelledAfter} s after the webhook call (Timeout Workflow ${TIMEOUT_WORKFLOW_SECONDS} s), ` +
+					`1 cancel request, polled ${await pollsOf(ctx, taskId)} times`
 				);
 			},
 		},

@@ -19,6 +19,7 @@ const IDS = {
 	callback: 'rhQueueCallbck01',
 	waitLimit: 'rhQueueWaitLim01',
 	poll: 'rhQueuePolling01',
+	timeout: 'rhQueueTimeout01',
 	trigger: 'rhQueueTrigger01',
 	benchPoll: 'rhQueueBenchPl01',
 	benchCallback: 'rhQueueBenchCb01',
@@ -29,6 +30,7 @@ const PATHS = {
 	callback: 'rh-queue-callback',
 	waitLimit: 'rh-queue-wait-limit',
 	poll: 'rh-queue-poll',
+	timeout: 'rh-queue-timeout',
 	benchPoll: 'rh-queue-bench-poll',
 	benchCallback: 'rh-queue-bench-callback',
 };
@@ -106,8 +108,15 @@ function connections(...links) {
 	return out;
 }
 
-function workflow(id, name, nodes, conns, { active = true } = {}) {
-	return { id, name, active, nodes, connections: conns, settings: { executionOrder: 'v1' } };
+function workflow(id, name, nodes, conns, { active = true, settings = {} } = {}) {
+	return {
+		id,
+		name,
+		active,
+		nodes,
+		connections: conns,
+		settings: { executionOrder: 'v1', ...settings },
+	};
 }
 
 /** Webhook → Split Out (body.prompts) → RunningHub (Wait for Completion) → Set (prompt via pairing). */
@@ -248,6 +257,17 @@ function pollWorkflow(
 	);
 }
 
+/**
+ * The polled task of pollWorkflow in a workflow whose "Timeout Workflow" setting ends the execution
+ * on the worker after `seconds`.
+ */
+function timeoutWorkflow(seconds) {
+	const wf = pollWorkflow(IDS.timeout, PATHS.timeout, {}, '7a0c1d2e-0000-4000-8000-00000000f001');
+	wf.name = `queue e2e: Timeout Workflow ${seconds} s on a polled task`;
+	wf.settings = { ...wf.settings, executionTimeout: seconds };
+	return wf;
+}
+
 /** RunningHub Trigger (token, verified with the API, outputs downloaded). */
 function triggerWorkflow() {
 	return workflow(
@@ -280,5 +300,6 @@ module.exports = {
 	callbackWorkflow,
 	waitLimitWorkflow,
 	pollWorkflow,
+	timeoutWorkflow,
 	triggerWorkflow,
 };
