@@ -134,6 +134,19 @@ export async function prepareBinary(
 	return await prepareBinaryData(data, 'exec-1', 'wf-test', fileName, mimeType);
 }
 
+/** The bytes of a binary the node produced, wherever the current binary mode keeps them. */
+export async function readBinary(binary: IBinaryData): Promise<Buffer> {
+	return await Container.get(BinaryDataService).getAsBuffer(binary);
+}
+
+/** Every file under the folder where filesystem mode keeps binaries (partial writes included). */
+export function storedBinaryFiles(): string[] {
+	const root = Container.get(BinaryDataConfig).localStoragePath;
+	return (fs.readdirSync(root, { recursive: true }) as string[])
+		.map((name) => path.join(root, name))
+		.filter((file) => fs.statSync(file).isFile());
+}
+
 const nodeTypeInstances: Record<string, INodeType> = {};
 
 export function registerNodeType(name: string, nodeType: INodeType): void {

@@ -1,4 +1,9 @@
-import type { IBinaryKeyData, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
+import type {
+	IBinaryData,
+	IBinaryKeyData,
+	IExecuteFunctions,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { TIMEOUT_DEFAULTS, fileHostRequest, withTaskId } from '../transport';
@@ -73,7 +78,8 @@ export interface DownloadResult {
 
 /**
  * Downloads the result files into binary properties. RunningHub result URLs are public, signed
- * and short-lived (24 h), so they are fetched without any RunningHub credential.
+ * and short-lived (24 h), so they are fetched without any RunningHub credential. Each file streams
+ * into n8n's binary storage (on disk in filesystem mode) rather than through one buffer.
  */
 export async function downloadOutputs(
 	context: IExecuteFunctions | IWebhookFunctions,
@@ -86,18 +92,26 @@ export async function downloadOutputs(
 	let index = 0;
 	for (const output of outputs) {
 		if (!output.fileUrl) continue;
+		const fileUrl = output.fileUrl;
 		const propertyName = `${options.prefix}${index}`;
+		const extension = output.fileType ?? extensionOfUrl(fileUrl);
+		const fileName = fileNameOf(fileUrl, index, extension);
 		const fetched = await fileHostRequest(
 			context,
 			{
 				method: 'GET',
-				url: output.fileUrl,
-				encoding: 'arraybuffer',
+				url: fileUrl,
 				timeout: options.timeoutMs ?? TIMEOUT_DEFAULTS.fileTransferMs,
 			},
 			{
 				maxBytes: options.maxBytes ?? maxDownloadBytes(undefined),
 				deadlineMs: TIMEOUT_DEFAULTS.fileDeadlineMs,
+				consume: async (body, response) =>
+					await context.helpers.prepareBinaryData(
+						body,
+						fileName,
+						mimeTypeFor(extension, response.headers?.['content-type']),
+					),
 			},
 		);
 		if ('cancelled' in fetched) {
@@ -113,13 +127,7 @@ export async function downloadOutputs(
 			);
 		}
 		if ('response' in fetched && fetched.response.statusCode < 400) {
-			const { response } = fetched;
-			const body = response.body as Buffer | ArrayBuffer;
-			const buffer = Buffer.isBuffer(body) ? body : Buffer.from(body);
-			const extension = output.fileType ?? extensionOfUrl(output.fileUrl);
-			const mimeType = mimeTypeFor(extension, response.headers?.['content-type']);
-			const fileName = fileNameOf(output.fileUrl, index, extension);
-			binary[propertyName] = await context.helpers.prepareBinaryData(buffer, fileName, mimeType);
+			binary[propertyName] = fetched.response.body as IBinaryData;
 			output.binaryProperty = propertyName;
 		} else {
 			const reason = 'reason' in fetched ? fetched.reason : `HTTP ${fetched.response.statusCode}`;

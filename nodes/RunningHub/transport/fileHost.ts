@@ -16,27 +16,39 @@ function isTransientNetworkError(error: unknown): boolean {
 	);
 }
 
+/** A streamed answer body, as n8n's binary helpers take it. */
+export type ResponseStream = Exclude<
+	Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0],
+	Buffer
+>;
+
 /**
- * Reads a streamed answer into memory, stopping as soon as it passes `maxBytes` (a host may
- * announce no length, or a false one).
+ * The body stream cut off with an error as soon as it passes `maxBytes` (a host may announce no
+ * length, or a false one) or when `stopSignal` fires (a host trickling bytes past the deadline).
  */
-async function readCapped(
-	stream: NodeJS.ReadableStream & { destroy?: () => void },
+function capped(
+	stream: ResponseStream,
 	maxBytes: number,
-): Promise<Buffer> {
-	const chunks: Buffer[] = [];
+	stopSignal?: AbortSignal,
+): ResponseStream {
 	let size = 0;
-	for await (const chunk of stream as AsyncIterable<Buffer | string>) {
-		const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-		size += buffer.length;
-		if (size > maxBytes) {
-			stream.destroy?.();
-			throw new FinalDownloadError(
-				`the file is larger than the ${Math.round(maxBytes / 1024 / 1024)} MB allowed by Max Download Size`,
-			);
-		}
-		chunks.push(buffer);
-	}
+	return stream.map(
+		(chunk: Buffer | string) => {
+			const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+			size += buffer.length;
+			if (size > maxBytes)
+				throw new FinalDownloadError(
+					`the file is larger than the ${Math.round(maxBytes / 1024 / 1024)} MB allowed by Max Download Size`,
+				);
+			return buffer;
+		},
+		{ signal: stopSignal },
+	);
+}
+
+async function collect(stream: ResponseStream): Promise<Buffer> {
+	const chunks: Buffer[] = [];
+	for await (const chunk of stream) chunks.push(chunk as Buffer);
 	return Buffer.concat(chunks);
 }
 
@@ -51,6 +63,18 @@ export type FileHostOutcome =
 	| { reason: string }
 	| { cancelled: true };
 
+export interface FileHostLimits {
+	/** Larger answers are cut off (the body is then streamed, never buffered past the cap). */
+	maxBytes?: number;
+	/** Everything spent on the file, retries included, however slowly it flows. */
+	deadlineMs?: number;
+	/**
+	 * Takes the answer's body as a stream (e.g. into n8n's binary storage) instead of a buffer; its
+	 * result becomes the response body. Needs `maxBytes`.
+	 */
+	consume?: (body: ResponseStream, response: FileHostResponse) => Promise<unknown>;
+}
+
 /**
  * One request to RunningHub's file storage (result download, LoRA PUT), never with a RunningHub
  * credential. The work behind it is already paid for, so a transient failure (HTTP 5xx/429, a lost
@@ -60,7 +84,7 @@ export type FileHostOutcome =
 export async function fileHostRequest(
 	context: IExecuteFunctions | IWebhookFunctions,
 	options: IHttpRequestOptions,
-	limits: { maxBytes?: number; deadlineMs?: number } = {},
+	limits: FileHostLimits = {},
 ): Promise<FileHostOutcome> {
 	const withSignal = context as Partial<IExecuteFunctions>;
 	const signal =
@@ -73,6 +97,8 @@ export async function fileHostRequest(
 	const parts = [signal, deadlineSignal].filter((part): part is AbortSignal => part !== undefined);
 	const stopSignal = parts.length > 1 ? AbortSignal.any(parts) : parts[0];
 	const overDeadline = `the transfer took longer than ${(deadlineMs ?? 0) / 1000} s`;
+	const { maxBytes } = limits;
+
 	const result = await retryWithBackoff<FileHostOutcome, string>(
 		RETRY_DEFAULTS,
 		stopSignal,
@@ -80,22 +106,27 @@ export async function fileHostRequest(
 			try {
 				const response = (await context.helpers.httpRequest({
 					...options,
-					...(limits.maxBytes !== undefined ? { encoding: 'stream' as const } : {}),
+					...(maxBytes !== undefined ? { encoding: 'stream' as const } : {}),
 					returnFullResponse: true,
 					ignoreHttpStatusErrors: true,
 					abortSignal: stopSignal,
 				})) as FileHostResponse;
-				if (limits.maxBytes !== undefined) {
-					const stream = response.body as NodeJS.ReadableStream & { destroy?: () => void };
+				if (maxBytes !== undefined) {
+					const stream = response.body as ResponseStream;
 					const announced = Number(response.headers?.['content-length']);
-					if (response.statusCode >= 400 || announced > limits.maxBytes) stream.destroy?.();
-					if (response.statusCode < 400 && announced > limits.maxBytes)
+					if (response.statusCode >= 400 || announced > maxBytes) stream.destroy();
+					if (response.statusCode < 400 && announced > maxBytes)
 						return {
 							settled: {
-								reason: `the file has ${Math.round(announced / 1024 / 1024)} MB, more than the ${Math.round(limits.maxBytes / 1024 / 1024)} MB allowed by Max Download Size`,
+								reason: `the file has ${Math.round(announced / 1024 / 1024)} MB, more than the ${Math.round(maxBytes / 1024 / 1024)} MB allowed by Max Download Size`,
 							},
 						};
-					if (response.statusCode < 400) response.body = await readCapped(stream, limits.maxBytes);
+					if (response.statusCode < 400) {
+						const body = capped(stream, maxBytes, stopSignal);
+						response.body = limits.consume
+							? await limits.consume(body, response)
+							: await collect(body);
+					}
 				}
 				if (response.statusCode < 500 && response.statusCode !== 429)
 					return { settled: { response } };
