@@ -2,79 +2,18 @@
  * Result downloads are bounded, against small hostile file hosts over real HTTP: a size cap (Max
  * Download Size, also when the host announces no length or a false one), an overall deadline per
  * file (a host trickling bytes is stopped, not only a silent one), and no retry of errors that no
- * retry can mend. The task comes from a tiny RunningHub stand-in whose query names the host's URL.
+ * retry can mend; links (and redirects) to local or private addresses other than the credential's
+ * own origin are refused before any connection. The task comes from a tiny RunningHub stand-in
+ * whose query names the files it serves itself (`fileHosts.ts`).
  */
-import * as http from 'http';
-import type { AddressInfo } from 'net';
+import type * as http from 'http';
 import type { IDataObject } from 'n8n-workflow';
 
 import { TIMEOUT_DEFAULTS } from '../../nodes/RunningHub/transport';
-import { runNode, simulatorCredentials, useBinaryMode } from '../harness/n8n';
+import { useBinaryMode } from '../harness/n8n';
+import type { Host } from './fileHosts';
+import { TASK_ID, getOutputs, localHost, runningHubWithFiles } from './fileHosts';
 import { failureOf, useFastBudgets } from './support';
-
-const KEY = 'downloadsTestKey0123456789abcdef';
-const TASK_ID = '1904163390028185602';
-
-interface Host {
-	url: string;
-	hits: number;
-	close: () => Promise<void>;
-}
-
-async function serve(handler: http.RequestListener): Promise<Host> {
-	const state = { hits: 0 };
-	const sockets = new Set<import('net').Socket>();
-	const server = http.createServer((request, response) => {
-		state.hits++;
-		handler(request, response);
-	});
-	server.on('connection', (socket) => {
-		sockets.add(socket);
-		socket.on('close', () => sockets.delete(socket));
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	return {
-		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-		get hits() {
-			return state.hits;
-		},
-		close: async () => {
-			for (const socket of sockets) socket.destroy();
-			await new Promise<void>((resolve) => server.close(() => resolve()));
-		},
-	};
-}
-
-/** Answers the v2 task query with a finished task whose one output is `fileUrl`. */
-async function apiNaming(fileUrl: string): Promise<Host> {
-	return await serve((request, response) => {
-		request.resume();
-		response.writeHead(200, { 'content-type': 'application/json' });
-		response.end(
-			JSON.stringify({
-				taskId: TASK_ID,
-				status: 'SUCCESS',
-				errorCode: '',
-				errorMessage: '',
-				results: [{ url: fileUrl, outputType: 'png', nodeId: '9' }],
-				clientId: '',
-				promptTips: '',
-			}),
-		);
-	});
-}
-
-async function getOutputs(api: Host, options: IDataObject = {}) {
-	return await runNode({
-		parameters: {
-			resource: 'task',
-			operation: 'getOutputs',
-			taskId: TASK_ID,
-			options: { downloadOutputs: true, ...options },
-		} as never,
-		credentials: simulatorCredentials(api.url, KEY),
-	});
-}
 
 const hosts: Host[] = [];
 let restoreBudgets: () => void;
@@ -90,10 +29,9 @@ afterEach(async () => {
 	while (hosts.length) await hosts.pop()!.close();
 });
 
-async function setUp(fileHandler: http.RequestListener): Promise<{ api: Host; files: Host }> {
-	const files = await serve(fileHandler);
-	const api = await apiNaming(`${files.url}/output/ComfyUI_00001_.png`);
-	hosts.push(files, api);
+async function setUp(fileHandler: http.RequestListener) {
+	const { api, files } = await runningHubWithFiles(fileHandler);
+	hosts.push(api);
 	return { api, files };
 }
 
@@ -170,7 +108,10 @@ describe('downloads are bounded', () => {
 		['an unsupported protocol', 'ftp://127.0.0.1/output/a.png'],
 		['an invalid URL', 'http://exa mple.com/a b.png'],
 	])('%s is reported at once, not retried', async (_label, fileUrl) => {
-		const api = await apiNaming(fileUrl);
+		const { api } = await runningHubWithFiles(
+			() => undefined,
+			() => fileUrl,
+		);
 		hosts.push(api);
 		const { text } = await failureOf(getOutputs(api));
 		expect(text).toMatch(/Could not download output 0/);
@@ -188,5 +129,96 @@ describe('downloads are bounded', () => {
 		const { output } = await getOutputs(api);
 		expect(output[0][0].binary?.data?.mimeType).toBe('image/png');
 		expect(files.hits).toBe(2);
+	});
+});
+
+describe('result links on local or private addresses', () => {
+	it('a file on another local origin than the credential is refused, never fetched nor retried', async () => {
+		const other = await localHost((_request, response) => response.end('secret'));
+		hosts.push(other);
+		const { api } = await runningHubWithFiles(
+			() => undefined,
+			() => `${other.url}/admin/export.png`,
+		);
+		hosts.push(api);
+		const { text } = await failureOf(getOutputs(api));
+		expect(text).toContain(`the link points at a local or private address (${other.url})`);
+		expect(text).toContain("only when it is the origin of the credential's Base URL");
+		expect(text).toContain(`[task ${TASK_ID}]`);
+		expect(text).not.toMatch(/after \d+ attempts/);
+		expect(other.hits).toBe(0);
+	});
+
+	it.each([
+		['link-local (cloud metadata)', 'http://169.254.169.254/latest/meta-data/iam.png'],
+		['a private network', 'http://10.0.0.7:9000/bucket/a.png'],
+		['loopback IPv6', 'http://[::1]:5678/rest/a.png'],
+		['localhost by name', 'http://localhost:5678/a.png'],
+		['a disguised loopback number', 'http://2130706433/a.png'],
+	])('%s is refused', async (_label, fileUrl) => {
+		const { api } = await runningHubWithFiles(
+			() => undefined,
+			() => fileUrl,
+		);
+		hosts.push(api);
+		const { text } = await failureOf(getOutputs(api));
+		expect(text).toMatch(/the link points at a local or private address/);
+	});
+
+	it('with Allow Partial Results, a refused link is listed and the files of the API host still arrive', async () => {
+		const { api, files } = await runningHubWithFiles(
+			(_request, response) => {
+				response.writeHead(200, { 'content-type': 'image/png' });
+				response.end(Buffer.from('\x89PNG\r\n'));
+			},
+			(origin) => ['http://169.254.169.254/a.png', `${origin}/output/ComfyUI_00002_.png`],
+		);
+		hosts.push(api);
+		const { output } = await getOutputs(api, { allowPartialResults: true });
+		expect(output[0]).toHaveLength(1);
+		const [item] = output[0];
+		expect(item.json.downloadFailures).toEqual([
+			expect.objectContaining({
+				index: 0,
+				error: expect.stringMatching(/local or private address \(http:\/\/169\.254\.169\.254\)/),
+			}),
+		]);
+		expect(Object.keys(item.binary ?? {})).toEqual(['data']);
+		expect(item.json.file).toMatchObject({ fileUrl: expect.stringContaining('ComfyUI_00002_') });
+		expect(files.hits).toBe(1);
+	});
+
+	it('a redirect from the API host to another local origin is not followed', async () => {
+		const other = await localHost((_request, response) => response.end('secret'));
+		hosts.push(other);
+		const { api, files } = await setUp((_request, response) => {
+			response.writeHead(302, { location: `${other.url}/internal.png` });
+			response.end();
+		});
+		const { text } = await failureOf(getOutputs(api));
+		expect(text).toContain(`local or private address (${other.url})`);
+		expect(files.hits).toBe(1);
+		expect(other.hits).toBe(0);
+	});
+
+	it('redirects within the API host are followed, a bounded number of times', async () => {
+		const { api } = await setUp((request, response) => {
+			if (request.url === '/output/ComfyUI_00001_.png') {
+				response.writeHead(307, { location: '/output/moved/final.png' });
+				return void response.end();
+			}
+			response.writeHead(200, { 'content-type': 'image/png' });
+			response.end(Buffer.from('PNG moved'));
+		});
+		const { output } = await getOutputs(api);
+		expect(Buffer.from(output[0][0].binary!.data.data, 'base64').toString()).toBe('PNG moved');
+
+		const looping = await setUp((_request, response) => {
+			response.writeHead(302, { location: '/output/ComfyUI_00001_.png' });
+			response.end();
+		});
+		const { text } = await failureOf(getOutputs(looping.api));
+		expect(text).toMatch(/the host redirected more than 5 times/);
+		expect(looping.files.hits).toBe(6);
 	});
 });

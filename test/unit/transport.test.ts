@@ -9,6 +9,7 @@ import {
 	classifyCode,
 	parseEmbeddedJson,
 	parseJsonLossless,
+	privateAddressRefusal,
 	quoteLongIntegers,
 	runningHubApiError,
 	taskIdOf,
@@ -176,5 +177,37 @@ describe('credential authenticate', () => {
 			body: form,
 		});
 		expect(form.get('apiKey')).toBe(credentials.apiKey);
+	});
+});
+
+describe('result links on private addresses', () => {
+	const trusted = 'http://127.0.0.1:5700';
+
+	it('passes public hosts and the exact origin of the credential', () => {
+		expect(privateAddressRefusal('https://rh-images.xiaoyaoyou.com/a/b.png')).toBeUndefined();
+		expect(privateAddressRefusal('https://8.8.8.8/a.png', trusted)).toBeUndefined();
+		expect(privateAddressRefusal(`${trusted}/files/output/a.png?x=1`, trusted)).toBeUndefined();
+	});
+
+	it('refuses every other local or private origin, naming it', () => {
+		for (const url of [
+			'http://127.0.0.1:5678/rest/a.png',
+			'https://127.0.0.1:5700/a.png',
+			'http://localhost:5700/a.png',
+			'http://169.254.169.254/latest/meta-data/',
+			'http://192.168.1.10/a.png',
+			'http://[fd00::1]/a.png',
+			'http://0x7f000001/a.png',
+		])
+			expect(privateAddressRefusal(url, trusted)).toContain(
+				`local or private address (${new URL(url).origin})`,
+			);
+	});
+
+	it('refuses what is no http(s) URL', () => {
+		expect(privateAddressRefusal('file:///etc/passwd', trusted)).toBe(
+			'the link is not an http(s) URL (file:)',
+		);
+		expect(privateAddressRefusal('not a url', trusted)).toBe('the link is not a valid URL');
 	});
 });

@@ -6,7 +6,14 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { TIMEOUT_DEFAULTS, fileHostRequest, withTaskId } from '../transport';
+import {
+	TIMEOUT_DEFAULTS,
+	baseUrlOf,
+	fileHostRequest,
+	getCredentials,
+	privateAddressRefusal,
+	withTaskId,
+} from '../transport';
 import type { TaskOutput } from './interfaces';
 import { extensionOfUrl } from './taskResult';
 
@@ -77,6 +84,20 @@ export interface DownloadResult {
 }
 
 /**
+ * The origin of the API the credential names: the one local or private address result files may
+ * come from (a simulator or proxy on the user's network). None without a usable credential.
+ */
+async function credentialOrigin(
+	context: IExecuteFunctions | IWebhookFunctions,
+): Promise<string | undefined> {
+	try {
+		return new URL(baseUrlOf(await getCredentials.call(context), context.getNode())).origin;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
  * Downloads the result files into binary properties. RunningHub result URLs are public, signed
  * and short-lived (24 h), so they are fetched without any RunningHub credential. Each file streams
  * into n8n's binary storage (on disk in filesystem mode) rather than through one buffer.
@@ -89,6 +110,7 @@ export async function downloadOutputs(
 ): Promise<DownloadResult> {
 	const binary: IBinaryKeyData = {};
 	const failures: DownloadResult['failures'] = [];
+	const trustedOrigin = await credentialOrigin(context);
 	let index = 0;
 	for (const output of outputs) {
 		if (!output.fileUrl) continue;
@@ -106,6 +128,7 @@ export async function downloadOutputs(
 			{
 				maxBytes: options.maxBytes ?? maxDownloadBytes(undefined),
 				deadlineMs: TIMEOUT_DEFAULTS.fileDeadlineMs,
+				refuseUrl: (url) => privateAddressRefusal(url, trustedOrigin),
 				consume: async (body, response) =>
 					await context.helpers.prepareBinaryData(
 						body,

@@ -41,3 +41,22 @@ function isPrivateIpv6(host: string): boolean {
 	if (/^::ffff:[0-9a-f]{1,4}:[0-9a-f]{1,4}$/.test(host)) return true;
 	return /^f[cd]/.test(host) || /^fe[89ab]/.test(host);
 }
+
+/**
+ * Why a result file must not be fetched from `url`, or undefined when it may be. RunningHub keeps
+ * result files on public hosts, so a link to this machine or a private network is refused, except
+ * on the very origin of the API the credential names (`trustedOrigin`: a proxy or simulator the
+ * user set up on their own network, whose answers the user chose to trust).
+ */
+export function privateAddressRefusal(url: string, trustedOrigin?: string): string | undefined {
+	let parsed: URL;
+	try {
+		parsed = new URL(url);
+	} catch {
+		return 'the link is not a valid URL';
+	}
+	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+		return `the link is not an http(s) URL (${parsed.protocol})`;
+	if (!isPrivateAddress(url) || parsed.origin === trustedOrigin) return undefined;
+	return `the link points at a local or private address (${parsed.origin}); result files are downloaded from such an address only when it is the origin of the credential's Base URL`;
+}

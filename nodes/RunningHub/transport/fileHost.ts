@@ -52,6 +52,9 @@ async function collect(stream: ResponseStream): Promise<Buffer> {
 	return Buffer.concat(chunks);
 }
 
+const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
+const MAX_REDIRECTS = 5;
+
 export interface FileHostResponse {
 	statusCode: number;
 	body: unknown;
@@ -68,6 +71,11 @@ export interface FileHostLimits {
 	maxBytes?: number;
 	/** Everything spent on the file, retries included, however slowly it flows. */
 	deadlineMs?: number;
+	/**
+	 * Says why a URL must not be fetched (undefined when it may). With it, redirects are followed
+	 * one by one and each address they name is judged too.
+	 */
+	refuseUrl?: (url: string) => string | undefined;
 	/**
 	 * Takes the answer's body as a stream (e.g. into n8n's binary storage) instead of a buffer; its
 	 * result becomes the response body. Needs `maxBytes`.
@@ -97,20 +105,43 @@ export async function fileHostRequest(
 	const parts = [signal, deadlineSignal].filter((part): part is AbortSignal => part !== undefined);
 	const stopSignal = parts.length > 1 ? AbortSignal.any(parts) : parts[0];
 	const overDeadline = `the transfer took longer than ${(deadlineMs ?? 0) / 1000} s`;
-	const { maxBytes } = limits;
+	const { maxBytes, refuseUrl } = limits;
+
+	const sendFollowingRedirects = async (): Promise<FileHostResponse | { reason: string }> => {
+		let url = options.url;
+		for (let redirects = 0; ; redirects++) {
+			const refusal = refuseUrl?.(url);
+			if (refusal) return { reason: refusal };
+			const response = (await context.helpers.httpRequest({
+				...options,
+				url,
+				...(maxBytes !== undefined ? { encoding: 'stream' as const } : {}),
+				...(refuseUrl ? { disableFollowRedirect: true } : {}),
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				abortSignal: stopSignal,
+			})) as FileHostResponse;
+			const location = response.headers?.location;
+			if (!refuseUrl || !REDIRECT_STATUSES.includes(response.statusCode) || !location)
+				return response;
+			(response.body as ResponseStream | undefined)?.destroy?.();
+			if (redirects === MAX_REDIRECTS)
+				return { reason: `the host redirected more than ${MAX_REDIRECTS} times` };
+			try {
+				url = new URL(location, url).href;
+			} catch {
+				return { reason: 'the host redirected to an address that is not a valid URL' };
+			}
+		}
+	};
 
 	const result = await retryWithBackoff<FileHostOutcome, string>(
 		RETRY_DEFAULTS,
 		stopSignal,
 		async () => {
 			try {
-				const response = (await context.helpers.httpRequest({
-					...options,
-					...(maxBytes !== undefined ? { encoding: 'stream' as const } : {}),
-					returnFullResponse: true,
-					ignoreHttpStatusErrors: true,
-					abortSignal: stopSignal,
-				})) as FileHostResponse;
+				const response = await sendFollowingRedirects();
+				if ('reason' in response) return { settled: response };
 				if (maxBytes !== undefined) {
 					const stream = response.body as ResponseStream;
 					const announced = Number(response.headers?.['content-length']);
