@@ -14,6 +14,7 @@ export function resolveOptions(o: SimulatorOptions): ResolvedOptions {
 		webhookRetryDelaysMs: o.webhookRetryDelaysMs ?? [50, 100, 200],
 		webhookTimeoutMs: o.webhookTimeoutMs ?? 3000,
 		maxUploadBytes: o.maxUploadBytes ?? 30 * MiB,
+		maxMediaUploadBytes: o.maxMediaUploadBytes,
 		publicBaseUrl: o.publicBaseUrl,
 		log: o.log ?? false,
 		cancelStatus: o.cancelStatus ?? 'FAILED',

@@ -65,10 +65,14 @@ export async function readRequest(
 	matched: { route: RouteDef; params: string[] } | undefined,
 ): Promise<RouteContext | undefined> {
 	const route = matched?.route;
+	const uploadLimit =
+		route?.upload === 'legacy'
+			? sim.options.maxUploadBytes
+			: (sim.options.maxMediaUploadBytes ?? LARGE_BODY_LIMIT);
 	const limit = route?.largeBody
 		? LARGE_BODY_LIMIT
 		: route?.upload
-			? sim.options.maxUploadBytes + MiB
+			? uploadLimit + MiB
 			: JSON_BODY_LIMIT;
 	const bodyResult = await readBody(req, limit);
 	if (bodyResult.aborted) return undefined;

@@ -699,8 +699,8 @@ describe('uploads', () => {
 		});
 	});
 
-	it('handles a 29 MB binary file; over 30 MB → 1008 (v2) / 809 (v1)', async () => {
-		const big = Buffer.alloc(29 * 1024 * 1024);
+	it('media upload: no size limit by default, 1008 over maxMediaUploadBytes; legacy 809 over 30 MB', async () => {
+		const big = Buffer.alloc(31 * 1024 * 1024);
 		for (let i = 0; i < big.length; i += 4096) big[i] = i % 251;
 		const okRes = await uploadV2(big, 'video.mp4');
 		expect(okRes.data.code).toBe(0);
@@ -708,8 +708,29 @@ describe('uploads', () => {
 		expect(okRes.data.data.fileName).toBe(
 			`openapi/${createHash('sha256').update(big).digest('hex')}.mp4`,
 		);
-		const tooBig = Buffer.alloc(32 * 1024 * 1024);
-		expect((await uploadV2(tooBig, 'huge.mp4')).data).toMatchObject({ code: 1008 });
+		sim.options.maxMediaUploadBytes = 1000;
+		expect((await uploadV2(Buffer.alloc(1001), 'huge.mp4')).data).toEqual({
+			code: 1008,
+			message: 'File size limit exceeded',
+			data: null,
+		});
+		expect((await uploadV2(Buffer.alloc(1000), 'max.mp4')).data.code).toBe(0);
+		const legacyAt = async (size: number) => {
+			const mp = multipart(
+				{ apiKey: SIM_KEY_NORMAL, fileType: 'image' },
+				{ name: 'file', filename: 'x.png', type: 'image/png', data: Buffer.alloc(size) },
+			);
+			return (
+				await client.post(sim.baseUrl + '/task/openapi/upload', mp.body, {
+					headers: { 'Content-Type': mp.contentType },
+				})
+			).data;
+		};
+		expect((await legacyAt(30 * 1024 * 1024)).code).toBe(0);
+		expect(await legacyAt(30 * 1024 * 1024 + 1)).toMatchObject({
+			code: 809,
+			msg: 'APIKEY_FILE_SIZE_EXCEEDED',
+		});
 		sim.options.maxUploadBytes = 1000;
 		const mp = multipart(
 			{ apiKey: SIM_KEY_NORMAL, fileType: 'image' },
@@ -719,6 +740,28 @@ describe('uploads', () => {
 			headers: { 'Content-Type': mp.contentType },
 		});
 		expect(legacy.data).toMatchObject({ code: 809, msg: 'APIKEY_FILE_SIZE_EXCEEDED' });
+	});
+
+	it('media upload refuses the types its page does not list; the legacy upload takes them', async () => {
+		for (const name of ['anim.gif', 'scan.bmp', 'notes.txt']) {
+			const refused = await uploadV2(Buffer.from('abc'), name);
+			expect(refused.data).toEqual({
+				code: 1007,
+				message: expect.stringContaining('is not supported'),
+				data: null,
+			});
+		}
+		for (const name of ['a.JPG', 'b.jpeg', 'c.webp', 'd.zip', 'e.flac', 'f.mkv', 'g.avi', 'h.wav'])
+			expect((await uploadV2(Buffer.from('abc'), name)).data.code).toBe(0);
+		expect(sim.stats.uploads).toBe(8);
+		const mp = multipart(
+			{ apiKey: SIM_KEY_NORMAL, fileType: 'image' },
+			{ name: 'file', filename: 'anim.gif', type: 'image/gif', data: Buffer.from('abc') },
+		);
+		const legacy = await client.post(sim.baseUrl + '/task/openapi/upload', mp.body, {
+			headers: { 'Content-Type': mp.contentType },
+		});
+		expect(legacy.data.code).toBe(0);
 	});
 
 	it('legacy upload takes the key from a form field', async () => {

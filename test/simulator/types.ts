@@ -21,8 +21,13 @@ export interface SimulatorOptions {
 	webhookRetryDelaysMs?: number[];
 	/** Per-attempt webhook timeout (ms, default 3000). */
 	webhookTimeoutMs?: number;
-	/** Largest accepted upload (bytes, default 30 MiB). */
+	/** Largest legacy upload (bytes, default 30 MiB, as its page states); bigger → 809. */
 	maxUploadBytes?: number;
+	/**
+	 * Largest media (v2) upload (bytes); none by default, since its page states none. Bigger →
+	 * code 1008, the documented "File size limit exceeded".
+	 */
+	maxMediaUploadBytes?: number;
 	/** Base URL used in result/download/presigned URLs (default: the server's own base URL). */
 	publicBaseUrl?: string;
 	/** Log every request to stderr. */
@@ -54,6 +59,7 @@ export interface ResolvedOptions {
 	webhookRetryDelaysMs: number[];
 	webhookTimeoutMs: number;
 	maxUploadBytes: number;
+	maxMediaUploadBytes: number | undefined;
 	publicBaseUrl: string | undefined;
 	log: boolean;
 	cancelStatus: 'FAILED' | 'CANCEL';

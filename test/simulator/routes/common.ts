@@ -33,8 +33,11 @@ export interface RouteDef {
 	method: string;
 	pattern: RegExp;
 	family: RouteFamily;
-	/** Body is a multipart upload: parsed into ctx.parts, size limit maxUploadBytes. */
-	upload?: boolean;
+	/**
+	 * Body is a multipart upload, parsed into ctx.parts: `legacy` within maxUploadBytes, `media`
+	 * within maxMediaUploadBytes (or the large-body limit when that is unset).
+	 */
+	upload?: 'legacy' | 'media';
 	/** Raw body up to 1 GiB (LoRA presigned PUT). */
 	largeBody?: boolean;
 	/** Counted in stats.createRequests / stats.statusRequests. */

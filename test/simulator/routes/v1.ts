@@ -259,7 +259,7 @@ export const v1Routes: RouteDef[] = [
 		method: 'POST',
 		pattern: /^\/task\/openapi\/upload$/,
 		family: 'v1',
-		upload: true,
+		upload: 'legacy',
 		handler(ctx) {
 			if (ctx.bodyTooLarge) return ok(v1(809, 'APIKEY_FILE_SIZE_EXCEEDED', null));
 			if (!ctx.parts)

@@ -5,6 +5,22 @@ import { extensionOf, mediaTypeOf } from '../outputs';
 import { ok, sha256Hex, v2Error } from '../util';
 import { body, taskIdOf, v2Auth, type RouteContext, type RouteDef } from './common';
 
+/** "支持文件类型汇总" of the official media upload page [RHSS 402615348]. */
+const MEDIA_UPLOAD_EXTENSIONS = [
+	'jpg',
+	'png',
+	'jpeg',
+	'webp',
+	'zip',
+	'mp3',
+	'wav',
+	'flac',
+	'mp4',
+	'avi',
+	'mov',
+	'mkv',
+];
+
 /** Submit answer: the v2 task object as shown in the docs (no failedReason/usage on submit). */
 function submitAnswer(result: CreateResult, ctx: RouteContext): ReturnType<typeof ok> {
 	if ('error' in result) return ok(v2Error(String(result.error.code), result.error.msg));
@@ -84,7 +100,7 @@ export const v2Routes: RouteDef[] = [
 		method: 'POST',
 		pattern: /^\/openapi\/v2\/media\/upload\/binary$/,
 		family: 'v2upload',
-		upload: true,
+		upload: 'media',
 		handler(ctx) {
 			const auth = v2Auth(ctx, 'upload');
 			if ('response' in auth) return auth.response;
@@ -99,8 +115,16 @@ export const v2Routes: RouteDef[] = [
 			const file = ctx.parts.find((p) => p.name === 'file');
 			if (!file)
 				return ok({ code: 1007, message: 'Required part "file" is not present', data: null });
-			if (file.data.length > ctx.sim.options.maxUploadBytes) return ok(tooLarge);
+			const maxBytes = ctx.sim.options.maxMediaUploadBytes;
+			if (maxBytes !== undefined && file.data.length > maxBytes) return ok(tooLarge);
 			const ext = extensionOf(file.filename, file.contentType);
+			// The page lists the types it takes; the code of its refusal is not documented.
+			if (!MEDIA_UPLOAD_EXTENSIONS.includes(ext))
+				return ok({
+					code: 1007,
+					message: `Invalid parameters, please check your input: file type ${ext} is not supported`,
+					data: null,
+				});
 			const fileName = `openapi/${sha256Hex(file.data)}.${ext}`;
 			const downloadPath = ctx.sim.storeUpload(fileName, ext, file.data);
 			const start = Math.floor(Date.now() / 1000);
