@@ -213,31 +213,96 @@ describe('File › Upload, Legacy', () => {
 });
 
 describe('File › Upload, refusals before sending', () => {
-	it.each(['media', 'legacy'])(
-		'refuses a file over 30 MB (%s) and sends nothing',
-		async (target) => {
-			const data = Buffer.alloc(30 * 1024 * 1024 + 1, 1);
-			const error = await upload(
-				[await item({ data: { data, fileName: 'huge.mp4', mimeType: 'video/mp4' } })],
-				{ target },
-			).catch((e: Error) => e);
-			expect(error).toBeInstanceOf(Error);
-			const message = (error as Error).message;
-			expect(message).toContain('huge.mp4');
-			expect(message).toContain('30.0 MB');
-			expect(message).toContain(String(data.length));
-			expect(message).toMatch(/limit of 30 MB/);
+	it('refuses a file over 30 MB for the legacy upload and sends nothing', async () => {
+		const data = Buffer.alloc(30 * 1024 * 1024 + 1, 1);
+		const error = await upload(
+			[await item({ data: { data, fileName: 'huge.mp4', mimeType: 'video/mp4' } })],
+			{ target: 'legacy' },
+		).catch((e: Error) => e);
+		expect(error).toBeInstanceOf(Error);
+		expect((error as Error).message).toBe(
+			`Binary property "data" of item 0: file "huge.mp4" is 30.0 MB (${data.length} bytes), over RunningHub's upload limit of 30 MB (31457280 bytes)`,
+		);
+		expect(recorded()).toHaveLength(0);
+	});
+
+	it('accepts a file of exactly 30 MB for the legacy upload', async () => {
+		const data = Buffer.alloc(30 * 1024 * 1024, 2);
+		const { output } = await upload(
+			[await item({ data: { data, fileName: 'max.mp4', mimeType: 'video/mp4' } })],
+			{ target: 'legacy' },
+		);
+		expect(output[0][0].json.fileName).toMatch(/^api\/[0-9a-f]{64}\.mp4$/);
+		expect((recorded()[0].body as MultipartSummary).files[0].size).toBe(data.length);
+	});
+
+	it('sends a file over 30 MB to the media upload, whose page states no size limit', async () => {
+		const data = Buffer.alloc(31 * 1024 * 1024, 2);
+		const { output } = await upload([
+			await item({ data: { data, fileName: 'long.mp4', mimeType: 'video/mp4' } }),
+		]);
+		expect(output[0][0].json.size).toBe(data.length);
+		expect(output[0][0].json.fileName).toBe(`openapi/${sha256(data)}.mp4`);
+	});
+
+	it("turns the media upload's 1008 into an error that says the file is too large", async () => {
+		sim.options.maxMediaUploadBytes = 1000;
+		const data = randomBytes(1001);
+		const error = await upload([
+			await item({ data: { data, fileName: 'a.png', mimeType: 'image/png' } }),
+		]).catch((e: Error) => e);
+		expect((error as Error).message).toMatch(/1008/);
+		expect(JSON.stringify(error)).toMatch(/larger than RunningHub accepts/);
+		expect(recorded()).toHaveLength(1);
+	});
+
+	it.each([
+		['anim.gif', 'image/gif', 'GIF'],
+		['scan.bmp', 'image/bmp', 'BMP'],
+		['track.m4a', 'audio/mp4', 'M4A'],
+	])(
+		'refuses %s for the media upload, whose page does not list it, and sends nothing',
+		async (fileName, mimeType, format) => {
+			const error = await upload([
+				await item({ data: { data: randomBytes(20), fileName, mimeType } }),
+			]).catch((e: Error) => e);
+			expect((error as Error).message).toContain(
+				`Binary property "data" of item 0: file "${fileName}"`,
+			);
+			expect((error as Error).message).toContain(
+				`${format} is not taken: RunningHub's file upload (/openapi/v2/media/upload/binary) takes JPG, JPEG, PNG, WEBP, ZIP, MP3, WAV, FLAC, MP4, AVI, MOV, MKV`,
+			);
 			expect(recorded()).toHaveLength(0);
 		},
 	);
 
-	it('accepts a file of exactly 30 MB', async () => {
-		const data = Buffer.alloc(30 * 1024 * 1024, 2);
+	it('sends a GIF through the legacy upload, which takes any image', async () => {
+		const data = randomBytes(20);
+		const { output } = await upload(
+			[await item({ data: { data, fileName: 'anim.gif', mimeType: 'image/gif' } })],
+			{ target: 'legacy', fileType: 'image' },
+		);
+		expect(output[0][0].json.fileName).toBe(`api/${sha256(data)}.gif`);
+	});
+
+	it('refuses a file of unknown type for the media upload', async () => {
+		const error = await upload([
+			await item({
+				data: { data: randomBytes(20), fileName: 'blob', mimeType: 'application/octet-stream' },
+			}),
+		]).catch((e: Error) => e);
+		expect((error as Error).message).toContain(
+			'file "blob" (extension "bin", MIME type "application/octet-stream") cannot be sent: its type is unknown',
+		);
+		expect(recorded()).toHaveLength(0);
+	});
+
+	it('takes a media file known by its MIME type alone', async () => {
+		const data = randomBytes(20);
 		const { output } = await upload([
-			await item({ data: { data, fileName: 'max.mp4', mimeType: 'video/mp4' } }),
+			await item({ data: { data, fileName: 'recording', mimeType: 'audio/mpeg' } }),
 		]);
-		expect(output[0][0].json.size).toBe(data.length);
-		expect((recorded()[0].body as MultipartSummary).files[0].size).toBe(data.length);
+		expect(output[0][0].json.type).toBe('audio');
 	});
 
 	it('names the missing property and item and lists the ones the item has', async () => {

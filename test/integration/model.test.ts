@@ -470,6 +470,152 @@ describe('Model › Generate validation (nothing billable is sent)', () => {
 	});
 });
 
+describe("Model › Generate, media inputs checked against the parameter's formats and size", () => {
+	const MiB = 1024 * 1024;
+	// rhart-image-v1/edit: imageUrls takes JPG and PNG files of at most 10 MB (registry accept/maxSize).
+	const EDIT = 'rhart-image-v1/edit';
+	const editValues = (imageUrls: string): IDataObject => ({
+		prompt: 'merge them',
+		aspectRatio: 'auto',
+		imageUrls,
+	});
+
+	async function fileItem(name: string, bytes: Buffer, fileName: string, mimeType?: string) {
+		return { json: {}, binary: { [name]: await prepareBinary(bytes, fileName, mimeType) } };
+	}
+
+	async function refusal(o: GenerateOptions): Promise<{ message: string; description: string }> {
+		const failure = await expectFailure(run(o));
+		expect(requestsOf('v2.upload')).toHaveLength(0);
+		expect(modelRequests()).toHaveLength(0);
+		expect(sim.stats.createRequests).toBe(0);
+		return failure;
+	}
+
+	it("a file of exactly the parameter's maximum size is uploaded and sent", async () => {
+		const bytes = Buffer.alloc(10 * MiB, 3);
+		const item = await fileItem('photo', bytes, 'max.png', 'image/png');
+		const { output } = await run({
+			endpoint: EDIT,
+			values: editValues('binary:photo'),
+			items: [item],
+		});
+		const [upload] = requestsOf('v2.upload');
+		expect((upload.body as { files: Array<{ size: number }> }).files[0].size).toBe(bytes.length);
+		const urls = (modelRequests()[0].body as IDataObject).imageUrls as string[];
+		expect(urls[0]).toContain(createHash('sha256').update(bytes).digest('hex'));
+		expect(output[0][0].json.status).toBe('SUCCESS');
+	});
+
+	it('refuses a file one byte over the maximum, naming the parameter, the file and the limit', async () => {
+		const item = await fileItem('photo', Buffer.alloc(10 * MiB + 1, 3), 'big.png', 'image/png');
+		const { message, description } = await refusal({
+			endpoint: EDIT,
+			values: editValues('binary:photo'),
+			items: [item],
+		});
+		expect(message).toBe(
+			'Model parameter "imageUrls" (binary property "photo" of item 0): file "big.png" is 10.0 MB (10485761 bytes), over the limit of 10 MB that model "rhart-image-v1/edit" sets for "imageUrls" (10485760 bytes)',
+		);
+		expect(description).toMatch(/Make the file smaller/);
+	});
+
+	it('refuses a second file over the limit before uploading the first', async () => {
+		const small = await prepareBinary(makePng('ok'), 'ok.png', 'image/png');
+		const item = await fileItem('big', Buffer.alloc(10 * MiB + 1, 3), 'big.png', 'image/png');
+		item.binary = { ok: small, ...item.binary };
+		const { message } = await refusal({
+			endpoint: EDIT,
+			values: editValues('binary:ok, binary:big'),
+			items: [item],
+		});
+		expect(message).toContain('binary property "big"');
+	});
+
+	it('refuses a format the parameter does not take, with what it takes', async () => {
+		const item = await fileItem(
+			'photo',
+			Buffer.from('RIFF....WEBPVP8 '),
+			'photo.webp',
+			'image/webp',
+		);
+		const { message, description } = await refusal({
+			endpoint: EDIT,
+			values: editValues('binary:photo'),
+			items: [item],
+		});
+		expect(message).toBe(
+			'Model parameter "imageUrls" (binary property "photo" of item 0): file "photo.webp" (extension "webp", MIME type "image/webp") cannot be sent: WEBP is not taken: model "rhart-image-v1/edit" in "imageUrls" takes JPG, PNG',
+		);
+		expect(description).toMatch(/Convert the file/);
+	});
+
+	it('takes a .jpeg file where the parameter lists JPG', async () => {
+		const item = await fileItem(
+			'photo',
+			Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2]),
+			'p.jpeg',
+			'image/jpeg',
+		);
+		const { output } = await run({
+			endpoint: EDIT,
+			values: editValues('binary:photo'),
+			items: [item],
+		});
+		expect(requestsOf('v2.upload')).toHaveLength(1);
+		expect(output[0][0].json.status).toBe('SUCCESS');
+	});
+
+	it("a format the model takes but RunningHub's upload does not is refused before uploading", async () => {
+		// HappyHorse takes BMP first frames; the media upload page lists no BMP.
+		const item = await fileItem('frame', Buffer.from('BM......'), 'frame.bmp', 'image/bmp');
+		const { message } = await refusal({
+			endpoint: 'alibaba/happyhorse-1.0/image-to-video',
+			values: { imageUrl: 'binary:frame', resolution: '720p', duration: '5' },
+			items: [item],
+		});
+		expect(message).toContain(
+			"BMP is not taken: RunningHub's file upload (/openapi/v2/media/upload/binary) takes JPG, JPEG, PNG, WEBP",
+		);
+	});
+
+	it('refuses a data: URI over the size limit or of another type, and a link to another type', async () => {
+		const bigData = `data:image/png;base64,${Buffer.alloc(10 * MiB + 1).toString('base64')}`;
+		const big = await refusal({ endpoint: EDIT, values: editValues(bigData) });
+		expect(big.message).toBe(
+			'Parameter "imageUrls" got a PNG data: URI of 10.0 MB (10485761 bytes): over the limit of 10 MB that model "rhart-image-v1/edit" sets for "imageUrls" (10485760 bytes)',
+		);
+		expect(big.description).toContain('Nothing was sent to RunningHub');
+
+		const gif = await refusal({
+			endpoint: EDIT,
+			values: editValues('data:image/gif;base64,R0lGODlhAQABAAAAACw='),
+		});
+		expect(gif.message).toMatch(
+			/"imageUrls" got a GIF data: URI of \d+ B \(\d+ bytes\): GIF is not taken: .* takes JPG, PNG/,
+		);
+
+		const link = await refusal({
+			endpoint: EDIT,
+			values: editValues('https://example.com/clip.mp4?sig=1'),
+		});
+		expect(link.message).toBe(
+			'Parameter "imageUrls" got "https://example.com/clip.mp4?sig=1" (MP4): MP4 is not taken: model "rhart-image-v1/edit" in "imageUrls" takes JPG, PNG',
+		);
+	});
+
+	it('sends links that do not show their type, and data: URIs within the limits', async () => {
+		const png = `data:image/png;base64,${makePng('inline').toString('base64')}`;
+		const { output } = await run({
+			endpoint: EDIT,
+			values: editValues(`https://example.com/image?id=42, ${png}, https://example.com/a.JPEG`),
+		});
+		const urls = (modelRequests()[0].body as IDataObject).imageUrls as string[];
+		expect(urls).toEqual(['https://example.com/image?id=42', png, 'https://example.com/a.JPEG']);
+		expect(output[0][0].json.status).toBe('SUCCESS');
+	});
+});
+
 describe('Model › Price Preview', () => {
 	it('posts the same body to /openapi/v2/price-preview/<endpoint> and returns the estimate', async () => {
 		const { output } = await run({
@@ -794,6 +940,10 @@ describe('Model list search and parameter mapping', () => {
 		expect(count?.name).toBe('Number of Images (required)');
 		expect(count?.description).toMatch(/^Number of images to generate \(1 to 4\)/);
 		expect(guide.every((option) => !/[\u3400-\u9fff]/.test(String(option.description)))).toBe(true);
+		const images = guide.find((option) => option.value === 'imageUrls');
+		expect(images?.description).toContain(
+			'Several URLs, at most 3. Files: JPG, JPEG, PNG, BMP, WEBP; at most 10 MB each.',
+		);
 		const none = await callNodeMethod<INodePropertyOptions[]>(
 			'loadOptions',
 			'getModelParameterGuide',

@@ -21,6 +21,8 @@ import { aiAppRun, failureOf, locator, mapper, modelRun, workflowRun } from './s
 const sim = useSimulator({ options: { queuedMs: 10, runningMs: 40 } });
 let bigFile: INodeExecutionData;
 let smallImage: INodeExecutionData;
+let gifImage: INodeExecutionData;
+let imageOverTenMegabytes: INodeExecutionData;
 
 beforeAll(async () => {
 	bigFile = {
@@ -33,7 +35,21 @@ beforeAll(async () => {
 		json: {},
 		binary: { photo: await prepareBinary(makePng('in'), 'in.png', 'image/png') },
 	};
+	gifImage = {
+		json: {},
+		binary: { data: await prepareBinary(Buffer.from('GIF89a....'), 'anim.gif', 'image/gif') },
+	};
+	imageOverTenMegabytes = {
+		json: {},
+		binary: {
+			data: await prepareBinary(Buffer.alloc(10 * 1024 * 1024 + 1, 5), 'big.png', 'image/png'),
+		},
+	};
 });
+
+/** rhart-image-v1/edit: its imageUrls take JPG and PNG files of at most 10 MB. */
+const imageEdit = (imageUrls: string) =>
+	modelRun('rhart-image-v1/edit', { prompt: 'x', aspectRatio: 'auto', imageUrls });
 
 interface Case {
 	name: string;
@@ -280,12 +296,12 @@ const CASES: Case[] = [
 		fix: /Put a node that produces a file/,
 	},
 	{
-		name: 'file over the 30 MB upload limit (File › Upload)',
+		name: 'file over the 30 MB upload limit (File › Upload, legacy)',
 		parameters: () => ({
 			resource: 'file',
 			operation: 'upload',
 			binaryPropertyName: 'data',
-			target: 'media',
+			target: 'legacy',
 		}),
 		items: () => [bigFile],
 		message:
@@ -293,15 +309,61 @@ const CASES: Case[] = [
 		fix: /Make the file smaller/,
 	},
 	{
-		name: 'file over the 30 MB upload limit (workflow input)',
+		name: 'file type the media upload does not take (File › Upload)',
+		parameters: () => ({
+			resource: 'file',
+			operation: 'upload',
+			binaryPropertyName: 'data',
+			target: 'media',
+		}),
+		items: () => [gifImage],
+		message: /file "anim\.gif".*GIF is not taken: RunningHub's file upload .* takes JPG, JPEG, PNG/,
+		fix: /Convert the file/,
+	},
+	{
+		name: 'file type the media upload does not take (workflow input)',
 		parameters: () =>
 			workflowRun(
 				WORKFLOW_ID_IMG2IMG,
 				json([{ nodeId: '10', fieldName: 'image', fieldValue: 'binary:data' }]),
 			),
-		items: () => [bigFile],
-		message: /Input "#10 .*image".*over RunningHub's upload limit of 30 MB/,
+		items: () => [gifImage],
+		message: /Input "#10 .*image".*GIF is not taken/,
+		fix: /Convert the file/,
+	},
+	{
+		name: "model file over the parameter's size limit (binary:)",
+		parameters: () => imageEdit('binary:data'),
+		items: () => [imageOverTenMegabytes],
+		credentials: () => simulatorCredentials(sim.baseUrl, SIM_KEY_SHARED),
+		message:
+			/Model parameter "imageUrls" .*file "big\.png" is 10\.0 MB \(10485761 bytes\), over the limit of 10 MB that model "rhart-image-v1\/edit" sets for "imageUrls"/,
 		fix: /Make the file smaller/,
+	},
+	{
+		name: 'model file of a format the parameter does not take (binary:)',
+		parameters: () => imageEdit('binary:data'),
+		items: () => [gifImage],
+		credentials: () => simulatorCredentials(sim.baseUrl, SIM_KEY_SHARED),
+		message:
+			/Model parameter "imageUrls" .*GIF is not taken: model "rhart-image-v1\/edit" in "imageUrls" takes JPG, PNG/,
+		fix: /Convert the file/,
+	},
+	{
+		name: "model data: URI over the parameter's size limit",
+		parameters: () =>
+			imageEdit(`data:image/png;base64,${Buffer.alloc(10 * 1024 * 1024 + 1).toString('base64')}`),
+		credentials: () => simulatorCredentials(sim.baseUrl, SIM_KEY_SHARED),
+		message:
+			/"imageUrls" got a PNG data: URI of 10\.0 MB \(10485761 bytes\): over the limit of 10 MB/,
+		fix: /Fix "imageUrls"/,
+	},
+	{
+		name: 'model URL of a format the parameter does not take',
+		parameters: () => imageEdit('https://example.com/anim.gif'),
+		credentials: () => simulatorCredentials(sim.baseUrl, SIM_KEY_SHARED),
+		message: /"imageUrls" got "https:\/\/example\.com\/anim\.gif" \(GIF\): GIF is not taken/,
+		fix: /Fix "imageUrls"/,
 	},
 	{
 		name: 'LoRA Name with forbidden characters',
@@ -485,6 +547,11 @@ describe('bad input is refused before anything billable is sent', () => {
 			/field the node does not have/,
 			/binary property missing/,
 			/over the 30 MB/,
+			/media upload does not take/,
+			/size limit \(binary:\)/,
+			/format the parameter does not take \(binary:\)/,
+			/data: URI over/,
+			/URL of a format/,
 			/model endpoint unknown/,
 			/enum value not allowed/,
 			/timeout below/,

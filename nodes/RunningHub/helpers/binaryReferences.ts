@@ -1,7 +1,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import type { FileLimits } from './fileLimits';
 import type { ComfyWorkflow, NodeInfo, UploadedFile } from './interfaces';
-import { getBinaryMetadataOf, uploadBinaryProperty } from './upload';
+import { checkBinaryFile, uploadBinaryProperty } from './upload';
 
 /*
  * `binary:<property>` values: an input that names a binary property of the input item instead of
@@ -20,20 +21,27 @@ export function binaryPropertyOf(value: unknown): string | undefined {
 	return property === '' ? undefined : property;
 }
 
-/** A binary property an input refers to; `fieldLabel` names the input in errors. */
+/**
+ * A binary property an input refers to; `fieldLabel` names the input in errors, `limits` are what
+ * the input takes beyond what the upload takes (a model parameter's formats and size).
+ */
 export interface BinaryReference {
 	property: string;
 	fieldLabel: string;
+	limits?: FileLimits[];
 }
 
-/** Fails, naming the input, when a referenced binary property is missing; uploads nothing. */
-export function checkBinaryReferences(
+/**
+ * Fails, naming the input, when a referenced file is missing or is one RunningHub would refuse
+ * (format, size); uploads nothing. Every reference is checked before the first upload.
+ */
+export async function checkBinaryReferences(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	references: BinaryReference[],
-): void {
-	for (const { property, fieldLabel } of references)
-		getBinaryMetadataOf(context, itemIndex, property, { fieldLabel });
+): Promise<void> {
+	for (const { property, fieldLabel, limits } of references)
+		await checkBinaryFile(context, itemIndex, property, { target: 'media', fieldLabel, limits });
 }
 
 /** Uploads each referenced property once (media endpoint), in the order they are referenced. */
@@ -42,12 +50,21 @@ export async function uploadBinaryReferences(
 	itemIndex: number,
 	references: BinaryReference[],
 ): Promise<Map<string, UploadedFile>> {
+	await checkBinaryReferences(context, itemIndex, references);
 	const uploaded = new Map<string, UploadedFile>();
 	for (const { property, fieldLabel } of references) {
 		if (uploaded.has(property)) continue;
+		// A file read as it streams (size unknown beforehand) must meet every input it fills.
+		const limits = references
+			.filter((reference) => reference.property === property)
+			.flatMap((reference) => reference.limits ?? []);
 		uploaded.set(
 			property,
-			await uploadBinaryProperty(context, itemIndex, property, { target: 'media', fieldLabel }),
+			await uploadBinaryProperty(context, itemIndex, property, {
+				target: 'media',
+				fieldLabel,
+				limits,
+			}),
 		);
 	}
 	return uploaded;

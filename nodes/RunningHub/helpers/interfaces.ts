@@ -7,6 +7,7 @@ import type {
 } from 'n8n-workflow';
 
 import type { V2TaskObject } from '../transport';
+import type { FileLimits } from './fileLimits';
 
 /*
  * Types shared by several helpers and operations. Types used by one module only stay in it.
@@ -174,4 +175,6 @@ export interface UploadOptions {
 	legacyFileType?: LegacyFileType;
 	/** How errors name the source of the file, e.g. `Input "#10 LoadImage › image"`. */
 	fieldLabel?: string;
+	/** Rules beyond the endpoint's own, e.g. the formats and size a model parameter takes. */
+	limits?: FileLimits[];
 }

@@ -15,6 +15,8 @@ import {
 	checkBinaryReferences,
 	uploadBinaryReferences,
 } from './binaryReferences';
+import type { FileLimits } from './fileLimits';
+import { formatBytes, formatProblem, modelParamLimits, sizeProblem, urlFileOf } from './fileLimits';
 import { jsonKind, parseJsonParameter } from './jsonParameter';
 
 /*
@@ -176,6 +178,46 @@ function placeholderUrl(property: string): string {
 	return `https://binary.invalid/${encodeURIComponent(property)}`;
 }
 
+function shortUrl(url: string): string {
+	return url.length > 60 ? `${url.slice(0, 57)}...` : url;
+}
+
+/**
+ * Media URLs that show a file the model does not take: a data: URI over the parameter's size or of
+ * another type, a link whose path names another media type. Links that show nothing are sent.
+ */
+function mediaUrlIssues(
+	endpoint: string,
+	entry: CatalogueEntry,
+	body: IDataObject,
+	placeholders: Set<string>,
+): CatalogueIssue[] {
+	const issues: CatalogueIssue[] = [];
+	for (const param of entry.params) {
+		if (!isMediaParam(param) || body[param.field] === undefined) continue;
+		const limits: FileLimits = modelParamLimits(endpoint, param);
+		const value = body[param.field];
+		for (const url of Array.isArray(value) ? value : [value]) {
+			if (typeof url !== 'string' || placeholders.has(url)) continue;
+			const file = urlFileOf(url);
+			const isData = url.toLowerCase().startsWith('data:');
+			const what = isData
+				? `a ${file.format ? `${file.format} ` : ''}data: URI of ${formatBytes(file.bytes ?? 0)} (${file.bytes ?? 0} bytes)`
+				: `"${shortUrl(url)}"${file.format ? ` (${file.format})` : ''}`;
+			// A link that shows no type may serve anything: RunningHub judges it when it fetches it.
+			const problem =
+				(isData || file.format !== undefined ? formatProblem(file.format, limits) : undefined) ??
+				(file.bytes !== undefined ? sizeProblem(file.bytes, limits) : undefined);
+			if (problem)
+				issues.push({
+					field: param.field,
+					message: `Parameter "${param.field}" got ${what}: ${problem}`,
+				});
+		}
+	}
+	return issues;
+}
+
 /**
  * The request body for the model: mapped values merged with Additional Parameters (JSON), typed and
  * checked against the catalogue, binary references uploaded and replaced by download URLs.
@@ -226,10 +268,11 @@ export async function buildModelBody(
 			withPlaceholders[key] = value;
 			continue;
 		}
+		const limits = param && entry ? [modelParamLimits(entry.endpoint, param)] : undefined;
 		const replaced = items.map((item) => {
 			const property = binaryPropertyOf(item);
 			if (property === undefined) return item;
-			references.push({ property, fieldLabel: fieldLabel(key) });
+			references.push({ property, fieldLabel: fieldLabel(key), limits });
 			return placeholderUrl(property);
 		});
 		withPlaceholders[key] = (
@@ -237,11 +280,15 @@ export async function buildModelBody(
 		) as IDataObject[keyof IDataObject];
 		binaryKeys.add(key);
 	}
-	checkBinaryReferences(context, itemIndex, references);
+	await checkBinaryReferences(context, itemIndex, references);
 
 	const check = entry
 		? validateModelRequest(entry, withPlaceholders, { unknownParams: 'passthrough' })
 		: { body: withPlaceholders, issues: [] };
+	if (entry) {
+		const placeholders = new Set(references.map(({ property }) => placeholderUrl(property)));
+		check.issues.push(...mediaUrlIssues(endpoint, entry, check.body as IDataObject, placeholders));
+	}
 	if (check.issues.length) throw issuesError(context, itemIndex, endpoint, check.issues);
 
 	const files = await uploadBinaryReferences(context, itemIndex, references);

@@ -2,22 +2,22 @@ import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { TIMEOUT_DEFAULTS, apiRequestV1, apiRequestV2 } from '../transport';
+import type { FileLimits } from './fileLimits';
+import {
+	LEGACY_UPLOAD_LIMITS,
+	MEDIA_UPLOAD_LIMITS,
+	binaryFormatOf,
+	formatBytes,
+	formatProblem,
+	sizeProblem,
+} from './fileLimits';
 import type { UploadOptions, UploadTarget, UploadedFile } from './interfaces';
-
-/** RunningHub rejects larger files (809 APIKEY_FILE_SIZE_EXCEEDED), so they are refused before sending. */
-export const MAX_UPLOAD_BYTES = 30 * 1024 * 1024;
 
 export const MEDIA_UPLOAD_PATH = '/openapi/v2/media/upload/binary';
 export const LEGACY_UPLOAD_PATH = '/task/openapi/upload';
 
 /** Bytes decoded per slice of an in-memory (base64) binary; a multiple of 3 so slices stay aligned. */
 const DECODE_SLICE_BYTES = 3 * 256 * 1024;
-
-export function formatBytes(bytes: number): string {
-	if (bytes < 1024) return `${bytes} B`;
-	if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-	return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
 
 function describeSource(propertyName: string, itemIndex: number, options: UploadOptions): string {
 	return options.fieldLabel
@@ -86,15 +86,111 @@ function tooLargeError(
 	source: string,
 	fileName: string,
 	size: number,
+	problem: string,
 	atLeast = false,
 ): NodeOperationError {
 	return new NodeOperationError(
 		context.getNode(),
-		`${source}: file "${fileName}" is ${atLeast ? 'at least ' : ''}${formatBytes(size)} (${size} bytes), over RunningHub's upload limit of 30 MB (${MAX_UPLOAD_BYTES} bytes)`,
+		`${source}: file "${fileName}" is ${atLeast ? 'at least ' : ''}${formatBytes(size)} (${size} bytes), ${problem}`,
 		{
 			itemIndex,
 			description:
 				'Make the file smaller (compress or resize the image, shorten or re-encode the video) before this node, or host it yourself and pass a public URL to a node that loads from a URL.',
+		},
+	);
+}
+
+function wrongFormatError(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	source: string,
+	fileName: string,
+	binary: IBinaryData,
+	problem: string,
+): NodeOperationError {
+	const seen = [
+		binary.fileExtension ? `extension "${binary.fileExtension}"` : 'no file extension',
+		`MIME type "${binary.mimeType || 'none'}"`,
+	].join(', ');
+	return new NodeOperationError(
+		context.getNode(),
+		`${source}: file "${fileName}" (${seen}) cannot be sent: ${problem}`,
+		{
+			itemIndex,
+			description:
+				'Convert the file to one of the formats named before this node (e.g. with an image or video conversion step), or, if it already is one, give it the right file name and MIME type. A file RunningHub does not take can also be hosted elsewhere and passed as a public URL.',
+		},
+	);
+}
+
+/** The limits a file must meet: those of the caller (e.g. a model parameter), then the endpoint's. */
+function limitsFor(options: UploadOptions): FileLimits[] {
+	const endpoint =
+		(options.target ?? 'media') === 'media' ? MEDIA_UPLOAD_LIMITS : LEGACY_UPLOAD_LIMITS;
+	return [...(options.limits ?? []), endpoint];
+}
+
+/** The smallest size limit among the rules, with the rule that sets it. */
+function tightestSize(rules: FileLimits[]): FileLimits | undefined {
+	let tightest: FileLimits | undefined;
+	for (const rule of rules)
+		if (rule.maxBytes !== undefined && (!tightest || rule.maxBytes < tightest.maxBytes!))
+			tightest = rule;
+	return tightest;
+}
+
+interface CheckedFile {
+	name: string;
+	binary: IBinaryData;
+	source: string;
+	fileName: string;
+	knownSize: number | undefined;
+	sizeRule: FileLimits | undefined;
+}
+
+/**
+ * Checks a binary property against everything that would refuse it (missing, empty, a format or
+ * size the endpoint or the caller's rules do not take) without sending anything.
+ */
+export async function checkBinaryFile(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	propertyName: string,
+	options: UploadOptions = {},
+): Promise<CheckedFile> {
+	const name = String(propertyName ?? '').trim();
+	const binary = getBinaryMetadataOf(context, itemIndex, name, options);
+	const source = describeSource(name, itemIndex, options);
+	const fileName = safeFileName(binary, name);
+	const rules = limitsFor(options);
+	const format = binaryFormatOf({ ...binary, fileName: binary.fileName ?? fileName });
+	for (const rule of rules) {
+		const problem = formatProblem(format, rule);
+		if (problem) throw wrongFormatError(context, itemIndex, source, fileName, binary, problem);
+	}
+	const knownSize = await byteLengthOf(context, binary);
+	if (knownSize === 0) throw emptyFileError(context, itemIndex, source, fileName);
+	if (knownSize !== undefined) {
+		for (const rule of rules) {
+			const problem = sizeProblem(knownSize, rule);
+			if (problem) throw tooLargeError(context, itemIndex, source, fileName, knownSize, problem);
+		}
+	}
+	return { name, binary, source, fileName, knownSize, sizeRule: tightestSize(rules) };
+}
+
+function emptyFileError(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	source: string,
+	fileName: string,
+): NodeOperationError {
+	return new NodeOperationError(
+		context.getNode(),
+		`${source}: file "${fileName}" is empty (0 bytes), so there is nothing to upload`,
+		{
+			itemIndex,
+			description: 'Check the node that produced the file.',
 		},
 	);
 }
@@ -109,12 +205,13 @@ async function* chunksOf(
 	itemIndex: number,
 	propertyName: string,
 	binary: IBinaryData,
+	maxBytes: number,
 	onTooLarge: (size: number) => NodeOperationError,
 ): AsyncGenerator<Uint8Array> {
 	let size = 0;
 	const counted = (chunk: Uint8Array) => {
 		size += chunk.byteLength;
-		if (size > MAX_UPLOAD_BYTES) throw onTooLarge(size);
+		if (size > maxBytes) throw onTooLarge(size);
 		return chunk;
 	};
 	if (binary.id) {
@@ -209,8 +306,8 @@ interface LegacyUploadData {
 
 /**
  * Uploads the binary property `propertyName` of input item `itemIndex` to RunningHub and returns
- * where it landed. Works whatever n8n's binary mode (memory, filesystem, S3); refuses files over
- * 30 MB before sending anything.
+ * where it landed. Works whatever n8n's binary mode (memory, filesystem, S3); refuses a file the
+ * endpoint or the caller's limits do not take before sending anything.
  */
 export async function uploadBinaryProperty(
 	context: IExecuteFunctions,
@@ -219,29 +316,26 @@ export async function uploadBinaryProperty(
 	options: UploadOptions = {},
 ): Promise<UploadedFile> {
 	const target: UploadTarget = options.target ?? 'media';
-	const name = String(propertyName ?? '').trim();
-	const binary = getBinaryMetadataOf(context, itemIndex, name, options);
-	const source = describeSource(name, itemIndex, options);
-	const fileName = safeFileName(binary, name);
+	const { name, binary, source, fileName, knownSize, sizeRule } = await checkBinaryFile(
+		context,
+		itemIndex,
+		propertyName,
+		options,
+	);
 	const mimeType = String(binary.mimeType || 'application/octet-stream');
 
-	const knownSize = await byteLengthOf(context, binary);
-	if (knownSize !== undefined && knownSize > MAX_UPLOAD_BYTES)
-		throw tooLargeError(context, itemIndex, source, fileName, knownSize);
-
 	const tooLarge = (seen: number) =>
-		tooLargeError(context, itemIndex, source, fileName, seen, true);
-	const chunks = () => chunksOf(context, itemIndex, name, binary, tooLarge);
-	const emptyError = () =>
-		new NodeOperationError(
-			context.getNode(),
-			`${source}: file "${fileName}" is empty (0 bytes), so there is nothing to upload`,
-			{
-				itemIndex,
-				description: 'Check the node that produced the file.',
-			},
+		tooLargeError(context, itemIndex, source, fileName, seen, sizeProblem(seen, sizeRule!)!, true);
+	const chunks = () =>
+		chunksOf(
+			context,
+			itemIndex,
+			name,
+			binary,
+			sizeRule?.maxBytes ?? Number.POSITIVE_INFINITY,
+			tooLarge,
 		);
-	if (knownSize === 0) throw emptyError();
+	const emptyError = () => emptyFileError(context, itemIndex, source, fileName);
 	const base = { mimeType, originalFileName: binary.fileName ?? null, target };
 	const timeoutMs = TIMEOUT_DEFAULTS.fileTransferMs;
 

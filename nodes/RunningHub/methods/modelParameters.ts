@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 
 import type { CatalogueParam } from '../catalogue';
-import { findModel, paramDisplayName } from '../catalogue';
+import { findModel, isMediaParam, paramDisplayName } from '../catalogue';
 import { BINARY_PREFIX } from '../helpers/binaryReferences';
 
 function fieldType(param: CatalogueParam): FieldType {
@@ -118,10 +118,20 @@ function allowedValues(param: CatalogueParam): string {
 		const more = param.options.length > 8 ? `, … (${param.options.length} in all)` : '';
 		return `${param.otherValues ? 'For example' : 'One of'}: ${shown.join(', ')}${more}.`;
 	}
+	const files = mediaFiles(param);
 	if (param.multiple) {
-		return `Several URLs${param.maxItems !== undefined ? `, at most ${param.maxItems}` : ''}.`;
+		return `Several URLs${param.maxItems !== undefined ? `, at most ${param.maxItems}` : ''}.${files}`;
 	}
-	return '';
+	return files.trim();
+}
+
+/** " Files: JPG, PNG; at most 10 MB each." for media parameters, from the catalogue. */
+function mediaFiles(param: CatalogueParam): string {
+	if (!isMediaParam(param)) return '';
+	const parts: string[] = [];
+	if (param.accept?.length) parts.push(param.accept.join(', '));
+	if (param.maxSize !== undefined) parts.push(`at most ${param.maxSize} MB each`);
+	return parts.length ? ` Files: ${parts.join('; ')}.` : '';
 }
 
 /**
