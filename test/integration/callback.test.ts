@@ -186,6 +186,32 @@ describe('Wait Mode "Wait for Callback"', () => {
 		expect(Object.keys(item.binary ?? {})).toEqual(Object.keys(polledItem.binary ?? {}));
 	});
 
+	it('answers RunningHub before downloading the files, so a slow download cannot make it resend', async () => {
+		const run = await pause();
+		const taskId = String(run.output[0][0].json.taskId);
+		const delivery = await deliveryFor(taskId);
+		const downloads = () => sim.requests.filter((request) => request.route === 'files.get').length;
+		let downloadsWhenAnswered: number | undefined;
+		const { result, response } = await callWebhook({
+			...run.options,
+			body: delivery.body,
+			query: delivery.query,
+			runExecutionData: run.runExecutionData,
+			onResponseEnded: () => (downloadsWhenAnswered = downloads()),
+		});
+		expect(response).toMatchObject({
+			statusCode: 200,
+			ended: true,
+			body: { received: true, taskId, status: 'SUCCESS' },
+		});
+		expect(downloadsWhenAnswered).toBe(0);
+		expect(downloads()).toBeGreaterThan(0);
+		expect(result.noWebhookResponse).toBe(true);
+		const resumed = await resumeWaitingNode(run, { webhookResult: result });
+		const item = (resumed as { output: INodeExecutionData[][] }).output[0][0];
+		expect(item.binary?.data_0?.mimeType).toBe('image/png');
+	});
+
 	it('ignores a callback for another task and keeps waiting for its own', async () => {
 		const run = await pause();
 		const taskId = String(run.output[0][0].json.taskId);

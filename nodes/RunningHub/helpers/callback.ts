@@ -305,6 +305,9 @@ export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebh
 			},
 		};
 	}
+	// RunningHub sends a callback again when its receiver is slow to answer, and the downloads below
+	// can take minutes for a video: the task's outcome is known now, so RunningHub is answered now.
+	respond(this, 200, { received: true, taskId: event.taskId, status: result.status });
 	const outputOptions = decodeOutputOptions(this.customData.get(OUTPUT_KEY));
 	let items: INodeExecutionData[] = [{ json: { ...result } }];
 	let failure: NodeApiError | NodeOperationError | undefined;
@@ -324,5 +327,8 @@ export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebh
 	}
 	// The engine throws resumeError in place of the node when the execution resumes.
 	setResumeError(entry, failure);
-	return { workflowData: [items.map((item) => ({ ...item, pairedItem: { item: 0 } }))] };
+	return {
+		noWebhookResponse: true,
+		workflowData: [items.map((item) => ({ ...item, pairedItem: { item: 0 } }))],
+	};
 }
