@@ -21,6 +21,7 @@ import type {
 	ICredentialDataDecryptedObject,
 	ICredentialsHelper,
 	IDataObject,
+	IExecuteData,
 	IHttpRequestOptions,
 	INode,
 	INodeExecutionData,
@@ -202,6 +203,8 @@ export interface NodeRunOptions {
 	credentials?: TestCredentials;
 	items?: INodeExecutionData[];
 	continueOnFail?: boolean;
+	/** The node's "On Error" setting (default: continueRegularOutput with continueOnFail, else stop). */
+	onError?: INode['onError'];
 	abortSignal?: AbortSignal;
 	nodeType?: string;
 	mode?: WorkflowExecuteMode;
@@ -275,7 +278,7 @@ function buildNode(options: NodeRunOptions): INode {
 			? { runningHubApi: { id: 'cred-1', name: 'RunningHub test' } }
 			: undefined,
 		continueOnFail: options.continueOnFail,
-		onError: options.continueOnFail ? 'continueRegularOutput' : undefined,
+		onError: options.onError ?? (options.continueOnFail ? 'continueRegularOutput' : undefined),
 	};
 }
 
@@ -384,6 +387,39 @@ export async function runNode(options: NodeRunOptions): Promise<NodeRunResult> {
 		runExecutionData.resultData.lastNodeExecuted = node.name;
 	}
 	return { output, waitTill: runExecutionData.waitTill, context, runExecutionData, options };
+}
+
+/**
+ * The node's output as n8n passes it on when "On Error" is "Continue (using error output)": the
+ * items n8n-core's WorkflowExecute recognises as errors moved to the last output (its own
+ * handleNodeErrorOutput, run on the output).
+ */
+export function withErrorOutput(
+	options: NodeRunOptions,
+	output: INodeExecutionData[][],
+): INodeExecutionData[][] {
+	const node = buildNode({ ...options, onError: 'continueErrorOutput' });
+	const workflow = buildWorkflow(node, options.staticData);
+	const engine = new WorkflowExecute(
+		buildAdditionalData(options),
+		options.mode ?? 'manual',
+		createRunExecutionData(),
+	) as unknown as {
+		handleNodeErrorOutput(
+			workflow: Workflow,
+			executionData: IExecuteData,
+			nodeSuccessData: INodeExecutionData[][],
+			runIndex: number,
+		): void;
+	};
+	const routed = output.map((items) => [...items]);
+	engine.handleNodeErrorOutput(
+		workflow,
+		{ node, data: { main: [[{ json: {} }]] }, source: null },
+		routed,
+		0,
+	);
+	return routed;
 }
 
 /** Shortcut: the JSON of the first output. */

@@ -7,7 +7,7 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import type { NodeRunResult } from '../harness/n8n';
+import type { NodeRunOptions, NodeRunResult } from '../harness/n8n';
 import type { ReceivedCall, WebhookReceiver } from '../harness/receiver';
 import { startReceiver } from '../harness/receiver';
 import {
@@ -16,6 +16,7 @@ import {
 	resumeWaitingNode,
 	runNode,
 	simulatorCredentials,
+	withErrorOutput,
 } from '../harness/n8n';
 import { HOUR, useSimulator } from '../harness/simulator';
 import type { TaskOutcome } from '../simulator';
@@ -60,6 +61,7 @@ interface PauseSetup {
 	outcome?: Exclude<TaskOutcome, string>;
 	/** Leave the task running once the execution waits (default: it ends then, and calls back). */
 	keepRunning?: boolean;
+	onError?: NodeRunOptions['onError'];
 }
 
 /**
@@ -75,6 +77,7 @@ async function pause(setup: PauseSetup = {}): Promise<NodeRunResult> {
 		executionId: setup.executionId ?? 'exec-cb-1',
 		mode: 'webhook',
 		items: setup.items,
+		onError: setup.onError,
 	});
 	const taskId = run.output[0]?.[0]?.json.taskId;
 	if (run.waitTill && !setup.keepRunning && typeof taskId === 'string') sim.endTask(taskId);
@@ -209,7 +212,7 @@ describe('Wait Mode "Wait for Callback"', () => {
 		expect(result.noWebhookResponse).toBe(true);
 		const resumed = await resumeWaitingNode(run, { webhookResult: result });
 		const item = (resumed as { output: INodeExecutionData[][] }).output[0][0];
-		expect(item.binary?.data_0?.mimeType).toBe('image/png');
+		expect(item.binary?.data?.mimeType).toBe('image/png');
 	});
 
 	it('ignores a callback for another task and keeps waiting for its own', async () => {
@@ -435,5 +438,87 @@ describe('Wait Mode "Wait for Callback"', () => {
 		)) as Error;
 		expect(error.message).toMatch(/Webhook URL/);
 		expect(createBodies()).toHaveLength(0);
+	});
+});
+
+describe('Wait for Callback under "On Error: Continue": failures are items with their task ID', () => {
+	const failure = {
+		result: 'fail' as const,
+		exceptionType: 'TypeError',
+		exceptionMessage: 'missing clip_vision',
+		nodeId: '3',
+	};
+
+	async function resumedOutput(
+		run: NodeRunResult,
+		via: Parameters<typeof resumeWaitingNode>[1],
+	): Promise<INodeExecutionData[][]> {
+		const resumed = await resumeWaitingNode(run, via);
+		expect(resumed.resumed).toBe(true);
+		return (resumed as { output: INodeExecutionData[][] }).output;
+	}
+
+	it('the wait limit passing gives an item with the message, the advice and the task ID', async () => {
+		const run = await pause({
+			options: { timeoutSeconds: 60 },
+			onError: 'continueRegularOutput',
+			keepRunning: true,
+		});
+		const taskId = String(run.output[0][0].json.taskId);
+		const [[item]] = await resumedOutput(run, 'waitLimit');
+		expect(item.json).toEqual({
+			error: `RunningHub did not call back within 1 min [task ${taskId}]`,
+			description: expect.stringContaining(`Task › Get Outputs using task ID ${taskId}`),
+			taskId,
+		});
+		expect(item.pairedItem).toEqual({ item: 0 });
+	});
+
+	it('with the error output, the wait-limit item goes there with the task ID under details', async () => {
+		const run = await pause({
+			options: { timeoutSeconds: 60 },
+			onError: 'continueErrorOutput',
+			keepRunning: true,
+		});
+		const taskId = String(run.output[0][0].json.taskId);
+		const [regular, errors] = withErrorOutput(run.options, await resumedOutput(run, 'waitLimit'));
+		expect(regular).toEqual([]);
+		expect(errors).toHaveLength(1);
+		expect(errors[0].json).toEqual({
+			error: `RunningHub did not call back within 1 min [task ${taskId}]`,
+			details: { description: expect.stringContaining('Task › Get Outputs'), taskId },
+		});
+	});
+
+	it('a failed task’s callback gives an item with the failure and the task ID', async () => {
+		const run = await pause({ outcome: failure, onError: 'continueRegularOutput' });
+		const taskId = String(run.output[0][0].json.taskId);
+		const { result } = await callResumeUrl(run, await deliveryFor(taskId));
+		const [[item]] = await resumedOutput(run, { webhookResult: result });
+		expect(item.json.taskId).toBe(taskId);
+		expect(String(item.json.error)).toMatch(/TypeError: missing clip_vision/);
+		expect(String(item.json.error)).toContain(`[task ${taskId}]`);
+		expect(item.pairedItem).toEqual({ item: 0 });
+	});
+
+	it('with the error output, a failed task’s callback goes there with the task ID under details', async () => {
+		const run = await pause({ outcome: failure, onError: 'continueErrorOutput' });
+		const taskId = String(run.output[0][0].json.taskId);
+		const { result } = await callResumeUrl(run, await deliveryFor(taskId));
+		const output = await resumedOutput(run, { webhookResult: result });
+		const [regular, errors] = withErrorOutput(run.options, output);
+		expect(regular).toEqual([]);
+		expect(errors).toHaveLength(1);
+		expect(String(errors[0].json.error)).toMatch(/TypeError: missing clip_vision/);
+		expect((errors[0].json.details as IDataObject).taskId).toBe(taskId);
+	});
+
+	it('a callback that arrives in time replaces the armed wait-limit item with the result', async () => {
+		const run = await pause({ options: { timeoutSeconds: 60 }, onError: 'continueRegularOutput' });
+		const taskId = String(run.output[0][0].json.taskId);
+		const { result } = await callResumeUrl(run, await deliveryFor(taskId));
+		const [[item]] = await resumedOutput(run, { webhookResult: result });
+		expect(item.json).toMatchObject({ taskId, status: 'SUCCESS' });
+		expect(item.json.error).toBeUndefined();
 	});
 });

@@ -13,7 +13,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { RETRY_DEFAULTS, TIMEOUT_DEFAULTS } from '../../nodes/RunningHub/transport';
 import type { HttpAnswer, NodeRunResult } from '../harness/n8n';
-import { prepareBinary } from '../harness/n8n';
+import { prepareBinary, withErrorOutput } from '../harness/n8n';
 import { HOUR, createTaskDirectly, useSimulator } from '../harness/simulator';
 import type { FaultSpec, RunningHubSimulator } from '../simulator';
 import {
@@ -618,6 +618,28 @@ describe('task outcomes', () => {
 		expect(failed.json.taskId).toMatch(/^\d{19}$/);
 		expect(sim.taskStatus(String(failed.json.taskId))).toBe('FAILED');
 		expect(succeeded.json.status).toBe('SUCCESS');
+	});
+
+	it('with "Continue (using error output)" a FAILED task goes to the error output, its task ID under details', async () => {
+		sim.nextTaskOutcome('fail');
+		const result = await run(
+			sim,
+			workflowRun(WORKFLOW_ID_TXT2IMG, {}, { downloadOutputs: false }),
+			{
+				onError: 'continueErrorOutput',
+				items: [{ json: {} }, { json: {} }],
+			},
+		);
+		const [regular, errors] = withErrorOutput(result.options, result.output);
+		expect(regular).toHaveLength(1);
+		expect(regular[0].json.status).toBe('SUCCESS');
+		expect(errors).toHaveLength(1);
+		const { json } = errors[0];
+		expect(Object.keys(json).sort()).toEqual(['details', 'error']);
+		expect(String(json.error)).toMatch(/^Task failed: /);
+		const taskId = String((json.details as IDataObject).taskId);
+		expect(taskId).toMatch(/^\d{19}$/);
+		expect(sim.taskStatus(taskId)).toBe('FAILED');
 	});
 
 	it('a task cancelled on RunningHub (by someone else) fails the item with a clear message', async () => {

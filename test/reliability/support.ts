@@ -5,7 +5,7 @@
 import { inspect } from 'util';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import type { HttpAnswer, NodeRunResult } from '../harness/n8n';
+import type { HttpAnswer, NodeRunOptions, NodeRunResult } from '../harness/n8n';
 import { resourceMapperValue, runNode, simulatorCredentials } from '../harness/n8n';
 import type { RunningHubSimulator } from '../simulator';
 import { SIM_KEY_NORMAL } from '../simulator';
@@ -79,6 +79,7 @@ export interface RunOptions {
 	apiKey?: string;
 	items?: INodeExecutionData[];
 	continueOnFail?: boolean;
+	onError?: NodeRunOptions['onError'];
 	abortSignal?: AbortSignal;
 	onHttpAnswer?: (answer: HttpAnswer) => void;
 }
@@ -93,6 +94,7 @@ export async function run(
 		credentials: simulatorCredentials(sim.baseUrl, options.apiKey ?? SIM_KEY_NORMAL),
 		items: options.items,
 		continueOnFail: options.continueOnFail,
+		onError: options.onError,
 		abortSignal: options.abortSignal,
 		onHttpAnswer: options.onHttpAnswer,
 	});

@@ -1,6 +1,7 @@
-import type { IExecuteFunctions, INodeExecutionData, NodeApiError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { failureItem } from '../helpers/failureItem';
 import { isToolMode, toolErrorResult } from '../helpers/toolMode';
 import { asNodeError, taskIdOf } from '../transport';
 import { operationsByResource } from './operations';
@@ -57,12 +58,7 @@ async function runItems(
 				return;
 			}
 			if (this.continueOnFail() && !signal?.aborted) {
-				results[itemIndex] = [
-					{
-						json: { error: (error as Error).message, ...errorDetails(error) },
-						pairedItem: { item: itemIndex },
-					},
-				];
+				results[itemIndex] = [failureItem(this.getNode(), error, itemIndex)];
 				return;
 			}
 			failures.push({ itemIndex, error });
@@ -105,7 +101,7 @@ function listCreatedTasks(
 		if (typeof taskId === 'string' && taskId !== '') created.push({ item: itemIndex, taskId });
 	});
 	for (const failure of failures) {
-		const taskId = errorDetails(failure.error).taskId;
+		const taskId = taskIdOf(failure.error);
 		if (taskId) created.push({ item: failure.itemIndex, taskId });
 	}
 	if (!created.length) return;
@@ -113,13 +109,4 @@ function listCreatedTasks(
 	error.context = { ...(error.context ?? {}), createdTasks: created };
 	const list = created.map(({ item, taskId }) => `item ${item}: task ${taskId}`).join(', ');
 	error.description = `${error.description ? `${error.description} ` : ''}Tasks this batch had already created (they run and are billed on RunningHub; get their results with Task › Get Outputs instead of running them again): ${list}.`;
-}
-
-function errorDetails(error: unknown): Record<string, string> {
-	const details: Record<string, string> = {};
-	const description = (error as NodeApiError).description;
-	if (description) details.description = description;
-	const taskId = taskIdOf(error);
-	if (taskId) details.taskId = taskId;
-	return details;
 }

@@ -12,6 +12,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { V2TaskObject } from '../transport';
 import { asNodeError, withTaskId } from '../transport';
 import { callbackBody, isMalformed, parseTaskEndEvent } from './callbackEvent';
+import { continuesOnFail, failureItem } from './failureItem';
 import type { OutputOptions, SubmittedTask, TaskResult, WaitModeHandler } from './interfaces';
 import { DEFAULT_OUTPUT_OPTIONS, taskResultToItems } from './output';
 import { queryTask } from './task';
@@ -26,11 +27,16 @@ import { completedTaskItems, endedTaskResult, hasEnded, taskFailedError } from '
  * - the webhook's output replaces the waiting node's output; execute() is not run again;
  * - a webhook() answer without workflowData leaves the execution waiting (foreign/bad calls);
  * - a webhook() that throws only answers 500 and leaves the execution waiting;
+ * - n8n refuses a call to an execution that is not saved as waiting yet (409), and RunningHub
+ *   sends a refused callback again later;
  * - when the wait limit passes, n8n resumes with the node disabled, so its input items would flow
  *   on as if nothing happened — unless the waiting entry carries `metadata.resumeError`, which the
- *   engine then throws as the node's error (honouring "On Error" settings).
+ *   engine then throws as the node's error (honouring "On Error" settings, but with the message
+ *   alone as the item of a node that continues on fail).
  * So a failure is delivered by putting it in `resumeError`, and the wait-limit error is armed there
- * before pausing and removed when the awaited callback arrives.
+ * before pausing and removed when the awaited callback arrives. A node that continues on fail gets
+ * its failure as an item with the task ID instead: the callback returns it as the node's output,
+ * and the wait-limit one is armed as the waiting node's input, which flows on when the limit passes.
  */
 
 /** Execution custom data keys (letters/digits/underscore only; also searchable in the executions list). */
@@ -211,18 +217,23 @@ export const submitAndPause: WaitModeHandler = async (context, itemIndex, submit
 	context.customData.set(OUTPUT_KEY, encodeOutputOptions(settings.output));
 	const notCalledBack = `RunningHub did not call back within ${formatDuration(limitSeconds)} [task ${task.taskId}]`;
 	const notCalledBackAdvice = `The task may still be running, or its callback could not reach n8n (WEBHOOK_URL must be reachable from the internet). Get its result with Task › Get Outputs using task ID ${task.taskId}, or raise Timeout (Seconds) for long jobs.`;
-	setResumeError(
-		entry,
-		withTaskId(
-			// an agent's model sees only the message of an error the engine throws
-			new NodeOperationError(
-				node,
-				isToolMode(context) ? `${notCalledBack}. ${notCalledBackAdvice}` : notCalledBack,
-				{ itemIndex, description: notCalledBackAdvice },
-			),
-			task.taskId,
+	const notCalledBackError = withTaskId(
+		// an agent's model sees only the message of an error the engine throws
+		new NodeOperationError(
+			node,
+			isToolMode(context) ? `${notCalledBack}. ${notCalledBackAdvice}` : notCalledBack,
+			{ itemIndex, description: notCalledBackAdvice },
 		),
+		task.taskId,
 	);
+	if (continuesOnFail(node) && !isToolMode(context)) {
+		// The item n8n makes of a resumeError holds its message only. Without one, the node is
+		// passed over when the limit passes and its input flows on: the failure item with the task
+		// ID is put there instead (a callback replaces the input with its own output).
+		entry.data = { ...entry.data, main: [[failureItem(node, notCalledBackError, itemIndex)]] };
+	} else {
+		setResumeError(entry, notCalledBackError);
+	}
 	await context.putExecutionToWait(waitTill);
 	return [
 		{
@@ -323,6 +334,11 @@ export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebh
 	// An agent's model reads a failure it gets as data; a thrown one would reach it without advice.
 	if (failure && isToolMode(this)) {
 		items = [{ json: toolErrorResult(failure) }];
+		failure = undefined;
+	}
+	// The item n8n would make of the failure holds its message only; this one has the task ID too.
+	if (failure && continuesOnFail(this.getNode())) {
+		items = [failureItem(this.getNode(), failure, 0)];
 		failure = undefined;
 	}
 	// The engine throws resumeError in place of the node when the execution resumes.
