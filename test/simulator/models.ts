@@ -1,7 +1,8 @@
 /**
  * A handful of Standard Model API endpoints (reference §10.3) with their parameter schema, so the
  * simulator can answer errorCode "1007" when the node sends wrongly typed values (e.g. a LIST value
- * as a number, or a BOOLEAN as the string "true"). Unlisted endpoints are accepted as-is.
+ * as a number, or a BOOLEAN as the string "true"), or a media file of a format or size the
+ * registry's `accept` / `maxSize` exclude. Unlisted endpoints are accepted as-is.
  */
 
 import { isRecord } from './util';
@@ -24,6 +25,15 @@ interface ParamSpec {
 	options?: string[];
 	min?: number;
 	max?: number;
+	/** Media: largest file in MB (MiB) and accepted formats, as the registry gives them. */
+	maxSize?: number;
+	accept?: string[];
+}
+
+/** What the simulator can tell of a media reference's file: its extension and size, if known. */
+export interface MediaFile {
+	ext?: string;
+	bytes?: number;
 }
 
 export const MODEL_REGISTRY: Readonly<Record<string, Record<string, ParamSpec>>> = {
@@ -42,7 +52,7 @@ export const MODEL_REGISTRY: Readonly<Record<string, Record<string, ParamSpec>>>
 			required: true,
 			options: ['auto', '1:1', '16:9', '9:16', '4:3', '3:4', '3:2', '2:3', '5:4', '4:5', '21:9'],
 		},
-		imageUrls: { type: 'IMAGE[]', required: true },
+		imageUrls: { type: 'IMAGE[]', required: true, maxSize: 10, accept: ['JPG', 'PNG'] },
 	},
 	'seedream-v4/text-to-image': {
 		prompt: { type: 'STRING', required: true },
@@ -60,7 +70,7 @@ export const MODEL_REGISTRY: Readonly<Record<string, Record<string, ParamSpec>>>
 		duration: { type: 'LIST', required: true, options: ['5', '10'] },
 	},
 	'alibaba/wan-2.6/image-to-video': {
-		imageUrl: { type: 'IMAGE', required: true },
+		imageUrl: { type: 'IMAGE', required: true, maxSize: 50, accept: ['JPG', 'PNG'] },
 		prompt: { type: 'STRING' },
 		negativePrompt: { type: 'STRING' },
 		resolution: { type: 'LIST', required: true, options: ['720p', '1080p'] },
@@ -107,8 +117,36 @@ function isMediaRef(v: unknown): boolean {
 	return typeof v === 'string' && /^(https?:\/\/|data:)/i.test(v);
 }
 
-/** Returns a list of problems (empty when the body is valid or the endpoint is not in the registry). */
-export function validateModelBody(endpoint: string, body: Record<string, unknown>): string[] {
+const SAME_FORMAT: Record<string, string> = { jpeg: 'jpg' };
+
+function mediaProblem(
+	name: string,
+	spec: ParamSpec,
+	file: MediaFile | undefined,
+): string | undefined {
+	if (!file) return undefined;
+	const ext = file.ext?.toLowerCase();
+	const canonical = (e: string) => SAME_FORMAT[e] ?? e;
+	if (ext && spec.accept && !spec.accept.some((a) => canonical(a.toLowerCase()) === canonical(ext)))
+		return `${name} file type ${ext} is not supported (${spec.accept.join(', ')})`;
+	if (
+		file.bytes !== undefined &&
+		spec.maxSize !== undefined &&
+		file.bytes > spec.maxSize * 1024 * 1024
+	)
+		return `${name} file exceeds ${spec.maxSize} MB`;
+	return undefined;
+}
+
+/**
+ * Returns a list of problems (empty when the body is valid or the endpoint is not in the registry).
+ * `fileOf` tells what a media reference holds, where the simulator can know it.
+ */
+export function validateModelBody(
+	endpoint: string,
+	body: Record<string, unknown>,
+	fileOf: (ref: string) => MediaFile | undefined = () => undefined,
+): string[] {
 	const schema = MODEL_REGISTRY[endpoint];
 	if (!schema) return [];
 	const problems: string[] = [];
@@ -146,11 +184,20 @@ export function validateModelBody(endpoint: string, body: Record<string, unknown
 			case 'VIDEO':
 			case 'AUDIO':
 				if (!isMediaRef(v)) problems.push(`${name} must be a URL or data URI`);
+				else {
+					const problem = mediaProblem(name, spec, fileOf(v as string));
+					if (problem) problems.push(problem);
+				}
 				break;
 			case 'IMAGE[]':
 			case 'VIDEO[]':
 				if (!Array.isArray(v) || v.length === 0 || !v.every(isMediaRef))
 					problems.push(`${name} must be an array of URLs`);
+				else
+					for (const ref of v as string[]) {
+						const problem = mediaProblem(name, spec, fileOf(ref));
+						if (problem) problems.push(problem);
+					}
 				break;
 		}
 	}

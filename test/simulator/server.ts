@@ -7,6 +7,7 @@ import { randomBytes } from 'crypto';
 import * as http from 'http';
 import type { AddressInfo, Socket } from 'net';
 import { handleRequest } from './dispatch';
+import type { MediaFile } from './models';
 import { FaultManager } from './faults';
 import {
 	FIXTURE_INPUT_FILES,
@@ -20,7 +21,7 @@ import {
 } from './fixtures';
 import { SIM_KEYS, type SimKeyInfo } from './keys';
 import { emptyStats, resolveOptions } from './options';
-import { contentTypeFor } from './outputs';
+import { contentTypeFor, extensionOf } from './outputs';
 import { Sleeps } from './sleeps';
 import { TaskEngine, type NewTaskInput } from './state';
 import type {
@@ -349,6 +350,34 @@ export class RunningHubSimulator {
 		const task = this.engine.create(input);
 		this.changed();
 		return task;
+	}
+
+	/**
+	 * What a model's media reference holds, as far as the service could tell: a data: URI's type and
+	 * size, a file served here (an upload's download_url) by its stored bytes, another link by the
+	 * extension of its path.
+	 */
+	mediaFileOf(ref: string): MediaFile | undefined {
+		const data = /^data:([^,;]*)((?:;[^,;]*)*),/i.exec(ref);
+		if (data) {
+			const payload = ref.slice(data[0].length);
+			const bytes = /;base64/i.test(data[2])
+				? Buffer.from(payload, 'base64').length
+				: Buffer.byteLength(payload);
+			return { ext: extensionOf(undefined, data[1]), bytes };
+		}
+		let url: URL;
+		try {
+			url = new URL(ref);
+		} catch {
+			return undefined;
+		}
+		const ext = /\.([A-Za-z0-9]{2,5})$/.exec(url.pathname)?.[1].toLowerCase();
+		const stored =
+			url.origin === new URL(this.publicBaseUrl).origin
+				? this.engine.files.get(url.pathname)
+				: undefined;
+		return { ext, bytes: stored?.data.length };
 	}
 
 	/** Store an uploaded file: loader nodes accept `fileName`, and GET <returned path> serves it. */

@@ -581,6 +581,37 @@ describe('Standard Model API', () => {
 		expect(q.results[0].text).toContain('say hi');
 	});
 
+	it('a media file of a format or size the registry excludes for the parameter → 1007, no task', async () => {
+		const edit = (imageUrls: string[]) =>
+			post(
+				'/openapi/v2/rhart-image-v1/edit',
+				{ prompt: 'x', aspectRatio: 'auto', imageUrls },
+				bearer(SIM_KEY_SHARED),
+			);
+		const big = (await uploadV2(Buffer.alloc(10 * 1024 * 1024 + 1), 'big.png')).data.data;
+		const max = (await uploadV2(Buffer.alloc(10 * 1024 * 1024), 'max.png')).data.data;
+		const webp = (await uploadV2(Buffer.from('RIFF'), 'p.webp')).data.data;
+		const refused = [
+			[big.download_url],
+			[webp.download_url],
+			['https://example.com/anim.gif'],
+			[`data:image/png;base64,${Buffer.alloc(10 * 1024 * 1024 + 1).toString('base64')}`],
+		];
+		for (const imageUrls of refused) {
+			const answer = (await edit(imageUrls)).data;
+			expect(answer).toMatchObject({ taskId: '', errorCode: '1007' });
+			expect(answer.errorMessage).toContain('imageUrls');
+		}
+		expect(sim.stats.tasksCreated).toBe(0);
+		const accepted = await edit([
+			max.download_url,
+			'https://example.com/photo.JPEG?x=1',
+			'https://example.com/image?id=3',
+		]);
+		expect(accepted.data.errorCode).toBe('');
+		expect(sim.stats.tasksCreated).toBe(1);
+	});
+
 	it('wrong parameter types → 1007; failures → 1015 / 1501', async () => {
 		const bad = await post(
 			'/openapi/v2/kling-v2.6-pro/text-to-video',

@@ -277,7 +277,7 @@ export function createModelTask(
 		};
 	if (sim.options.strictModels && !(endpoint in MODEL_REGISTRY))
 		return { error: { code: '1001', msg: 'Invalid URL, please check your link' } };
-	const problems = validateModelBody(endpoint, body);
+	const problems = validateModelBody(endpoint, body, (ref) => sim.mediaFileOf(ref));
 	if (problems.length > 0)
 		return {
 			error: {
