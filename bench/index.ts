@@ -1,0 +1,264 @@
+/**
+ * The performance figures of the package in one run, each beside its baseline (`npm run bench`):
+ *
+ * 1. 50 tasks of 2 s at account concurrency 10, default settings, against a peer-style client that
+ *    polls every 5 s (items at once, and items one after another as peer nodes run them);
+ * 2. Max Concurrent Tasks 20 on a key with 10 slots, against Max Concurrent Tasks 10;
+ * 3. 10 tasks of 60 s at concurrency 10 (one wave), against the 5 s peer client;
+ * 4. 10 result files of 20 MB, streamed by the node vs a naive buffered download (rss), in
+ *    filesystem and default binary mode (bench/download-memory.ts, fresh processes);
+ * 5. the node's own load time (dist/, fresh processes; `npm run bench` builds first).
+ *
+ * Workloads run through n8n-core's real execution context and HTTP against the simulator, which
+ * keeps real time (it has no clock to scale), so the 60 s shape takes a minute. The peer client
+ * speaks plain HTTP to a simulator of its own: submit, sleep 5 s, ask the status, until it ends.
+ *
+ *   npx ts-node --transpile-only bench/index.ts [--skip-60s]
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
+import { SIM_KEY_SHARED } from '../test/simulator/keys';
+
+// Node tries ".json" before ts-node's ".ts", so "RunningHub.node" would resolve to the codex file
+// RunningHub.node.json; put ".json" last before loading the node.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const extensions = require.extensions as Record<string, unknown>;
+const jsonLoader = extensions['.json'];
+delete extensions['.json'];
+extensions['.json'] = jsonLoader;
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { runNode, simulatorCredentials, useBinaryMode } =
+	require('../test/harness/n8n') as typeof import('../test/harness/n8n');
+const { startSimulator, WORKFLOW_ID_TXT2IMG } =
+	require('../test/simulator') as typeof import('../test/simulator');
+const { describeResult, measureInChild } =
+	require('./download-memory') as typeof import('./download-memory');
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+type Simulator = Awaited<ReturnType<typeof startSimulator>>;
+
+interface Shape {
+	tasks: number;
+	/** RunningHub's concurrency for the key (the account's slots). */
+	slots: number;
+	taskMs: number;
+}
+
+interface Run {
+	ms: number;
+	statusPerTask: number;
+	succeeded: number;
+}
+
+const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
+
+async function simulatorFor(shape: Shape): Promise<Simulator> {
+	const sim = await startSimulator({ queuedMs: 0, runningMs: shape.taskMs });
+	sim.setConcurrency(SIM_KEY_SHARED, shape.slots);
+	return sim;
+}
+
+/** Workflow › Run over `shape.tasks` items; options left out keep the node's defaults. */
+async function nodeRun(shape: Shape, options: INodeParameters): Promise<Run> {
+	const sim = await simulatorFor(shape);
+	try {
+		const items = Array.from({ length: shape.tasks }, (_, index) => ({
+			json: { prompt: `bench ${index}` } as IDataObject,
+		}));
+		const started = Date.now();
+		const { output } = await runNode({
+			parameters: {
+				resource: 'workflow',
+				operation: 'run',
+				workflowId: { __rl: true, mode: 'id', value: WORKFLOW_ID_TXT2IMG },
+				inputMode: 'nodeInfoListJson',
+				nodeInfoListJson:
+					'={{ JSON.stringify([{ nodeId: "6", fieldName: "text", fieldValue: $json.prompt }]) }}',
+				waitMode: 'wait',
+				options,
+			},
+			credentials: simulatorCredentials(sim.baseUrl, SIM_KEY_SHARED),
+			items,
+		});
+		const ms = Date.now() - started;
+		const succeeded = output[0].filter((item) => item.json.status === 'SUCCESS').length;
+		return {
+			ms,
+			succeeded: Math.min(succeeded, shape.tasks),
+			statusPerTask: sim.stats.statusRequests / Math.max(1, sim.stats.tasksCreated),
+		};
+	} finally {
+		await sim.stop();
+	}
+}
+
+/**
+ * A client the way peer nodes and scripts call RunningHub: `workers` items at a time, each
+ * submitted, then its status asked every `pollMs` until it ends, then its outputs fetched.
+ */
+async function peerRun(
+	shape: Shape,
+	workers: number,
+	pollMs: number,
+	tasks = shape.tasks,
+): Promise<Run> {
+	const sim = await simulatorFor(shape);
+	const post = async (route: string, body: IDataObject) => {
+		const response = await fetch(`${sim.baseUrl}${route}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ apiKey: SIM_KEY_SHARED, ...body }),
+		});
+		return (await response.json()) as { code: number; data: unknown };
+	};
+	let next = 0;
+	let succeeded = 0;
+	const worker = async () => {
+		while (next < tasks) {
+			next++;
+			let created = await post('/task/openapi/create', {
+				workflowId: WORKFLOW_ID_TXT2IMG,
+				nodeInfoList: [],
+			});
+			while (created.code === 421 || created.code === 415) {
+				await sleep(pollMs);
+				created = await post('/task/openapi/create', {
+					workflowId: WORKFLOW_ID_TXT2IMG,
+					nodeInfoList: [],
+				});
+			}
+			if (created.code !== 0) throw new Error(`peer create failed: ${JSON.stringify(created)}`);
+			const taskId = (created.data as { taskId: string }).taskId;
+			for (;;) {
+				await sleep(pollMs);
+				const status = await post('/task/openapi/status', { taskId });
+				if (status.data === 'SUCCESS' || status.data === 'FAILED') {
+					if (status.data === 'SUCCESS') succeeded++;
+					break;
+				}
+			}
+			await post('/task/openapi/outputs', { taskId });
+		}
+	};
+	try {
+		const started = Date.now();
+		await Promise.all(Array.from({ length: workers }, worker));
+		return {
+			ms: Date.now() - started,
+			succeeded,
+			statusPerTask: sim.stats.statusRequests / Math.max(1, sim.stats.tasksCreated),
+		};
+	} finally {
+		await sim.stop();
+	}
+}
+
+const idealMs = (shape: Shape) => Math.ceil(shape.tasks / shape.slots) * shape.taskMs;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+function describeRun(shape: Shape, run: Run): string {
+	return `${seconds(run.ms)} = ${(run.ms / idealMs(shape)).toFixed(2)}× ideal, ${run.statusPerTask.toFixed(1)} status requests/task, ${run.succeeded}/${shape.tasks} succeeded`;
+}
+
+function print(label: string, figure: string): void {
+	console.log(`  ${label.padEnd(46)} ${figure}`);
+}
+
+/** The node's own load time: require of the built node and its description, in fresh processes. */
+function loadTimes(repeats: number): number[] {
+	const nodeFile = path.resolve(__dirname, '../dist/nodes/RunningHub/RunningHub.node.js');
+	if (!fs.existsSync(nodeFile)) throw new Error('dist/ is missing: run `npm run build` first');
+	// n8n-workflow is loaded before the clock starts: n8n has it loaded before any community node.
+	const script = `require('n8n-workflow');
+		const started = process.hrtime.bigint();
+		const { RunningHub } = require(${JSON.stringify(nodeFile)});
+		new RunningHub().description.properties.length;
+		console.log(Number(process.hrtime.bigint() - started) / 1e6);`;
+	return Array.from({ length: repeats }, () =>
+		Number(execFileSync(process.execPath, ['-e', script], { cwd: path.dirname(nodeFile) })),
+	);
+}
+
+async function main(): Promise<void> {
+	const skipLong = process.argv.includes('--skip-60s');
+	await useBinaryMode('default');
+	const load = os.loadavg().map((value) => value.toFixed(1));
+	console.log(
+		`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}, load average ${load.join(' ')} at start`,
+	);
+
+	const short: Shape = { tasks: 50, slots: 10, taskMs: 2000 };
+	console.log(
+		`\n1. ${short.tasks} tasks of ${short.taskMs / 1000} s, account concurrency ${short.slots} (ideal ${seconds(idealMs(short))})`,
+	);
+	print(
+		'node, default settings (Max Concurrent 10)',
+		describeRun(short, await nodeRun(short, { maxConcurrentTasks: short.slots })),
+	);
+	const [peerBatch, peerSequential] = await Promise.all([
+		peerRun(short, short.slots, 5000),
+		peerRun(short, 1, 5000, 5),
+	]);
+	print('baseline: fixed 5 s poll, 10 items at once', describeRun(short, peerBatch));
+	const projected = (peerSequential.ms / 5) * short.tasks;
+	print(
+		'baseline: items one after another, 5 s poll',
+		`${seconds(projected)} = ${(projected / idealMs(short)).toFixed(2)}× ideal (5 tasks measured: ${seconds(peerSequential.ms)}, × ${short.tasks / 5})`,
+	);
+
+	const crowded: Shape = { tasks: 40, slots: 10, taskMs: 2000 };
+	console.log(
+		`\n2. Max Concurrent 20 on a ${crowded.slots}-slot key, ${crowded.tasks} tasks of ${crowded.taskMs / 1000} s (ideal ${seconds(idealMs(crowded))})`,
+	);
+	print(
+		'node, Max Concurrent 20',
+		describeRun(crowded, await nodeRun(crowded, { maxConcurrentTasks: 20 })),
+	);
+	print(
+		'baseline: node, Max Concurrent 10 (matches key)',
+		describeRun(crowded, await nodeRun(crowded, { maxConcurrentTasks: crowded.slots })),
+	);
+
+	if (!skipLong) {
+		const long: Shape = { tasks: 10, slots: 10, taskMs: 60_000 };
+		console.log(
+			`\n3. ${long.tasks} tasks of ${long.taskMs / 1000} s, concurrency ${long.slots} (ideal ${seconds(idealMs(long))}; node and peer run side by side)`,
+		);
+		const [node, peer] = await Promise.all([
+			nodeRun(long, { maxConcurrentTasks: long.slots }),
+			peerRun(long, long.slots, 5000),
+		]);
+		print('node, default settings', describeRun(long, node));
+		print('baseline: fixed 5 s poll', describeRun(long, peer));
+	}
+
+	console.log('\n4. 10 result files of 20 MB, peak rss above baseline (fresh processes)');
+	for (const mode of ['filesystem', 'default'])
+		for (const variant of ['node', 'buffered'])
+			print(
+				`${variant === 'node' ? 'node (streamed)' : 'baseline: buffered download'}, ${mode} mode`,
+				describeResult(await measureInChild(mode, variant, 10, 20)),
+			);
+
+	const times = loadTimes(7).sort((a, b) => a - b);
+	console.log('\n5. node load time (require + description, 7 fresh processes)');
+	print(
+		'node',
+		`median ${times[3].toFixed(0)} ms (min ${times[0].toFixed(0)}, max ${times[6].toFixed(0)})`,
+	);
+	console.log(
+		`\nload average at the end: ${os
+			.loadavg()
+			.map((value) => value.toFixed(1))
+			.join(' ')}`,
+	);
+}
+
+main().catch((error: unknown) => {
+	process.stderr.write(`${String((error as Error)?.stack ?? error)}\n`);
+	process.exitCode = 1;
+});
