@@ -115,7 +115,7 @@ function canonical(format: string): string {
 	return SAME_FORMAT[upper] ?? upper;
 }
 
-export function acceptsFormat(formats: readonly string[], format: string): boolean {
+function acceptsFormat(formats: readonly string[], format: string): boolean {
 	const wanted = canonical(format);
 	return formats.some((accepted) => canonical(accepted) === wanted);
 }

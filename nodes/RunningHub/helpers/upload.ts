@@ -5,6 +5,7 @@ import { TIMEOUT_DEFAULTS, apiRequestV1, apiRequestV2 } from '../transport';
 import type { FileLimits } from './fileLimits';
 import {
 	LEGACY_UPLOAD_LIMITS,
+	LEGACY_UPLOAD_MAX_BYTES,
 	MEDIA_UPLOAD_LIMITS,
 	binaryFormatOf,
 	formatBytes,
@@ -236,6 +237,16 @@ async function* chunksOf(
 	}
 }
 
+/**
+ * The time one upload may take: the file-transfer timeout for files up to the legacy upload's
+ * 30 MB, and as long again for each further 30 MB, since the media upload takes larger files (a
+ * model's video input may be 100 MB or more) over the same connection.
+ */
+export function uploadTimeoutMs(bytes: number): number {
+	const base = TIMEOUT_DEFAULTS.fileTransferMs;
+	return Math.max(base, Math.ceil((bytes / LEGACY_UPLOAD_MAX_BYTES) * base));
+}
+
 /** Escapes like browsers and axios do, so a quote or line break cannot end the header early. */
 function headerValue(value: string): string {
 	return value.replace(/[\r\n"]/g, (c) => ({ '\r': '%0D', '\n': '%0A', '"': '%22' })[c] ?? c);
@@ -337,7 +348,7 @@ export async function uploadBinaryProperty(
 		);
 	const emptyError = () => emptyFileError(context, itemIndex, source, fileName);
 	const base = { mimeType, originalFileName: binary.fileName ?? null, target };
-	const timeoutMs = TIMEOUT_DEFAULTS.fileTransferMs;
+	const timeoutMs = uploadTimeoutMs(knownSize ?? 0);
 
 	if (target === 'media') {
 		// The credential adds only a Bearer header here, so the body can be prepared by hand.
@@ -363,7 +374,7 @@ export async function uploadBinaryProperty(
 			path: MEDIA_UPLOAD_PATH,
 			body: prepared.body,
 			headers: { 'Content-Type': prepared.contentType },
-			timeoutMs,
+			timeoutMs: Math.max(timeoutMs, uploadTimeoutMs(prepared.size)),
 		});
 		const result = (data ?? {}) as MediaUploadData;
 		if (!result.fileName)

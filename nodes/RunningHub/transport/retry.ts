@@ -27,7 +27,7 @@ export const RETRY_DEFAULTS: RetryPolicy = {
 export const TIMEOUT_DEFAULTS = {
 	/** One API call (JSON in, JSON out). */
 	requestMs: 60_000,
-	/** Sending or fetching a file (uploads up to 30 MB, result downloads, LoRA PUT takes twice this). */
+	/** Sending or fetching a file (uploads get this per 30 MB, result downloads, LoRA PUT takes twice this). */
 	fileTransferMs: 300_000,
 	/** Everything spent on one file of a file host, retries included, however slowly it flows. */
 	fileDeadlineMs: 900_000,
