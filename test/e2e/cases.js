@@ -115,8 +115,12 @@ function assertFidelityRun(runData) {
 		throw new Error(`Price Preview gave ${JSON.stringify(price && price.json)}`);
 	const failed = outputItems(runData, 'Failing workflow task')[0];
 	const error = failed && String(failed.json.error || '');
-	if (!/node #6 CLIPTextEncode/.test(error) || !/1015/.test(error))
-		throw new Error(`the failed task's error does not name the failing node: ${error}`);
+	const details = failed && String(failed.json.description || '');
+	// one plain sentence naming the node and exception; RunningHub's code only in the details
+	if (!/^Task failed in node #6 CLIPTextEncode with \S+/.test(error) || /1015|code/.test(error))
+		throw new Error(`the failed task's headline is not one plain sentence: ${error}`);
+	if (!/RunningHub code 1015/.test(details))
+		throw new Error(`the failed task's details do not give RunningHub's code: ${details}`);
 	const quick = outputItems(runData, 'Quick Create');
 	if (!quick.length || quick[0].json.status !== 'SUCCESS')
 		throw new Error(`Quick Create gave ${JSON.stringify(quick[0] && quick[0].json).slice(0, 400)}`);

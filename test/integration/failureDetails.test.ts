@@ -82,8 +82,11 @@ describe('a failed workflow task whose v2 answer has no details', () => {
 			() => undefined,
 			(e: Error) => e,
 		);
-		expect(error?.message).toMatch(/node #6 CLIPTextEncode raised RuntimeError/);
-		expect(error?.message).toMatch(/code 1015/);
+		expect(error?.message).toMatch(/^Task failed in node #6 CLIPTextEncode with RuntimeError: /);
+		expect(error?.message).not.toMatch(/1015/);
+		expect((error as Error & { description?: string })?.description).toMatch(
+			/RunningHub code 1015 GENERATION_FAILED/,
+		);
 		expect(outputsCalls()).toBe(1);
 	});
 
@@ -119,7 +122,7 @@ describe('a failed workflow task whose v2 answer has no details', () => {
 			() => undefined,
 			(e: Error) => e,
 		);
-		expect(error?.message).toMatch(/Task failed: code 1015 Generation failed/);
+		expect(error?.message).toMatch(/^Task failed: Generation failed, please try again\. \[task/);
 	});
 
 	it('a task with details in its v2 answer is not asked again', async () => {

@@ -255,10 +255,10 @@ describe('Model › Generate', () => {
 				values: { prompt: 'x', aspectRatio: '1:1' },
 			}),
 		);
-		expect(failure.message).toContain('1501');
-		expect(`${failure.message} ${failure.description}`).toContain(
-			'Content moderation rejected the prompt',
-		);
+		// the headline says what went wrong; RunningHub's code is in the details
+		expect(failure.message).toContain('Content moderation rejected the prompt');
+		expect(failure.message).not.toContain('1501');
+		expect(failure.description).toContain('RunningHub code 1501');
 		expect(failure.message).toMatch(/\[task \d{19}\]/);
 
 		sim.nextTaskOutcome({
@@ -271,9 +271,9 @@ describe('Model › Generate', () => {
 			values: { prompt: 'x', aspectRatio: '1:1' },
 			continueOnFail: true,
 		});
-		expect(output[0][0].json.error).toContain('1015');
+		expect(output[0][0].json.error).toContain('Generation failed, please try again.');
 		expect(output[0][0].json.taskId).toMatch(/^\d{19}$/);
-		expect(String(output[0][0].json.description)).toContain('Generation failed, please try again.');
+		expect(String(output[0][0].json.description)).toContain('RunningHub code 1015');
 	});
 
 	it('runs a hand-typed endpoint path the catalogue does not know, with Additional Parameters (JSON)', async () => {

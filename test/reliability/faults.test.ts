@@ -595,13 +595,35 @@ describe('task outcomes', () => {
 			exceptionType: 'torch.OutOfMemoryError',
 			exceptionMessage: 'CUDA out of memory',
 		});
-		const { text } = await failureOf(run(sim, workflowRun(WORKFLOW_ID_TXT2IMG)));
+		const { error } = await failureOf(run(sim, workflowRun(WORKFLOW_ID_TXT2IMG)));
 		const taskId = [...sim.tasks.keys()][0];
-		expect(text).toMatch(
+		// One plain sentence: where, which exception, its message; the message said once.
+		expect(error.message).toMatch(
 			new RegExp(
-				`Task failed: node #3 .*torch\\.OutOfMemoryError: CUDA out of memory.*\\[task ${taskId}\\]`,
+				`^Task failed in node #3 \\S+ with torch\\.OutOfMemoryError: CUDA out of memory \\[task ${taskId}\\]$`,
 			),
 		);
+		expect(error.message.split('CUDA out of memory')).toHaveLength(2);
+		// RunningHub's code and the traceback are details, not the headline.
+		expect(error.message).not.toMatch(/805|APIKEY|code|Traceback/);
+		expect(error.description).toMatch(
+			/^RunningHub code 805 APIKEY_TASK_STATUS_ERROR: The task failed, .*not your key/,
+		);
+		expect(error.description).toMatch(/Traceback \(last lines\): .*execution\.py/);
+		expect(error.description).toContain(`Task ID: ${taskId}`);
+	});
+
+	it('a failure without details says what RunningHub said, once, and keeps its code out of the headline', async () => {
+		// The v2 answer without details (code 1015), and the v1 answer with them out of reach.
+		sim.nextTaskOutcome({ result: 'fail', v2FailedReason: 'empty' });
+		sim.injectFault({ route: '/task/openapi/outputs', kind: 'http', status: 503, times: -1 });
+		const { error } = await failureOf(run(sim, workflowRun(WORKFLOW_ID_TXT2IMG)));
+		const taskId = [...sim.tasks.keys()][0];
+		expect(error.message).toBe(
+			`Task failed: Generation failed, please try again. [task ${taskId}]`,
+		);
+		expect(error.description).toMatch(/^RunningHub code 1015 GENERATION_FAILED: /);
+		expect(error.description).not.toContain('RunningHub said');
 	});
 
 	it('a FAILED task in a batch with Continue On Fail becomes an error item carrying its task ID', async () => {
@@ -614,7 +636,13 @@ describe('task outcomes', () => {
 		const [first, second] = output[0];
 		const failed = first.json.error ? first : second;
 		const succeeded = first.json.error ? second : first;
-		expect(String(failed.json.error)).toMatch(/^Task failed: /);
+		// The error item carries the same one-sentence headline, the code and traceback beside it.
+		expect(String(failed.json.error)).toMatch(
+			/^Task failed in node #\d+ \S+ with RuntimeError: Simulated failure \[task \d{19}\]$/,
+		);
+		expect(String(failed.json.error)).not.toMatch(/APIKEY|code/);
+		expect(String(failed.json.description)).toMatch(/RunningHub code 805 APIKEY_TASK_STATUS_ERROR/);
+		expect(String(failed.json.description)).toMatch(/Traceback \(last lines\)/);
 		expect(failed.json.taskId).toMatch(/^\d{19}$/);
 		expect(sim.taskStatus(String(failed.json.taskId))).toBe('FAILED');
 		expect(succeeded.json.status).toBe('SUCCESS');
@@ -636,7 +664,7 @@ describe('task outcomes', () => {
 		expect(errors).toHaveLength(1);
 		const { json } = errors[0];
 		expect(Object.keys(json).sort()).toEqual(['details', 'error']);
-		expect(String(json.error)).toMatch(/^Task failed: /);
+		expect(String(json.error)).toMatch(/^Task failed in node #\d+ \S+ with RuntimeError: /);
 		const taskId = String((json.details as IDataObject).taskId);
 		expect(taskId).toMatch(/^\d{19}$/);
 		expect(sim.taskStatus(taskId)).toBe('FAILED');

@@ -81,20 +81,61 @@ export function withDetailsFrom(result: TaskResult, details: TaskFailure | null)
 	};
 }
 
-export function failureSummary(failure: TaskFailure): string {
-	const where =
-		failure.nodeId || failure.nodeName
-			? `node #${failure.nodeId ?? '?'}${failure.nodeName ? ` ${failure.nodeName}` : ''}`
-			: undefined;
-	const what = [failure.exceptionType, failure.exceptionMessage].filter(Boolean).join(': ');
-	const api = [failure.errorCode ? `code ${failure.errorCode}` : undefined, failure.errorMessage]
+/** Longest exception text in a headline; the whole text goes to the error's description. */
+const HEADLINE_EXCEPTION_CHARS = 300;
+
+function firstLine(text: string): string {
+	const line = text.split(/\r?\n/).find((part) => part.trim() !== '') ?? '';
+	return line.length > HEADLINE_EXCEPTION_CHARS
+		? `${line.slice(0, HEADLINE_EXCEPTION_CHARS - 1).trimEnd()}…`
+		: line.trim();
+}
+
+/** `node #6 CLIPTextEncode`, or undefined when RunningHub names no node. */
+export function failingNode(failure: TaskFailure): string | undefined {
+	if (!failure.nodeId && !failure.nodeName) return undefined;
+	return ['node', failure.nodeId ? `#${failure.nodeId}` : '', failure.nodeName ?? '']
 		.filter(Boolean)
 		.join(' ');
-	return (
-		[where && what ? `${where} raised ${what}` : (where ?? what), api]
-			.filter(Boolean)
-			.join(' — ') || 'no reason given'
-	);
+}
+
+/**
+ * One plain sentence for a failed task, in the words a user reads first: where it failed, the
+ * exception and its message. Codes, RunningHub's generic message and the traceback stay out of it
+ * (see failureDetails).
+ */
+export function failureHeadline(status: string, failure: TaskFailure | null): string {
+	const ended = status === 'FAILED' ? 'Task failed' : `Task ended with status ${status}`;
+	if (!failure) return ended;
+	const where = failingNode(failure);
+	const exception = failure.exceptionMessage ? firstLine(failure.exceptionMessage) : '';
+	const what = failure.exceptionType
+		? `with ${failure.exceptionType}${exception ? `: ${exception}` : ''}`
+		: undefined;
+	const reason = exception || failure.errorMessage || 'RunningHub gave no reason';
+	if (where && what) return `${ended} in ${where} ${what}`;
+	if (what) return `${ended} ${what}`;
+	if (where) return `${ended} in ${where}: ${reason}`;
+	return `${ended}: ${reason}`;
+}
+
+/**
+ * What the headline leaves out, for the error's description: RunningHub's own message when the
+ * headline did not quote it, the whole exception text when the headline shortened it, and the
+ * last lines of the traceback.
+ */
+export function failureDetails(failure: TaskFailure, headline: string): string[] {
+	const details: string[] = [];
+	if (failure.errorMessage && !headline.includes(failure.errorMessage))
+		details.push(`RunningHub said: ${failure.errorMessage}.`);
+	const exception = failure.exceptionMessage?.trim();
+	if (exception && !headline.includes(exception))
+		details.push(
+			`${failure.exceptionType ? `${failure.exceptionType}: ` : ''}${exception.slice(0, 1500)}`,
+		);
+	if (failure.traceback?.length)
+		details.push(`Traceback (last lines): ${failure.traceback.slice(-3).join(' ').slice(0, 1500)}`);
+	return details;
 }
 
 /** v2 query / submit object → the item every operation returns. */

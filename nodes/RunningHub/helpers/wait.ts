@@ -12,7 +12,7 @@ import type {
 } from './interfaces';
 import { taskResultToItems } from './output';
 import { cancelQuietly, queryTask, withFailureDetails } from './task';
-import { TERMINAL_STATUSES, failureSummary, resultFromV2Task } from './taskResult';
+import { TERMINAL_STATUSES, failureDetails, failureHeadline, resultFromV2Task } from './taskResult';
 
 /** Video tasks often take 5-15 minutes, so the default limit leaves room for them. */
 export const DEFAULT_WAIT_OPTIONS: WaitOptions = {
@@ -51,31 +51,30 @@ function wasCancelled(result: TaskResult): boolean {
 	);
 }
 
-/** The error a failed task becomes, naming the failing node, exception and task. */
+/**
+ * The error a failed task becomes: a one-sentence headline naming the failing node, exception and
+ * message; RunningHub's code, its own message and the traceback in the description.
+ */
 export function taskFailedError(
 	context: IExecuteFunctions | { getNode: IExecuteFunctions['getNode'] },
 	result: TaskResult,
 ) {
 	const failure = result.failure;
-	const summary = failure ? failureSummary(failure) : `status ${result.status}`;
-	if (wasCancelled(result)) {
-		return runningHubApiError(context.getNode(), {
-			code: failure?.errorCode ?? undefined,
-			summary: `Task was cancelled on RunningHub before it finished (${summary})`,
-			apiMessage: failure?.errorMessage ?? undefined,
-			taskId: result.taskId,
-			context:
-				'It was cancelled on the RunningHub site, by another tool or workflow, or by an earlier timeout or stop; it has no outputs. Run the node again to start a new task.',
-		});
-	}
+	const cancelled = wasCancelled(result);
+	const headline = cancelled
+		? 'Task was cancelled on RunningHub before it finished'
+		: failureHeadline(result.status, failure);
+	const details = failure ? failureDetails(failure, headline) : [];
+	if (cancelled)
+		details.push(
+			'It was cancelled on the RunningHub site, by another tool or workflow, or by an earlier timeout or stop; it has no outputs. Run the node again to start a new task.',
+		);
 	return runningHubApiError(context.getNode(), {
 		code: failure?.errorCode ?? undefined,
-		summary: `Task ${result.status === 'FAILED' ? 'failed' : `ended with status ${result.status}`}: ${summary}`,
-		apiMessage: failure?.errorMessage ?? undefined,
+		codeInDescription: true,
+		summary: headline,
 		taskId: result.taskId,
-		context: failure?.traceback?.length
-			? `Traceback (last lines): ${failure.traceback.slice(-3).join(' ').slice(0, 1500)}`
-			: undefined,
+		context: details.join(' ') || undefined,
 	});
 }
 

@@ -103,7 +103,7 @@ export const RUNNINGHUB_CODES: Record<string, KnownCode> = {
 	'805': {
 		name: 'APIKEY_TASK_STATUS_ERROR',
 		class: 'taskFailed',
-		hint: 'The task failed, was interrupted or was cancelled.',
+		hint: 'The task failed, was interrupted or was cancelled (despite its name, this code is about the task, not your key).',
 	},
 	'806': {
 		name: 'APIKEY_USER_NOT_FOUND',
@@ -270,6 +270,11 @@ export interface RunningHubErrorDetails {
 	summary?: string;
 	/** A create failed in a way that leaves it open whether RunningHub made (and bills) the task. */
 	taskMayExist?: boolean;
+	/**
+	 * Keep the code out of the headline and name it in the description instead: a failed task's
+	 * headline is one plain sentence, and codes such as APIKEY_TASK_STATUS_ERROR only alarm there.
+	 */
+	codeInDescription?: boolean;
 }
 
 /**
@@ -290,11 +295,13 @@ export function runningHubApiError(
 	else if (details.apiMessage) message = details.apiMessage;
 	else if (details.httpCode) message = `RunningHub answered with HTTP ${details.httpCode}`;
 	else message = 'RunningHub request failed';
-	if (codeLabel) message += ` (code ${codeLabel})`;
+	if (codeLabel && !details.codeInDescription) message += ` (code ${codeLabel})`;
 	if (details.taskId) message += ` [task ${details.taskId}]`;
 
 	const description = [
-		known?.hint,
+		details.codeInDescription && codeLabel
+			? `RunningHub code ${codeLabel}${known ? `: ${known.hint}` : '.'}`
+			: known?.hint,
 		details.apiMessage && known ? `RunningHub said: ${details.apiMessage}` : undefined,
 		details.context,
 		details.taskId ? `Task ID: ${details.taskId}` : undefined,
