@@ -27,8 +27,17 @@ import {
 } from '../RunningHub/helpers/taskResult';
 import { CREDENTIAL_TYPE, isPrivateAddress } from '../RunningHub/transport';
 
-/** Query parameter that must carry the Secret Token. */
+/** Query parameter that carries the Secret Token in the URL form of earlier versions. */
 export const TOKEN_QUERY_PARAMETER = 'token';
+/** Path of the trigger's webhook; the Secret Token follows it as the last part of the URL. */
+export const WEBHOOK_PATH = 'runninghub';
+/**
+ * Characters a Secret Token may have: it is a part of the URL path, which n8n matches as it is,
+ * so nothing in it may need encoding or look like a path parameter.
+ */
+const URL_SAFE_TOKEN = /^[A-Za-z0-9._~-]+$/;
+const TOKEN_NOT_URL_SAFE =
+	"The Secret Token is part of the trigger's URL, so it may contain only letters, digits and - _ . ~ (no spaces or other signs). Set a new token, e.g. a long random string of letters and digits, and give RunningHub the new Production URL.";
 /** How many delivered task IDs are remembered (in the workflow's static data) to drop repeats. */
 export const DELIVERED_MEMORY = 1000;
 /** Answers of the task query that mean "this key has no such task". */
@@ -73,6 +82,23 @@ function forgetDelivery(log: DeliveredLog, taskId: string): void {
 	log.delivered = entries
 		.filter((entry) => Array.isArray(entry) && entry[0] !== taskId)
 		.map(([id, state]) => [String(id), String(state)] as [string, string]);
+}
+
+/**
+ * The token a call carries: the last part of the path (the Production URL as the editor shows
+ * it), or `?token=` of the earlier URL form.
+ */
+function givenToken(context: IWebhookFunctions): string | undefined {
+	const query = (context.getQueryData() as IDataObject)[TOKEN_QUERY_PARAMETER];
+	if (typeof query === 'string') return query;
+	const path = context.getRequestObject().path ?? '';
+	const match = new RegExp(`/${WEBHOOK_PATH}/([^/?#]+)/?$`).exec(path);
+	if (!match) return undefined;
+	try {
+		return decodeURIComponent(match[1]);
+	} catch {
+		return match[1];
+	}
 }
 
 function tokensMatch(expected: string, given: string): boolean {
@@ -172,16 +198,25 @@ export class RunningHubTrigger implements INodeType {
 		credentials: [{ name: 'runningHubApi', required: false }],
 		webhooks: [
 			{
+				// The Secret Token ends the URL the editor shows, so that URL is pasted whole.
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
-				path: 'runninghub',
+				path: `={{ "${WEBHOOK_PATH}/" + ($parameter["token"] || "no-secret-token-set") }}`,
+			},
+			{
+				// The earlier form, …/runninghub?token=…: URLs already given to RunningHub keep working.
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: WEBHOOK_PATH,
+				ndvHideUrl: true,
 			},
 		],
 		properties: [
 			{
 				displayName:
-					'RunningHub calls this URL when a task ends. Copy the Production URL above, add <code>?token=</code> followed by the Secret Token below (e.g. <code>https://n8n.example.com/webhook/…/runninghub?token=YOUR_TOKEN</code>), and paste it into the <b>Webhook URL</b> option of a RunningHub node (Wait Mode "Return Task ID"). Publish this workflow: test URLs stop listening after a few minutes.',
+					'RunningHub calls this URL when a task ends. The Production URL above already ends with the Secret Token below: copy it whole and paste it into the <b>Webhook URL</b> option of a RunningHub node (Wait Mode "Return Task ID"). Publish this workflow: test URLs stop listening after a few minutes.',
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -210,7 +245,7 @@ export class RunningHubTrigger implements INodeType {
 				required: true,
 				default: '',
 				description:
-					'RunningHub does not sign its callbacks, so the URL must carry this secret as ?token=…; calls without it are answered 401. Use a long random string.',
+					'RunningHub does not sign its callbacks, so the URL carries this secret as its last part (the Production URL above shows it); calls without it are answered 401. Use a long random string of letters, digits and - _ . ~',
 			},
 			{
 				displayName: 'Verify with API',
@@ -248,6 +283,14 @@ export class RunningHubTrigger implements INodeType {
 				return true;
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
+				const token = String(this.getNodeParameter('token', '') ?? '');
+				if (!token)
+					throw new NodeOperationError(this.getNode(), 'The Secret Token is empty', {
+						description:
+							"Set a Secret Token (a long random string of letters and digits): it is the last part of the trigger's URL, so that only RunningHub, which gets the URL with each task, can call it.",
+					});
+				if (!URL_SAFE_TOKEN.test(token))
+					throw new NodeOperationError(this.getNode(), TOKEN_NOT_URL_SAFE);
 				// Refuse to listen rather than silently emit unconfirmed events.
 				if (
 					this.getNodeParameter('verifyWithApi', true) === true &&
@@ -264,16 +307,17 @@ export class RunningHubTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const expected = String(this.getNodeParameter('token', '') ?? '');
-		const given = (this.getQueryData() as IDataObject)[TOKEN_QUERY_PARAMETER];
+		const given = givenToken(this);
 		if (!expected) {
 			return reply(this, 401, {
 				error:
-					'The RunningHub Trigger has no Secret Token set; set one and add ?token=<it> to the callback URL.',
+					'The RunningHub Trigger has no Secret Token set; set one and give RunningHub the Production URL it shows.',
 			});
 		}
-		if (typeof given !== 'string' || !tokensMatch(expected, given)) {
+		if (given === undefined || !tokensMatch(expected, given)) {
 			return reply(this, 401, {
-				error: `Missing or wrong "${TOKEN_QUERY_PARAMETER}" query parameter.`,
+				error:
+					'Missing or wrong Secret Token: call the Production URL exactly as the RunningHub Trigger shows it (it ends with /runninghub/ and the token).',
 			});
 		}
 

@@ -193,6 +193,19 @@ function loadDescription(kind) {
 	return new Cls().description;
 }
 
+/**
+ * Path of a RunningHub Trigger's Production URL as the editor shows it (<webhookId>/<path>): its
+ * shown webhook's path expression evaluated for the node's parameters, as n8n does.
+ */
+function triggerUrlPath(trig) {
+	const hook = loadDescription('trigger').webhooks.find((w) => !w.ndvHideUrl);
+	let hookPath = hook.path;
+	const expression = /^=\{\{([\s\S]*)\}\}$/.exec(hookPath);
+	if (expression)
+		hookPath = new Function('$parameter', `return (${expression[1]});`)(trig.parameters);
+	return hook.isFullPath ? hookPath : `${trig.webhookId}/${hookPath}`;
+}
+
 /** Resources of the action node, from its built description: [{ value, label }]. */
 function resources() {
 	const d = loadDescription('action');
@@ -391,10 +404,8 @@ async function runTriggerDemo(ctx, n8n) {
 		'active RunningHub Trigger',
 	);
 	const trig = w.json.nodes.find((n) => n.type === TRIGGER_TYPE);
-	const hook = loadDescription('trigger').webhooks[0];
-	const hookPath = hook.isFullPath ? hook.path : `${trig.webhookId}/${hook.path}`;
-	const token = trig.parameters && trig.parameters.token;
-	const url = `${n8n.webhookUrl}webhook/${hookPath}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+	// the Production URL exactly as the editor shows it, the Secret Token included
+	const url = `${n8n.webhookUrl}webhook/${triggerUrlPath(trig)}`;
 	// a task created straight on the simulator's API, with the trigger's URL as webhookUrl
 	const created = await createSimTask(ctx, url);
 	const exec = await waitForExecution(n8n, w.id, { timeoutMs: 60000 });
@@ -536,6 +547,7 @@ module.exports = {
 	mapperNodes,
 	expectedMapperRows,
 	MODEL_DEMO,
+	triggerUrlPath,
 	WRITE_FILE_DIR,
 	WRITE_FILE_WORKFLOW,
 	writeFileWorkflow,

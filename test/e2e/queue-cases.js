@@ -4,10 +4,9 @@
  * production does (a webhook processor receives the call, a worker runs the execution) and asserts
  * on n8n's public API and the simulator's records (tasks, polls, cancels, webhook deliveries).
  */
-const path = require('path');
 const flows = require('./queue-workflows');
+const { triggerUrlPath } = require('./cases');
 
-const REPO = path.resolve(__dirname, '..', '..');
 const TASK_ID = /^\d{19}$/;
 const FINISHED = ['success', 'error', 'crashed', 'canceled'];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -319,9 +318,8 @@ function queueCases() {
 				await simConfig(ctx, { webhookTimeoutMs: 30000 });
 				const saved = await ctx.stack.main.publicApi('GET', `/workflows/${ctx.ids.trigger}`);
 				const trig = saved.nodes.find((n) => n.type === flows.TRIGGER_TYPE);
-				const hookPath = triggerPath(trig);
-				const url = (p) =>
-					`${p.baseUrl}/webhook/${hookPath}?token=${encodeURIComponent(flows.TRIGGER_TOKEN)}`;
+				const hookPath = triggerUrlPath(trig);
+				const url = (p) => `${p.baseUrl}/webhook/${hookPath}`;
 				const [hook1, hook2] = ctx.stack.webhooks;
 				const both = (body) => Promise.all([hook1, hook2].map((p) => postRaw(url(p), body)));
 				const newExecutions = async (since, count) =>
@@ -543,14 +541,6 @@ function queueCases() {
 			},
 		},
 	];
-}
-
-function triggerPath(trig) {
-	const file = path.join(REPO, 'dist', 'nodes', 'RunningHubTrigger', 'RunningHubTrigger.node.js');
-	const mod = require(file);
-	const Cls = Object.values(mod).find((v) => typeof v === 'function');
-	const hook = new Cls().description.webhooks[0];
-	return hook.isFullPath ? hook.path : `${trig.webhookId}/${hook.path}`;
 }
 
 /** `count` tasks run to SUCCESS without a callback, and the TASK_END body RunningHub would send each. */

@@ -294,6 +294,15 @@ function buildWorkflow(node: INode, staticData?: IDataObject, id = 'wf-test'): W
 	});
 }
 
+/**
+ * A value of the node's description (e.g. a webhook's path) evaluated for the node's parameters
+ * by n8n-workflow, as n8n does when it registers the webhook and the editor when it shows its URL.
+ */
+export function evaluateForNode(options: NodeRunOptions, value: string): unknown {
+	const node = buildNode(options);
+	return buildWorkflow(node).expression.getSimpleParameterValue(node, value, 'internal', {});
+}
+
 function buildAdditionalData(options: NodeRunOptions): IWorkflowExecuteAdditionalData {
 	return {
 		credentialsHelper: new TestCredentialsHelper(
@@ -464,6 +473,8 @@ export interface WebhookCallOptions extends NodeRunOptions {
 	rawBody?: string;
 	/** ID of the workflow the webhook belongs to (default wf-test). */
 	workflowId?: string;
+	/** Path of the request as n8n's HTTP server sees it, e.g. /webhook/<id>/runninghub/<token>. */
+	requestPath?: string;
 	/** Called the moment the node ends the HTTP answer itself (before webhook() has returned). */
 	onResponseEnded?: (response: FakeResponse) => void;
 }
@@ -517,6 +528,7 @@ export async function callWebhook(options: WebhookCallOptions) {
 		method: options.method ?? 'POST',
 		body: options.rawBody !== undefined ? (JSON.parse(options.rawBody) as unknown) : options.body,
 		query: options.query ?? {},
+		path: options.requestPath ?? '/webhook/test',
 		headers: { 'content-type': 'application/json', ...(options.headers ?? {}) },
 		params: {},
 		rawBody: Buffer.from(

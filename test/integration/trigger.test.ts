@@ -11,7 +11,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { RunningHubTrigger } from '../../nodes/RunningHubTrigger/RunningHubTrigger.node';
 
 import type { WebhookCallOptions } from '../harness/n8n';
-import { callWebhook, runNode, simulatorCredentials } from '../harness/n8n';
+import { callWebhook, evaluateForNode, runNode, simulatorCredentials } from '../harness/n8n';
 import type { ReceivedCall, WebhookReceiver } from '../harness/receiver';
 import { startReceiver } from '../harness/receiver';
 import { useSimulator } from '../harness/simulator';
@@ -29,7 +29,8 @@ let captured: ReceivedCall[];
 beforeAll(async () => {
 	receiver = await startReceiver('{}');
 	captured = receiver.received;
-	receiverUrl = `${receiver.origin}/webhook/3f1c0c1e/runninghub?token=${TOKEN}`;
+	// The Production URL as the trigger shows it: the Secret Token is its last part.
+	receiverUrl = `${receiver.origin}/webhook/3f1c0c1e/runninghub/${TOKEN}`;
 });
 
 afterAll(async () => {
@@ -66,7 +67,7 @@ async function trigger(call: Partial<WebhookCallOptions>, withCredential = true)
 		nodeType: TRIGGER,
 		parameters: { token: TOKEN, verifyWithApi: true, options: {}, ...(call.parameters ?? {}) },
 		credentials: withCredential ? simulatorCredentials(sim.baseUrl, SIM_KEY_NORMAL) : undefined,
-		query: { token: TOKEN },
+		requestPath: `/webhook/3f1c0c1e/runninghub/${TOKEN}`,
 		staticData: {},
 		...call,
 	} as WebhookCallOptions);
@@ -79,10 +80,10 @@ function queryCalls(): number {
 describe('RunningHub Trigger', () => {
 	it('emits one item for a real TASK_END with the right token, confirmed by the API', async () => {
 		const event = await deliveredEvent();
-		expect(event.query.token).toBe(TOKEN);
+		expect(event.path).toBe(`/webhook/3f1c0c1e/runninghub/${TOKEN}`);
 		const { result, response } = await trigger({
 			body: event.body,
-			query: event.query,
+			requestPath: event.path,
 			parameters: { token: TOKEN, verifyWithApi: true, options: { downloadOutputs: true } },
 		});
 		// An empty 200, sent by the trigger itself before the workflow starts.
@@ -107,12 +108,63 @@ describe('RunningHub Trigger', () => {
 
 	it('answers 401 and emits nothing for a wrong or missing token', async () => {
 		const event = await deliveredEvent();
-		for (const query of [{ token: 'wrong-token' }, { token: `${TOKEN}x` }, {}]) {
-			const { result, response } = await trigger({ body: event.body, query });
+		const base = '/webhook/3f1c0c1e/runninghub';
+		const calls: Array<Partial<WebhookCallOptions>> = [
+			{ requestPath: `${base}/wrong-token` },
+			{ requestPath: `${base}/${TOKEN}x` },
+			{ requestPath: base },
+			{ requestPath: base, query: { token: 'wrong-token' } },
+			// a right token elsewhere in the path is not the token
+			{ requestPath: `/webhook/${TOKEN}/runninghub/x` },
+		];
+		for (const call of calls) {
+			const { result, response } = await trigger({ body: event.body, ...call });
 			expect(response.statusCode).toBe(401);
+			expect(String((response.body as IDataObject).error)).toMatch(
+				/call the Production URL exactly as the RunningHub Trigger shows it/,
+			);
 			expect(result.workflowData).toBeUndefined();
 		}
 		expect(queryCalls()).toBe(0);
+	});
+
+	it('still accepts the earlier URL form, …/runninghub?token=<token>', async () => {
+		const event = await deliveredEvent();
+		const { result, response } = await trigger({
+			body: event.body,
+			requestPath: '/webhook/3f1c0c1e/runninghub',
+			query: { token: TOKEN },
+		});
+		expect(response.statusCode).toBe(200);
+		expect(result.workflowData![0][0].json.taskId).toBe(event.taskId);
+	});
+
+	it('shows the URL to paste: the Secret Token ends the Production URL, the earlier form is hidden', () => {
+		const [shown, earlier] = new RunningHubTrigger().description.webhooks!;
+		const path = (token: string) =>
+			evaluateForNode({ nodeType: TRIGGER, parameters: { token } } as never, shown.path);
+		expect(path(TOKEN)).toBe(`runninghub/${TOKEN}`);
+		expect(path('')).toBe('runninghub/no-secret-token-set');
+		expect(shown.ndvHideUrl).toBeUndefined();
+		expect(earlier).toMatchObject({ path: 'runninghub', ndvHideUrl: true, httpMethod: 'POST' });
+	});
+
+	it('refuses to listen with a token that cannot stand in a URL, naming the field and the fix', async () => {
+		const hooks = new RunningHubTrigger().webhookMethods.default;
+		const activation = (token: string) =>
+			hooks.create.call({
+				getNodeParameter: (name: string) => (name === 'token' ? token : true),
+				getNode: () => ({
+					name: 'RunningHub Trigger',
+					credentials: { runningHubApi: { id: '1', name: 'RunningHub' } },
+				}),
+			} as never);
+		await expect(activation('')).rejects.toThrow(/The Secret Token is empty/);
+		for (const token of ['with space', 'a?b', 'a#b', 'a%20b', 'a/b', ':token', 'ünïcode'])
+			await expect(activation(token)).rejects.toThrow(
+				/Secret Token is part of the trigger's URL, so it may contain only letters, digits and - _ \. ~/,
+			);
+		await expect(activation('Abc-123_x.y~z')).resolves.toBe(true);
 	});
 
 	it('rejects a forged event for a task the API does not know', async () => {
@@ -368,7 +420,7 @@ describe('RunningHub Trigger: exactly once', () => {
 		const hooks = new RunningHubTrigger().webhookMethods.default;
 		const activation = (credentials?: IDataObject) =>
 			hooks.create.call({
-				getNodeParameter: () => true,
+				getNodeParameter: (name: string) => (name === 'token' ? TOKEN : true),
 				getNode: () => ({ name: 'RunningHub Trigger', credentials }),
 			} as never);
 		await expect(activation()).rejects.toThrow(/no RunningHub credential/);
