@@ -267,6 +267,34 @@ async function run({ ctx, check, skip, pw, chromium, artifacts, rt, cases }) {
 				if (!written.length) throw new Error(`no file written to ${cases.WRITE_FILE_DIR}`);
 			},
 		);
+		await step(
+			'editor: the RunningHub Trigger shows the URL to paste, its Secret Token included',
+			'09-trigger-url',
+			async () => {
+				const demo = cases
+					.demoWorkflows(ctx)
+					.find((w) => w.json.nodes.some((n) => n.type === cases.TRIGGER_TYPE));
+				if (!demo) throw new Error('no demo with a RunningHub Trigger in examples/');
+				const trig = demo.json.nodes.find((n) => n.type === cases.TRIGGER_TYPE);
+				await openNode(page, base, demo.id, trig.name);
+				const ndv = page.getByTestId('ndv');
+				// n8n folds a trigger's webhook URLs under a heading: unfold it
+				const heading = ndv.getByText(/Webhook URLs?/i).first();
+				await heading.waitFor({ timeout: 15000 });
+				await heading.click();
+				const expected = `/${cases.triggerUrlPath(trig)}`;
+				await page
+					.waitForFunction(
+						([text]) => document.querySelector('[data-test-id="ndv"]').innerText.includes(text),
+						[expected],
+						{ timeout: 15000 },
+					)
+					.catch(async () => {
+						throw new Error(`the panel does not show ${expected}:\n${await ndv.innerText()}`);
+					});
+				await shot('09-trigger-url');
+			},
+		);
 	} finally {
 		if (browser) await browser.close().catch(() => {});
 		fs.rmSync(userDataDir, { recursive: true, force: true });
