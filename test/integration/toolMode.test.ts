@@ -147,7 +147,7 @@ describe('RunningHub Tool on the AI Agent 3 path (engine-run node)', () => {
 
 	it('returns a rejected request (bad argument) as data naming what to change', async () => {
 		const parameters = toolParameters();
-		parameters.options = { pollIntervalSeconds: 0.1, maxConcurrentTasks: 0 };
+		parameters.options = { pollIntervalSeconds: 0.1, maxConcurrentTasks: -1 };
 		const { output } = await runAsEngineTool({ prompt: 'x' }, parameters);
 		const json = output[0][0].json;
 		expect(json.status).toBe('ERROR');

@@ -458,9 +458,9 @@ const CASES: Case[] = [
 	},
 	{
 		name: 'max concurrent tasks out of range',
-		parameters: () => workflowRun(WORKFLOW_ID_TXT2IMG, {}, { maxConcurrentTasks: 0 }),
-		message: /Max Concurrent Tasks must be between 1 and 100, got 0/,
-		fix: /Set Max Concurrent Tasks to a value from 1 to 100/,
+		parameters: () => workflowRun(WORKFLOW_ID_TXT2IMG, {}, { maxConcurrentTasks: 101 }),
+		message: /Max Concurrent Tasks must be between 0 and 100, got 101/,
+		fix: /Set Max Concurrent Tasks to a value from 0 to 100/,
 	},
 	{
 		name: 'retain seconds out of range',

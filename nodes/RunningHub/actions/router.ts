@@ -1,7 +1,14 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import {
+	BatchStoppedError,
+	TaskSlots,
+	resolveConcurrency,
+	useTaskSlots,
+} from '../helpers/concurrency';
 import { failureItem } from '../helpers/failureItem';
+import { MAX_CONCURRENT_LIMIT } from '../helpers/run';
 import { isToolMode, toolErrorResult } from '../helpers/toolMode';
 import { asNodeError, taskIdOf } from '../transport';
 import { operationsByResource } from './operations';
@@ -39,10 +46,17 @@ async function runItems(
 		);
 	}
 
-	const concurrency = Math.max(
-		1,
-		Math.min(items.length, action.maxConcurrency ? action.maxConcurrency.call(this) : 1),
-	);
+	const concurrency = action.maxConcurrency
+		? await resolveConcurrency(
+				this,
+				action.maxConcurrency.call(this),
+				items.length,
+				MAX_CONCURRENT_LIMIT,
+			)
+		: 1;
+	// The key's slots, shared by the items of this run (each takes one from its create to its task's end).
+	const slots = new TaskSlots(concurrency);
+	if (concurrency > 1) useTaskSlots(this, slots);
 	const results: INodeExecutionData[][] = new Array(items.length);
 	const signal = this.getExecutionCancelSignal?.();
 
@@ -53,6 +67,8 @@ async function runItems(
 			const output = await action.execute.call(this, itemIndex);
 			results[itemIndex] = output.map((item) => ({ ...item, pairedItem: { item: itemIndex } }));
 		} catch (error) {
+			// Not a failure of its own: the item was waiting to create its task when another one failed.
+			if (error instanceof BatchStoppedError) return;
 			if (toolMode && !signal?.aborted) {
 				results[itemIndex] = [{ json: toolErrorResult(error), pairedItem: { item: itemIndex } }];
 				return;
@@ -62,6 +78,9 @@ async function runItems(
 				return;
 			}
 			failures.push({ itemIndex, error });
+			slots.stop();
+		} finally {
+			slots.release(itemIndex);
 		}
 	};
 

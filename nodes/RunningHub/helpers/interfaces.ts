@@ -97,6 +97,8 @@ export interface SubmittedTask {
 	initial?: V2TaskObject;
 	/** Extra fields for the output item, e.g. `{ workflowId }`. */
 	json?: IDataObject;
+	/** Tells the batch the task has ended, so its slot on the key can take the next item. */
+	ended?: () => void;
 }
 
 /**

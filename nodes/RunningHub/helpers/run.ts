@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import { submitAndPause } from './callback';
+import { MAX_CONCURRENT_AUTO } from './concurrency';
 import type { RunSettings, SubmitTask, WaitMode, WaitModeHandler, WaitOptions } from './interfaces';
 import { DEFAULT_OUTPUT_OPTIONS, readOutputOptions } from './output';
 import { TOOL_TIMEOUT_SECONDS, isToolMode } from './toolMode';
@@ -52,16 +53,25 @@ export async function runTask(
 	return await handler(context, itemIndex, submit, settings);
 }
 
-export const DEFAULT_MAX_CONCURRENT_TASKS = 2;
+/** Auto: as many tasks at once as the API key allows (its limit, read from RunningHub). */
+export const DEFAULT_MAX_CONCURRENT_TASKS = MAX_CONCURRENT_AUTO;
 export const MAX_CONCURRENT_LIMIT = 100;
 
+/** Max Concurrent Tasks as set: a number of tasks, or MAX_CONCURRENT_AUTO. */
 export function maxConcurrentTasks(context: IExecuteFunctions): number {
 	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
 	const value =
 		options.maxConcurrentTasks === undefined
 			? DEFAULT_MAX_CONCURRENT_TASKS
 			: Number(options.maxConcurrentTasks);
-	return validateRange(context, 'Max Concurrent Tasks', value, 1, MAX_CONCURRENT_LIMIT, 0);
+	return validateRange(
+		context,
+		'Max Concurrent Tasks',
+		value,
+		MAX_CONCURRENT_AUTO,
+		MAX_CONCURRENT_LIMIT,
+		0,
+	);
 }
 
 export function readRunSettings(context: IExecuteFunctions, itemIndex: number): RunSettings {

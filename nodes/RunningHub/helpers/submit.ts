@@ -9,6 +9,7 @@ import {
 	parseEmbeddedJson,
 	withTaskId,
 } from '../transport';
+import { taskSlotsOf } from './concurrency';
 import type { RunSettings, SubmitTask, SubmittedTask } from './interfaces';
 import { cancelQuietly } from './task';
 import { validateRange } from './validation';
@@ -120,12 +121,14 @@ async function submitV1(
 	itemIndex: number,
 	path: string,
 	body: IDataObject,
+	whenQueueFull?: () => Promise<boolean>,
 ): Promise<SubmittedTask> {
 	const data = ((await apiRequestV1.call(context, {
 		path,
 		body,
 		createsTask: true,
 		retry: submitRetryPolicy(),
+		whenQueueFull,
 	})) ?? {}) as IDataObject;
 	const taskId = data.taskId === undefined || data.taskId === null ? '' : String(data.taskId);
 	if (!taskId) throw noTaskIdError(context, itemIndex, path);
@@ -155,12 +158,14 @@ async function submitV2(
 	itemIndex: number,
 	path: string,
 	body: IDataObject,
+	whenQueueFull?: () => Promise<boolean>,
 ): Promise<SubmittedTask> {
 	const task = await apiRequestV2Task.call(context, {
 		path,
 		body,
 		createsTask: true,
 		retry: submitRetryPolicy(),
+		whenQueueFull,
 	});
 	if (!task.taskId) throw noTaskIdError(context, itemIndex, path);
 	return { taskId: task.taskId, status: task.status || 'QUEUED', initial: task };
@@ -169,6 +174,10 @@ async function submitV2(
 /**
  * The submit function of one item's run. The webhook URL comes from the options, unless the Wait
  * Mode passes its own (the callback mode's resume URL).
+ *
+ * In a batch that waits for its tasks, the item first takes one of the batch's slots and keeps it
+ * until its task ends (`ended`), so a full queue (421) is waited out on the batch's own tasks.
+ * Tasks returned by ID are not followed to their end, so those runs take no slot.
  */
 export function taskSubmitter(
 	context: IExecuteFunctions,
@@ -180,7 +189,36 @@ export function taskSubmitter(
 		const webhookUrl = overrides?.webhookUrl ?? settings.webhookUrl;
 		const body = webhookUrl ? { ...request.body, webhookUrl } : request.body;
 		const submit = request.api === 'v1' ? submitV1 : submitV2;
-		const task = await submit(context, itemIndex, request.path, body);
-		return { ...task, json: { ...(request.json ?? {}), ...(task.json ?? {}) } };
+		const slots = settings.waitMode === 'wait' ? taskSlotsOf(context) : undefined;
+		if (!slots) {
+			const task = await submit(context, itemIndex, request.path, body);
+			return { ...task, json: { ...(request.json ?? {}), ...(task.json ?? {}) } };
+		}
+		const signal = context.getExecutionCancelSignal?.();
+		if (!(await slots.acquire(itemIndex, signal)))
+			throw new NodeOperationError(
+				context.getNode(),
+				'The execution was stopped before this item created its task',
+				{ itemIndex },
+			);
+		let created = false;
+		try {
+			const task = await submit(
+				context,
+				itemIndex,
+				request.path,
+				body,
+				async () => await slots.queueFull(itemIndex, signal),
+			);
+			created = true;
+			slots.created();
+			return {
+				...task,
+				json: { ...(request.json ?? {}), ...(task.json ?? {}) },
+				ended: () => slots.release(itemIndex),
+			};
+		} finally {
+			if (!created) slots.release(itemIndex);
+		}
 	};
 }

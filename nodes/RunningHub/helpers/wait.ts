@@ -200,5 +200,8 @@ export async function completedTaskItems(
 export const waitForCompletion: WaitModeHandler = async (context, _itemIndex, submit, settings) => {
 	const task = await submit();
 	const result = await waitForTask(context, task.taskId, settings.wait, task.initial);
+	// The downloads need no slot on RunningHub. (A failed item gives its slot back in the router,
+	// after a batch that stops at it has let its waiting items go.)
+	task.ended?.();
 	return await completedTaskItems(context, task, result, settings);
 };

@@ -55,6 +55,12 @@ export interface ApiRequest {
 	retry?: Partial<RetryPolicy>;
 	/** A clean-up call (cancelling the task) that must still go out after the execution was stopped. */
 	ignoreCancel?: boolean;
+	/**
+	 * Called when a create is refused because the account's queue is full (421). Resolving `true`
+	 * means a slot has been freed for this call, which is then sent again at once, outside the retry
+	 * budget; `false` falls back to the usual backoff.
+	 */
+	whenQueueFull?: () => Promise<boolean>;
 }
 
 /** v1 envelope `{code, msg, data}`; v2 utility envelope `{code, message, data}`. */
@@ -146,6 +152,9 @@ interface FailureDetails {
  * request-rate limit): a create answered with one of them is safe to send again.
  */
 export const CREATE_REJECTED_RETRYABLE_CODES = ['415', '421', '1003'];
+
+/** TASK_QUEUE_MAXED: the key already has as many tasks queued or running as it may. */
+export const QUEUE_FULL_CODE = '421';
 
 /** Headline of every create failure after which the task may exist. */
 export const TASK_MAY_EXIST_SUMMARY =
@@ -357,7 +366,28 @@ async function requestWithRetry(
 		return { retry: outcome.details };
 	};
 
-	const result = await retryWithBackoff(policy, signal, attemptOnce);
+	// A full queue waited out at the caller's slot gate is not a blind retry: neither the attempts
+	// nor the time budget are spent on it.
+	let gatedMs = 0;
+	const attemptPastFullQueue = async (): Promise<AttemptResult<unknown, FailureDetails>> => {
+		for (;;) {
+			const result = await attemptOnce();
+			if (!('retry' in result) || !request.whenQueueFull || result.retry.code !== QUEUE_FULL_CODE)
+				return result;
+			const gatedAt = Date.now();
+			const freed = await request.whenQueueFull();
+			gatedMs += Date.now() - gatedAt;
+			if (signal?.aborted) throw cancelledError(node, request);
+			if (!freed) return result;
+		}
+	};
+
+	const result = await retryWithBackoff(
+		policy,
+		signal,
+		attemptPastFullQueue,
+		() => Date.now() - gatedMs,
+	);
 	if ('settled' in result) return result.settled;
 	if ('cancelled' in result) throw cancelledError(node, request);
 	throw fail({

@@ -76,13 +76,15 @@ export async function retryWithBackoff<T, R>(
 	policy: RetryPolicy,
 	signal: AbortSignal | undefined,
 	attempt: (attemptNumber: number) => Promise<AttemptResult<T, R>>,
+	/** The clock of the time budget; a caller may leave out time it spent waiting on purpose. */
+	now: () => number = Date.now,
 ): Promise<RetryOutcome<T, R>> {
-	const started = Date.now();
+	const started = now();
 	for (let attemptNumber = 1; ; attemptNumber++) {
 		const result = await attempt(attemptNumber);
 		if ('settled' in result) return result;
 		const delay = backoffDelay(attemptNumber, policy);
-		const elapsedMs = Date.now() - started;
+		const elapsedMs = now() - started;
 		if (attemptNumber >= policy.maxAttempts || elapsedMs + delay > policy.maxTotalMs) {
 			return { exhausted: result.retry, attempts: attemptNumber, elapsedMs };
 		}

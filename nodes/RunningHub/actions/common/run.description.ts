@@ -86,10 +86,11 @@ export const maxConcurrentTasksField: INodeProperties = {
 	displayName: 'Max Concurrent Tasks',
 	name: 'maxConcurrentTasks',
 	type: 'number',
-	typeOptions: { minValue: 1, maxValue: MAX_CONCURRENT_LIMIT },
+	typeOptions: { minValue: 0, maxValue: MAX_CONCURRENT_LIMIT },
 	default: DEFAULT_MAX_CONCURRENT_TASKS,
+	hint: '0 = Auto: as many as the API key allows',
 	description:
-		'How many input items run on RunningHub at the same time. A personal account runs 2 tasks at once, an enterprise account up to 50; items over the limit wait their turn.',
+		"How many input items run on RunningHub at the same time. 0 (Auto) reads the API key's own limit from RunningHub (2 for a personal account, 50 or more for enterprise keys). When RunningHub's queue is full, items wait until one of the batch's tasks ends.",
 };
 
 /** Where RunningHub posts TASK_END; read by readRunSettings for every kind of run. */
