@@ -27,6 +27,53 @@ describe('Account › Get', () => {
 		expect(request?.body).toEqual({ apikey: SIM_KEY_NORMAL });
 	});
 
+	it("reports the key's queue beside the balance: type, concurrency limit, running and queued tasks", async () => {
+		sim.setConcurrency(SIM_KEY_NORMAL, 3);
+		sim.setDurations({ queuedMs: HOUR, runningMs: HOUR });
+		await createTaskDirectly(sim);
+		sim.setDurations({ queuedMs: 0, runningMs: HOUR });
+		await createTaskDirectly(sim);
+		await sim.waitFor(
+			() => [...sim.tasks.keys()].some((taskId) => sim.taskStatus(taskId) === 'RUNNING'),
+			10_000,
+			'a task running',
+		);
+		const { output } = await runNode({
+			parameters: { resource: 'account', operation: 'get' },
+			credentials: credentials(),
+		});
+		expect(output[0][0].json).toMatchObject({
+			apiType: 'NORMAL',
+			apiKeyType: 'NORMAL',
+			concurrentLimit: 3,
+			runningCount: 1,
+			queuedCount: 1,
+			totalCurrentTasks: 2,
+		});
+		expect(output[0][0].json).not.toHaveProperty('queueStatusError');
+		const request = sim.requests.find((r) => r.route === 'v2.queueStatus');
+		expect(request?.method).toBe('GET');
+		expect(request?.headers.authorization).toBe(`Bearer ${SIM_KEY_NORMAL}`);
+	});
+
+	it('still reports the balance when the queue status cannot be read, and says why', async () => {
+		sim.injectFault({ route: '/openapi/v2/queue/status', kind: 'code', code: 412, times: -1 });
+		const { output } = await runNode({
+			parameters: { resource: 'account', operation: 'get' },
+			credentials: credentials(),
+		});
+		const json = output[0][0].json;
+		expect(json.remainCoins).toBe(76600);
+		expect(json).toMatchObject({
+			concurrentLimit: null,
+			runningCount: null,
+			queuedCount: null,
+			totalCurrentTasks: null,
+		});
+		expect(String(json.queueStatusError)).toMatch(/412/);
+		expect(JSON.stringify(json)).not.toContain(SIM_KEY_NORMAL);
+	});
+
 	it('explains a wrong key without showing it', async () => {
 		const run = runNode({
 			parameters: { resource: 'account', operation: 'get' },

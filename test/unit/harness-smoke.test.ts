@@ -13,7 +13,9 @@ describe('harness smoke', () => {
 				seen.push({ url: req.url, body, auth: req.headers.authorization });
 				res.setHeader('content-type', 'application/json');
 				res.end(
-					'{"code":0,"msg":"success","data":{"remainCoins":"76600","currentTaskCounts":"0","remainMoney":null,"currency":null,"apiType":"NORMAL"}}',
+					req.url === '/openapi/v2/queue/status'
+						? '{"code":0,"msg":"success","data":{"apiKeyType":"NORMAL","concurrentLimit":2,"runningCount":"0","queuedCount":"0","totalCurrentTasks":"0"}}'
+						: '{"code":0,"msg":"success","data":{"remainCoins":"76600","currentTaskCounts":"0","remainMoney":null,"currency":null,"apiType":"NORMAL"}}',
 				);
 			});
 		});
@@ -34,8 +36,18 @@ describe('harness smoke', () => {
 				currency: null,
 				currentTaskCounts: 0,
 				apiType: 'NORMAL',
+				apiKeyType: 'NORMAL',
+				concurrentLimit: 2,
+				runningCount: 0,
+				queuedCount: 0,
+				totalCurrentTasks: 0,
 			});
-			expect(JSON.parse(seen[0].body)).toEqual({ apikey: 'abcdefghijklmnopqrstuvwxyz012345' });
+			const accountStatus = seen.find((request) => request.url === '/uc/openapi/accountStatus');
+			expect(JSON.parse(accountStatus!.body)).toEqual({
+				apikey: 'abcdefghijklmnopqrstuvwxyz012345',
+			});
+			const queueStatus = seen.find((request) => request.url === '/openapi/v2/queue/status');
+			expect(queueStatus?.auth).toBe('Bearer abcdefghijklmnopqrstuvwxyz012345');
 		} finally {
 			server.close();
 		}

@@ -1,5 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { readQueueStatus } from '../../helpers/concurrency';
+import type { QueueStatus } from '../../helpers/concurrency';
 import { apiRequestV1 } from '../../transport';
 
 export const description: INodeProperties[] = [];
@@ -19,10 +21,30 @@ function toNumber(value: string | number | null | undefined): number | null {
 	return Number.isFinite(parsed) ? parsed : null;
 }
 
+const NO_QUEUE_STATUS: QueueStatus = {
+	apiKeyType: null,
+	concurrentLimit: null,
+	runningCount: null,
+	queuedCount: null,
+	totalCurrentTasks: null,
+};
+
+/**
+ * The balance (v1 account status) and, beside it, the key's queue (v2 queue status: type,
+ * concurrency limit, running and queued tasks). A key whose queue cannot be read still gets its
+ * balance: the queue fields are null and `queueStatusError` says why.
+ */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const status = (await apiRequestV1.call(this, {
-		path: '/uc/openapi/accountStatus',
-	})) as AccountStatus | null;
+	const [status, queue] = await Promise.all([
+		apiRequestV1.call(this, { path: '/uc/openapi/accountStatus' }) as Promise<AccountStatus | null>,
+		readQueueStatus(this).then(
+			(answer) => ({ answer, error: null }),
+			(error: unknown) => ({
+				answer: NO_QUEUE_STATUS,
+				error: (error as Error)?.message ?? String(error),
+			}),
+		),
+	]);
 	return [
 		{
 			json: {
@@ -31,6 +53,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				currency: status?.currency ?? null,
 				currentTaskCounts: toNumber(status?.currentTaskCounts),
 				apiType: status?.apiType ?? null,
+				...queue.answer,
+				...(queue.error ? { queueStatusError: queue.error } : {}),
 			},
 		},
 	];
