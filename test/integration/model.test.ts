@@ -688,6 +688,10 @@ describe('Model list search and parameter mapping', () => {
 		);
 		const kling = byName.results.find((result) => result.value === 'kling-v2.6-pro/text-to-video');
 		expect(kling?.name).toBe('Kling v2.6 Pro · Text to Video');
+		// every model links to RunningHub's API documentation and names its page there
+		expect(kling?.url).toBe('https://www.runninghub.ai/runninghub-api-doc-en/');
+		expect(kling?.description).toMatch(/^Documented by RunningHub under Standard Model API as "/);
+		expect(byName.results.every((result) => result.url === kling?.url)).toBe(true);
 
 		const byEndpoint = await callNodeMethod<INodeListSearchResult>(
 			'listSearch',

@@ -10,9 +10,17 @@ import { normalizeModelEndpoint, searchModels as searchCatalogue } from '../cata
 export const MODEL_PAGE_SIZE = 50;
 
 /**
+ * RunningHub's API documentation, where each model has its own page under "Standard Model API".
+ * Those pages are addressed by page IDs that the model registry behind the catalogue does not
+ * carry, so every model links here and names the title of its page.
+ */
+export const MODEL_DOCS_URL = 'https://www.runninghub.ai/runninghub-api-doc-en/';
+
+/**
  * Standard Model API models of the built-in catalogue, matched on name, endpoint, provider and
- * category; the most-used families' flagships first; deprecated ones only when typed exactly. Names say the task
- * ("Kling v3.0 Pro · Text to Video"). The pagination token is the offset of the next page.
+ * category; the most-used families' flagships first; deprecated ones only when typed exactly.
+ * Names say the task ("Kling v3.0 Pro · Text to Video"). The pagination token is the offset of
+ * the next page.
  */
 export async function searchModels(
 	this: ILoadOptionsFunctions,
@@ -26,10 +34,15 @@ export async function searchModels(
 	);
 	const offset = Math.max(0, Number(paginationToken ?? 0) || 0);
 	const page = matches.slice(offset, offset + MODEL_PAGE_SIZE);
-	const results: INodeListSearchItems[] = page.map((entry) => ({
-		name: entry.name,
-		value: entry.endpoint,
-	}));
+	const results: INodeListSearchItems[] = page.map((entry) => {
+		const pageTitle = entry.docName ?? entry.endpoint;
+		return {
+			name: entry.name,
+			value: entry.endpoint,
+			url: MODEL_DOCS_URL,
+			description: `Documented by RunningHub under Standard Model API as "${pageTitle}"`,
+		};
+	});
 	const next = offset + MODEL_PAGE_SIZE;
 	return next < matches.length ? { results, paginationToken: String(next) } : { results };
 }
