@@ -505,7 +505,60 @@ function serverCases() {
 					);
 			},
 		},
+		{
+			name: 'wait-for-callback: a task that ends before the execution waits is returned without waiting',
+			async run({ ctx, n8n }) {
+				const w = findWorkflow(
+					ctx,
+					(x) =>
+						x.active &&
+						x.json.nodes.some(
+							(n) => n.type === ACTION_TYPE && n.parameters && n.parameters.waitMode === 'callback',
+						),
+					'active wait-for-callback',
+				);
+				const hookNode = w.json.nodes.find((n) => n.type === 'n8n-nodes-base.webhook');
+				const rh = w.json.nodes.find(
+					(n) => n.type === ACTION_TYPE && n.parameters.waitMode === 'callback',
+				);
+				const before = await n8n.publicApi('GET', `/executions?workflowId=${w.id}&limit=20`);
+				const since = Math.max(0, ...(before.data || []).map((e) => Number(e.id)));
+				// The task ends as it is created: RunningHub calls back while the execution still runs.
+				await simConfig(ctx, { nextTaskOutcome: { result: 'success', queuedMs: 0, runningMs: 0 } });
+				const res = await fetch(`${n8n.webhookUrl}webhook/${hookNode.parameters.path}`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ prompt: 'a lighthouse at dawn, a task faster than the pause' }),
+				});
+				if (res.status >= 400)
+					throw new Error(`webhook answered ${res.status} ${await res.text()}`);
+				const exec = await waitForExecution(n8n, w.id, { timeoutMs: 60000, since });
+				const items = outputItems(exec.data.resultData.runData, rh.name);
+				const [taskId] = assertTaskIds(items, rh.name);
+				if (!taskId || items[0].json.status !== 'SUCCESS')
+					throw new Error(`output: ${JSON.stringify(items[0] && items[0].json).slice(0, 400)}`);
+				if (!binaries(items).length) throw new Error('the result has no file');
+				// Resumed by neither a callback nor the wait limit (30 min): it never waited.
+				const st = await simState(ctx);
+				const deliveries = (st.webhookDeliveries || []).filter((d) => d.taskId === taskId);
+				if (!deliveries.length || deliveries.some((d) => d.status === 200))
+					throw new Error(
+						`callback deliveries of ${taskId}: ${JSON.stringify(deliveries.map((d) => d.status))} (all refused expected)`,
+					);
+				return `execution ${exec.id} returned task ${taskId} without waiting; n8n answered its callbacks ${[...new Set(deliveries.map((d) => d.status))].join('/')}`;
+			},
+		},
 	];
+}
+
+/** Sets simulator options for the next tasks (POST /__sim/config). */
+async function simConfig(ctx, config) {
+	const r = await fetch(`${ctx.sim.url}/__sim/config`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(config),
+	});
+	if (!r.ok) throw new Error(`simulator config answered ${r.status} ${await r.text()}`);
 }
 
 /** Create a txt2img task directly on the simulator (v1 API) with a webhookUrl. */
