@@ -4,11 +4,9 @@ import * as os from 'os';
 import * as path from 'path';
 
 import {
-	MODEL_CATALOGUE,
 	MODEL_CATEGORIES,
 	MODEL_OUTPUT_TYPES,
 	MODEL_PARAM_TYPES,
-	MODEL_REGISTRY_VERSION,
 	findModel,
 	normalizeModelEndpoint,
 	paramDisplayName,
@@ -21,6 +19,13 @@ import type {
 	CatalogueIssue,
 	CatalogueParam,
 } from '../../nodes/RunningHub/catalogue';
+import {
+	MODEL_REGISTRY_VERSION,
+	buildModelEntries,
+} from '../../nodes/RunningHub/catalogue/models.generated';
+
+/** The generated data as the catalogue module reads it. */
+const MODEL_CATALOGUE = buildModelEntries();
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
 const SCRIPT = path.join(REPO_ROOT, 'scripts/build-model-catalogue.js');
@@ -449,6 +454,38 @@ describe('model catalogue: known entries (reference §10.3)', () => {
 	it('uses English option labels where the registry has them', () => {
 		const requestType = param('hitem3d-v2/image-to-3d', 'requestType');
 		expect(requestType.options!.find((o) => o.value === 'mesh')!.name).toBe('mesh (geometry only)');
+	});
+});
+
+describe('model catalogue: loaded when first needed', () => {
+	const GENERATED = '../../nodes/RunningHub/catalogue/models.generated';
+
+	it('loading the node builds no model; the first look-up builds them once for all', () => {
+		jest.isolateModules(() => {
+			const generated =
+				jest.requireActual<typeof import('../../nodes/RunningHub/catalogue/models.generated')>(
+					GENERATED,
+				);
+			const build = jest.fn(generated.buildModelEntries);
+			jest.doMock(GENERATED, () => ({ ...generated, buildModelEntries: build }));
+			const { RunningHub } = jest.requireActual<
+				typeof import('../../nodes/RunningHub/RunningHub.node')
+			>('../../nodes/RunningHub/RunningHub.node');
+			expect(new RunningHub().description.name).toBe('runningHub');
+			expect(build).not.toHaveBeenCalled();
+
+			const catalogue = jest.requireActual<typeof import('../../nodes/RunningHub/catalogue')>(
+				'../../nodes/RunningHub/catalogue',
+			);
+			expect(catalogue.findModel('SEEDREAM-V4/TEXT-TO-IMAGE')?.endpoint).toBe(
+				'seedream-v4/text-to-image',
+			);
+			expect(catalogue.searchModels()).toHaveLength(MODEL_CATALOGUE.length);
+			expect(catalogue.findModel('kling-v2.6-pro/text-to-video')).toBe(
+				catalogue.searchModels('kling-v2.6-pro/text-to-video')[0],
+			);
+			expect(build).toHaveBeenCalledTimes(1);
+		});
 	});
 });
 

@@ -2,10 +2,10 @@
  * Standard Model API catalogue: lookup, search and request-body checks.
  *
  * Data comes from models.generated.ts (generated from RunningHub's public model registry by
- * scripts/build-model-catalogue.js — do not edit it by hand). No n8n imports here: validation
+ * scripts/build-model-catalogue.js — do not edit it by hand), parsed when first needed. No n8n imports here: validation
  * problems are reported as `CatalogueIssue`s, which the node turns into its errors.
  */
-import { MODEL_ENTRIES, MODEL_REGISTRY_VERSION } from './models.generated';
+import { buildModelEntries } from './models.generated';
 import type {
 	CatalogueEntry,
 	CatalogueIssue,
@@ -16,16 +16,31 @@ import type {
 import { MEDIA_PARAM_TYPES } from './types';
 
 export * from './types';
-export { MODEL_REGISTRY_VERSION };
 
-/** Every Standard Model API endpoint of the registry, sorted by endpoint. */
-export const MODEL_CATALOGUE: readonly CatalogueEntry[] = MODEL_ENTRIES;
+interface Catalogue {
+	/** Sorted by endpoint, as generated. */
+	entries: readonly CatalogueEntry[];
+	byEndpoint: Map<string, CatalogueEntry>;
+	byEndpointLower: Map<string, CatalogueEntry>;
+}
 
-const BY_ENDPOINT = new Map<string, CatalogueEntry>();
-const BY_ENDPOINT_LOWER = new Map<string, CatalogueEntry>();
-for (const entry of MODEL_ENTRIES) {
-	BY_ENDPOINT.set(entry.endpoint, entry);
-	BY_ENDPOINT_LOWER.set(entry.endpoint.toLowerCase(), entry);
+let catalogue: Catalogue | undefined;
+
+/**
+ * The catalogue, built on first use: most executions never touch a model, so loading the node
+ * does not pay for parsing some 300 of them.
+ */
+function loadCatalogue(): Catalogue {
+	if (catalogue) return catalogue;
+	const entries = buildModelEntries();
+	const byEndpoint = new Map<string, CatalogueEntry>();
+	const byEndpointLower = new Map<string, CatalogueEntry>();
+	for (const entry of entries) {
+		byEndpoint.set(entry.endpoint, entry);
+		byEndpointLower.set(entry.endpoint.toLowerCase(), entry);
+	}
+	catalogue = { entries, byEndpoint, byEndpointLower };
+	return catalogue;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -49,7 +64,8 @@ export function normalizeModelEndpoint(input: string): string {
 export function findModel(endpoint: string): CatalogueEntry | undefined {
 	const key = normalizeModelEndpoint(endpoint);
 	if (!key) return undefined;
-	return BY_ENDPOINT.get(key) ?? BY_ENDPOINT_LOWER.get(key.toLowerCase());
+	const { byEndpoint, byEndpointLower } = loadCatalogue();
+	return byEndpoint.get(key) ?? byEndpointLower.get(key.toLowerCase());
 }
 
 export interface SearchModelsOptions {
@@ -101,7 +117,7 @@ function compareEntries(a: CatalogueEntry, b: CatalogueEntry): number {
 export function searchModels(filter?: string, options: SearchModelsOptions = {}): CatalogueEntry[] {
 	const includeDeprecated = options.includeDeprecated !== false;
 	const provider = options.provider?.toLowerCase();
-	const candidates = MODEL_ENTRIES.filter(
+	const candidates = loadCatalogue().entries.filter(
 		(e) =>
 			(includeDeprecated || !e.deprecated) &&
 			(!options.category || e.category === options.category) &&
