@@ -189,6 +189,54 @@ describe('Quick Create › Run', () => {
 		).rejects.toThrow(/App ID must be the 19-digit webappId/);
 		expect(sim.requests).toHaveLength(0);
 	});
+
+	it.each([
+		[
+			'18 digits',
+			'195734625256229683',
+			/Quick Create App ID must have 19 digits, got "195734625256229683"/,
+		],
+		[
+			'a number that lost its last digits',
+			1957346252562296834,
+			/arrived as a JavaScript number and has lost its last digits/,
+		],
+		['nothing', '  ', /Quick Create App is empty: enter its ID/],
+	])(
+		'refuses an App ID of %s, saying how to give it, before calling RunningHub',
+		async (_case, webappId, message) => {
+			const error = await runNode({
+				parameters: runParameters({ webappId }) as never,
+				credentials: credentials(),
+			}).then(
+				() => undefined,
+				(thrown: Error & { description?: string }) => thrown,
+			);
+			expect(error?.message).toMatch(message);
+			expect(error?.description).toMatch(/click "Call API" and copy "webappId"/);
+			expect(sim.requests).toHaveLength(0);
+		},
+	);
+
+	it('trims the App ID, as every other ID', async () => {
+		await runNode({
+			parameters: runParameters({ webappId: ` ${QUICK_CREATE_REFERENCE_EDIT.webappId} ` }) as never,
+			credentials: credentials(),
+		});
+		expect(createRequests()[0].body).toMatchObject({
+			webappId: QUICK_CREATE_REFERENCE_EDIT.webappId,
+		});
+	});
+
+	it('the style list asks for a valid App ID before calling RunningHub', async () => {
+		await expect(
+			callNodeMethod<INodePropertyOptions[]>('loadOptions', 'getQuickCreateStyles', {
+				parameters: runParameters({ webappId: '' }) as never,
+				credentials: credentials(),
+			}),
+		).rejects.toThrow(/Quick Create App is empty: enter its ID/);
+		expect(sim.requests).toHaveLength(0);
+	});
 });
 
 describe('Quick Create › Get Styles', () => {

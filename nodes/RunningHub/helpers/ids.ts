@@ -7,11 +7,11 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 /*
- * RunningHub IDs (workflows, AI apps, tasks) are 19-digit snowflakes. They stay strings: a
+ * RunningHub IDs (workflows, AI apps, Quick Create modules, tasks) are 19-digit snowflakes. They stay strings: a
  * JavaScript number keeps only 15-17 significant digits.
  */
 
-export type IdKind = 'workflow' | 'webapp' | 'task';
+export type IdKind = 'workflow' | 'webapp' | 'quickCreateApp' | 'task';
 
 export const ID_DIGITS = 19;
 
@@ -19,9 +19,11 @@ interface IdKindInfo {
 	/** How the thing is named in the editor and in errors. */
 	label: string;
 	exampleId: string;
-	/** Page paths on runninghub.ai / .cn whose last segment is the ID; none for tasks. */
+	/** Page paths on runninghub.ai / .cn whose last segment is the ID; none for IDs without a page. */
 	paths: string[];
 	exampleUrl?: string;
+	/** For IDs without a page: what the ID must be, completing "<label> ID must be …". */
+	numericId?: string;
 }
 
 export const ID_KINDS: Record<IdKind, IdKindInfo> = {
@@ -37,11 +39,24 @@ export const ID_KINDS: Record<IdKind, IdKindInfo> = {
 		paths: ['ai-detail', 'webapp'],
 		exampleUrl: 'https://www.runninghub.ai/ai-detail/1877265245566922753',
 	},
-	task: { label: 'Task', exampleId: '1904152026220003329', paths: [] },
+	quickCreateApp: {
+		label: 'Quick Create App',
+		exampleId: '1957346252562296834',
+		paths: [],
+		numericId: `the 19-digit webappId from the module's "Call API" example`,
+	},
+	task: {
+		label: 'Task',
+		exampleId: '1904152026220003329',
+		paths: [],
+		numericId: 'the numeric ID RunningHub returned',
+	},
 };
 
 function howToGiveIt(kind: IdKind): string {
 	const info = ID_KINDS[kind];
+	if (kind === 'quickCreateApp')
+		return 'Open the module on RunningHub, click "Call API" and copy "webappId" from the example. Keep the ID as text: a 19-digit number loses its last digits in JavaScript.';
 	if (kind === 'task')
 		return 'Use an expression such as {{ $json.taskId }} to take it from a previous RunningHub node, which keeps it as text (a 19-digit number loses its last digits in JavaScript).';
 	return `Use the 19-digit ID (e.g. ${info.exampleId}) or the page URL (e.g. ${info.exampleUrl}). Keep the ID as text: a 19-digit number loses its last digits in JavaScript.`;
@@ -73,11 +88,14 @@ export function parseRunningHubId(
 		);
 	}
 	const value = String(given ?? '').trim();
-	if (kind === 'task' && !/^\d+$/.test(value))
+	if (value === '' && kind !== 'task') {
+		return fail(`${info.label} is empty: enter its ID${info.paths.length ? ' or URL' : ''}`);
+	}
+	if (info.numericId !== undefined && !/^\d+$/.test(value)) {
 		return fail(
-			`Task ID must be the numeric ID RunningHub returned (e.g. ${info.exampleId}), got "${value}"`,
+			`${info.label} ID must be ${info.numericId} (e.g. ${info.exampleId}), got "${value}"`,
 		);
-	if (value === '') return fail(`${info.label} is empty: enter its ID or URL`);
+	}
 	if (/^\d+$/.test(value)) {
 		if (value.length !== ID_DIGITS)
 			return fail(

@@ -1,19 +1,17 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
+import { parseRunningHubId } from '../helpers/ids';
 import { fetchQuickCreateStyles } from '../helpers/quickCreate';
 
 /** Quick Create › Run: the styles of the module's model library, loaded from RunningHub. */
 export async function getQuickCreateStyles(
 	this: ILoadOptionsFunctions,
 ): Promise<INodePropertyOptions[]> {
-	const webappId = String(this.getCurrentNodeParameter('webappId') ?? '').trim();
-	if (!/^\d{19}$/.test(webappId)) {
-		throw new NodeOperationError(
-			this.getNode(),
-			'Enter the App ID (webappId) of the Quick Create module first',
-		);
-	}
+	const webappId = parseRunningHubId(
+		this.getNode(),
+		'quickCreateApp',
+		this.getCurrentNodeParameter('webappId'),
+	);
 	const styles = await fetchQuickCreateStyles(this, webappId);
 	return [
 		{ name: 'No Style', value: '', description: 'Send the Node Info List as it is' },

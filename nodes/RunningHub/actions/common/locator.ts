@@ -1,13 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { IdKind } from '../../helpers/ids';
 import { ID_DIGITS, ID_KINDS } from '../../helpers/ids';
 
 const ID_PATTERN = `^\\s*\\d{${ID_DIGITS}}\\s*$`;
 const SITE = 'https?://(?:www\\.)?runninghub\\.(?:ai|cn)';
 
 /** A workflow or AI app picker: the 19-digit ID, or the page URL on runninghub.ai / runninghub.cn. */
-export function idLocatorProperty(kind: Exclude<IdKind, 'task'>, name: string): INodeProperties {
+export function idLocatorProperty(kind: 'workflow' | 'webapp', name: string): INodeProperties {
 	const info = ID_KINDS[kind];
 	const urlPattern = `${SITE}/(?:${info.paths.join('|')})/(\\d{${ID_DIGITS}})`;
 	return {

@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+
+import { getRunningHubId } from '../../helpers/ids';
 
 /** The module's webappId, as shown in the "Call API" example of its Quick Create page. */
 export const quickCreateAppIdProperty: INodeProperties = {
@@ -14,17 +15,5 @@ export const quickCreateAppIdProperty: INodeProperties = {
 };
 
 export function readQuickCreateAppId(context: IExecuteFunctions, itemIndex: number): string {
-	const webappId = String(context.getNodeParameter('webappId', itemIndex, '') ?? '').trim();
-	if (!/^\d{19}$/.test(webappId)) {
-		throw new NodeOperationError(
-			context.getNode(),
-			`App ID must be the 19-digit webappId of the Quick Create module (got "${webappId}")`,
-			{
-				itemIndex,
-				description:
-					'Open the module on RunningHub, click "Call API" and copy "webappId" from the example.',
-			},
-		);
-	}
-	return webappId;
+	return getRunningHubId(context, 'quickCreateApp', 'webappId', itemIndex);
 }
