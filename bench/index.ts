@@ -15,10 +15,7 @@
  *
  *   npx ts-node --transpile-only bench/index.ts [--skip-60s]
  */
-import { execFileSync } from 'child_process';
-import * as fs from 'fs';
 import * as os from 'os';
-import * as path from 'path';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { SIM_KEY_SHARED } from '../test/simulator/keys';
@@ -37,6 +34,7 @@ const { startSimulator, WORKFLOW_ID_TXT2IMG } =
 	require('../test/simulator') as typeof import('../test/simulator');
 const { describeResult, measureInChild } =
 	require('./download-memory') as typeof import('./download-memory');
+const { formatNodeLoad, measureNodeLoad } = require('./node-load') as typeof import('./node-load');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 type Simulator = Awaited<ReturnType<typeof startSimulator>>;
@@ -168,21 +166,6 @@ function print(label: string, figure: string): void {
 	console.log(`  ${label.padEnd(46)} ${figure}`);
 }
 
-/** The node's own load time: require of the built node and its description, in fresh processes. */
-function loadTimes(repeats: number): number[] {
-	const nodeFile = path.resolve(__dirname, '../dist/nodes/RunningHub/RunningHub.node.js');
-	if (!fs.existsSync(nodeFile)) throw new Error('dist/ is missing: run `npm run build` first');
-	// n8n-workflow is loaded before the clock starts: n8n has it loaded before any community node.
-	const script = `require('n8n-workflow');
-		const started = process.hrtime.bigint();
-		const { RunningHub } = require(${JSON.stringify(nodeFile)});
-		new RunningHub().description.properties.length;
-		console.log(Number(process.hrtime.bigint() - started) / 1e6);`;
-	return Array.from({ length: repeats }, () =>
-		Number(execFileSync(process.execPath, ['-e', script], { cwd: path.dirname(nodeFile) })),
-	);
-}
-
 async function main(): Promise<void> {
 	const skipLong = process.argv.includes('--skip-60s');
 	await useBinaryMode('default');
@@ -244,12 +227,8 @@ async function main(): Promise<void> {
 				describeResult(await measureInChild(mode, variant, 10, 20)),
 			);
 
-	const times = loadTimes(7).sort((a, b) => a - b);
-	console.log('\n5. node load time (require + description, 7 fresh processes)');
-	print(
-		'node',
-		`median ${times[3].toFixed(0)} ms (min ${times[0].toFixed(0)}, max ${times[6].toFixed(0)})`,
-	);
+	console.log('\n5. node load time (fresh processes; the model catalogue is parsed on first use)');
+	for (const line of formatNodeLoad(await measureNodeLoad({ runs: 7 })).slice(1)) console.log(line);
 	console.log(
 		`\nload average at the end: ${os
 			.loadavg()
