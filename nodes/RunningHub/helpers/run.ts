@@ -3,16 +3,19 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { submitAndPause } from './callback';
 import { MAX_CONCURRENT_AUTO } from './concurrency';
-import type { RunSettings, SubmitTask, WaitMode, WaitModeHandler, WaitOptions } from './interfaces';
+import type { RunSettings, WaitMode, WaitModeHandler, WaitOptions } from './interfaces';
 import { DEFAULT_OUTPUT_OPTIONS, readOutputOptions } from './output';
+import type { SubmitRequest } from './submit';
+import { taskSubmitter } from './submit';
 import { TOOL_TIMEOUT_SECONDS, isToolMode } from './toolMode';
 import { validateRange, validateWebhookUrl } from './validation';
 import { DEFAULT_WAIT_OPTIONS, WAIT_LIMITS, waitForCompletion } from './wait';
 
 /*
  * Shared "submit → wait or return the task ID → item" flow of every operation that starts a
- * RunningHub task (workflow, AI app, model). An operation supplies a `SubmitTask` (helpers/submit.ts)
- * that creates the task; `runTask` does the rest according to the Wait Mode.
+ * RunningHub task (workflow, AI app, Quick Create, model). An operation supplies a `SubmitRequest`
+ * (which API, path and body); `runTask` creates the task through helpers/submit.ts and does the rest
+ * according to the Wait Mode.
  */
 
 /** Names of the Wait Mode values, as the parameter shows them. */
@@ -33,11 +36,15 @@ const waitModeHandlers: Record<WaitMode, WaitModeHandler> = {
 	callback: submitAndPause,
 };
 
+/**
+ * One item's run, the same for every run operation: the task is created from `request` (with the
+ * webhook URL, retries and concurrency slots of `taskSubmitter`), then handled as the Wait Mode says.
+ */
 export async function runTask(
 	context: IExecuteFunctions,
 	itemIndex: number,
-	submit: SubmitTask,
 	settings: RunSettings,
+	request: SubmitRequest,
 ): Promise<INodeExecutionData[]> {
 	const handler = waitModeHandlers[settings.waitMode];
 	if (!handler) {
@@ -50,6 +57,7 @@ export async function runTask(
 			},
 		);
 	}
+	const submit = taskSubmitter(context, itemIndex, settings, request);
 	return await handler(context, itemIndex, submit, settings);
 }
 

@@ -13,7 +13,7 @@ import type { NodeInfo } from '../../helpers/interfaces';
 import { assertOverridesExist, readOverrides } from '../../helpers/overrides';
 import { oncePerExecution } from '../../helpers/perExecution';
 import { maxConcurrentTasks, readRunSettings, runTask } from '../../helpers/run';
-import { taskSubmitter, v1OptionsBody } from '../../helpers/submit';
+import { v1OptionsBody } from '../../helpers/submit';
 import { idLocatorProperty } from '../common/locator';
 import { v1RunOptionsProperty, waitModeProperty } from '../common/run.description';
 import { runInputProperties } from '../common/runInputs.description';
@@ -83,11 +83,10 @@ export async function execute(
 	}
 	const body: IDataObject = { webappId, nodeInfoList, ...v1OptionsBody(this, itemIndex) };
 
-	const submit = taskSubmitter(this, itemIndex, settings, {
+	return await runTask(this, itemIndex, settings, {
 		api: 'v1',
 		path: '/task/openapi/ai-app/run',
 		body,
 		json: { webappId },
 	});
-	return await runTask(this, itemIndex, submit, settings);
 }

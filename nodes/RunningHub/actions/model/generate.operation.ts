@@ -3,7 +3,6 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { buildModelBody, getModelEndpoint } from '../../helpers/model';
 import { maxConcurrentTasks, readRunSettings, runTask } from '../../helpers/run';
-import { taskSubmitter } from '../../helpers/submit';
 import {
 	maxConcurrentTasksField,
 	waitModeProperty,
@@ -45,11 +44,10 @@ export async function execute(
 	const model = getModelEndpoint(this, itemIndex);
 	const settings = readRunSettings(this, itemIndex);
 	const body = await buildModelBody(this, itemIndex, model);
-	const submit = taskSubmitter(this, itemIndex, settings, {
+	return await runTask(this, itemIndex, settings, {
 		api: 'v2',
 		path: `/openapi/v2/${model.endpoint}`,
 		body,
 		json: { model: model.endpoint },
 	});
-	return await runTask(this, itemIndex, submit, settings);
 }

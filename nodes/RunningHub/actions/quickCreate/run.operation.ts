@@ -12,7 +12,6 @@ import { nodeInfoFromJson } from '../../helpers/overrides';
 import { oncePerExecution } from '../../helpers/perExecution';
 import { applyStyle, fetchQuickCreateStyles } from '../../helpers/quickCreate';
 import { maxConcurrentTasks, readRunSettings, runTask } from '../../helpers/run';
-import { taskSubmitter } from '../../helpers/submit';
 import {
 	maxConcurrentTasksField,
 	waitModeProperty,
@@ -145,11 +144,10 @@ export async function execute(
 		...(styleName ? { style: styleName } : {}),
 	};
 
-	const submit = taskSubmitter(this, itemIndex, settings, {
+	return await runTask(this, itemIndex, settings, {
 		api: 'v1',
 		path: '/task/openapi/quick-ai-app/run',
 		body,
 		json,
 	});
-	return await runTask(this, itemIndex, submit, settings);
 }

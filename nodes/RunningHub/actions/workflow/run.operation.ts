@@ -17,7 +17,7 @@ import { getRunningHubId } from '../../helpers/ids';
 import { assertOverridesExist, readOverrides } from '../../helpers/overrides';
 import { oncePerExecution } from '../../helpers/perExecution';
 import { maxConcurrentTasks, readRunSettings, runTask } from '../../helpers/run';
-import { taskSubmitter, v1OptionsBody } from '../../helpers/submit';
+import { v1OptionsBody } from '../../helpers/submit';
 import { idLocatorProperty } from '../common/locator';
 import { v1RunOptionsProperty, waitModeProperty } from '../common/run.description';
 import { BINARY_HINT, runInputProperties } from '../common/runInputs.description';
@@ -119,11 +119,10 @@ export async function execute(
 		}
 	}
 
-	const submit = taskSubmitter(this, itemIndex, settings, {
+	return await runTask(this, itemIndex, settings, {
 		api: 'v1',
 		path: '/task/openapi/create',
 		body,
 		json: { workflowId },
 	});
-	return await runTask(this, itemIndex, submit, settings);
 }
