@@ -34,7 +34,8 @@ export class RunningHubApi implements ICredentialType {
 			required: true,
 			default: '',
 			description:
-				'The 32-character key from the API Console of your RunningHub account. Keys work only on the site they were created on.',
+				'The 32-character key from the API Console of your RunningHub account. Keys work only ' +
+				'on the site they were created on.',
 		},
 		{
 			displayName: 'Site',
@@ -88,7 +89,8 @@ export class RunningHubApi implements ICredentialType {
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL:
-				'={{$credentials.site === "custom" ? $credentials.customBaseUrl.replace(/\\/+$/, "") : $credentials.site}}',
+				'={{$credentials.site === "custom" ? $credentials.customBaseUrl.replace(/\\/+$/, "") : ' +
+				'$credentials.site}}',
 			url: '/uc/openapi/accountStatus',
 			method: 'POST',
 			body: {},
@@ -100,7 +102,8 @@ export class RunningHubApi implements ICredentialType {
 					key: 'code',
 					value: 802,
 					message:
-						'The API key was not accepted by RunningHub (802 APIKEY_UNAUTHORIZED). Check the key and the site: keys from runninghub.cn do not work on runninghub.ai and vice versa.',
+						'The API key was not accepted by RunningHub (802 APIKEY_UNAUTHORIZED). Check the ' +
+						'key and the site: keys from runninghub.cn do not work on runninghub.ai and vice versa.',
 				},
 			},
 			{
@@ -109,7 +112,8 @@ export class RunningHubApi implements ICredentialType {
 					key: 'code',
 					value: 801,
 					message:
-						'RunningHub does not allow API access for free accounts (801). Upgrade the account, then try again.',
+						'RunningHub does not allow API access for free accounts (801). Upgrade the account, ' +
+						'then try again.',
 				},
 			},
 			{

@@ -37,7 +37,9 @@ export const WEBHOOK_PATH = 'runninghub';
  */
 const URL_SAFE_TOKEN = /^[A-Za-z0-9._~-]+$/;
 const TOKEN_NOT_URL_SAFE =
-	"The Secret Token is part of the trigger's URL, so it may contain only letters, digits and - _ . ~ (no spaces or other signs). Set a new token, e.g. a long random string of letters and digits, and give RunningHub the new Production URL.";
+	"The Secret Token is part of the trigger's URL, so it may contain only letters, digits and - " +
+	'_ . ~ (no spaces or other signs). Set a new token, e.g. a long random string of letters and ' +
+	'digits, and give RunningHub the new Production URL.';
 /** How many delivered task IDs are remembered (in the workflow's static data) to drop repeats. */
 export const DELIVERED_MEMORY = 1000;
 /** Answers of the task query that mean "this key has no such task". */
@@ -126,7 +128,9 @@ function acknowledge(
 }
 
 const VERIFY_WITHOUT_CREDENTIAL =
-	'Verify with API is on, but the RunningHub Trigger has no RunningHub credential, so no event could be confirmed. Select a credential, or turn Verify with API off to accept events unconfirmed.';
+	'Verify with API is on, but the RunningHub Trigger has no RunningHub credential, so no event ' +
+	'could be confirmed. Select a credential, or turn Verify with API off to accept events ' +
+	'unconfirmed.';
 
 function hasCredential(context: IWebhookFunctions): boolean {
 	return Boolean(context.getNode().credentials?.[CREDENTIAL_TYPE]);
@@ -159,7 +163,9 @@ async function verifyWithApi(
 		if (!TERMINAL_STATUSES.includes(result.status)) {
 			return {
 				reject: 409,
-				message: `RunningHub reports task ${event.taskId} as ${result.status}, not ended; event not emitted.`,
+				message:
+					`RunningHub reports task ${event.taskId} as ${result.status}, not ended; event ` +
+					`not emitted.`,
 			};
 		}
 		return { result };
@@ -175,7 +181,8 @@ async function verifyWithApi(
 		}
 		return {
 			reject: 502,
-			message: `The event could not be verified with the RunningHub API: ${(error as Error).message}`,
+			message:
+				`The event could not be verified with the RunningHub API: ` + `${(error as Error).message}`,
 		};
 	}
 }
@@ -216,7 +223,10 @@ export class RunningHubTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'RunningHub calls this URL when a task ends. The Production URL above already ends with the Secret Token below: copy it whole and paste it into the <b>Webhook URL</b> option of a RunningHub node (Wait Mode "Return Task ID"). Publish this workflow: test URLs stop listening after a few minutes.',
+					'RunningHub calls this URL when a task ends. The Production URL above already ends ' +
+					'with the Secret Token below: copy it whole and paste it into the <b>Webhook URL</b> ' +
+					'option of a RunningHub node (Wait Mode "Return Task ID"). Publish this workflow: ' +
+					'test URLs stop listening after a few minutes.',
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -245,7 +255,9 @@ export class RunningHubTrigger implements INodeType {
 				required: true,
 				default: '',
 				description:
-					'RunningHub does not sign its callbacks, so the URL carries this secret as its last part (the Production URL above shows it); calls without it are answered 401. Use a long random string of letters, digits and - _ . ~',
+					'RunningHub does not sign its callbacks, so the URL carries this secret as its last ' +
+					'part (the Production URL above shows it); calls without it are answered 401. Use a ' +
+					'long random string of letters, digits and - _ . ~',
 			},
 			{
 				displayName: 'Verify with API',
@@ -253,7 +265,10 @@ export class RunningHubTrigger implements INodeType {
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to confirm each event with the RunningHub API before starting the workflow, and to emit the status and files the API reports rather than those in the event (so a forged call cannot inject links). Needs a credential: while it is on without one, the trigger refuses to listen and answers every event with an error.',
+					'Whether to confirm each event with the RunningHub API before starting the workflow, ' +
+					'and to emit the status and files the API reports rather than those in the event (so ' +
+					'a forged call cannot inject links). Needs a credential: while it is on without one, ' +
+					'the trigger refuses to listen and answers every event with an error.',
 			},
 			{
 				displayName: 'Options',
@@ -267,7 +282,9 @@ export class RunningHubTrigger implements INodeType {
 								...field,
 								default: false,
 								description:
-									'Whether to download the generated files into binary properties (links expire after 24 hours). Large videos make the callback slow; RunningHub retries slow receivers.',
+									'Whether to download the generated files into binary properties (links expire ' +
+									'after 24 hours). Large videos make the callback slow; RunningHub retries ' +
+									'slow receivers.',
 							}
 						: field,
 				),
@@ -287,7 +304,9 @@ export class RunningHubTrigger implements INodeType {
 				if (!token)
 					throw new NodeOperationError(this.getNode(), 'The Secret Token is empty', {
 						description:
-							"Set a Secret Token (a long random string of letters and digits): it is the last part of the trigger's URL, so that only RunningHub, which gets the URL with each task, can call it.",
+							'Set a Secret Token (a long random string of letters and digits): it is the last ' +
+							"part of the trigger's URL, so that only RunningHub, which gets the URL with each " +
+							'task, can call it.',
 					});
 				if (!URL_SAFE_TOKEN.test(token))
 					throw new NodeOperationError(this.getNode(), TOKEN_NOT_URL_SAFE);
@@ -311,13 +330,15 @@ export class RunningHubTrigger implements INodeType {
 		if (!expected) {
 			return reply(this, 401, {
 				error:
-					'The RunningHub Trigger has no Secret Token set; set one and give RunningHub the Production URL it shows.',
+					'The RunningHub Trigger has no Secret Token set; set one and give RunningHub the ' +
+					'Production URL it shows.',
 			});
 		}
 		if (given === undefined || !tokensMatch(expected, given)) {
 			return reply(this, 401, {
 				error:
-					'Missing or wrong Secret Token: call the Production URL exactly as the RunningHub Trigger shows it (it ends with /runninghub/ and the token).',
+					'Missing or wrong Secret Token: call the Production URL exactly as the RunningHub ' +
+					'Trigger shows it (it ends with /runninghub/ and the token).',
 			});
 		}
 
@@ -339,7 +360,8 @@ export class RunningHubTrigger implements INodeType {
 			if (refused)
 				return reply(this, 400, {
 					error:
-						'An unconfirmed event points at a local or private address; it is not downloaded. Turn Verify with API on to download the files RunningHub reports.',
+						'An unconfirmed event points at a local or private address; it is not downloaded. ' +
+						'Turn Verify with API on to download the files RunningHub reports.',
 				});
 		}
 

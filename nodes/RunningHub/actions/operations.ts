@@ -7,7 +7,9 @@ import * as task from './task';
 import * as workflow from './workflow';
 import type { ResourceOperations } from './types';
 
-/** Every resource's operations, by parameter value; their parameters are listed in properties.ts. */
+/**
+ * Every resource's operations, by parameter value; their parameters are listed in properties.ts.
+ */
 export const operationsByResource: Record<string, ResourceOperations> = {
 	account: { get: account.get },
 	aiApp: { run: aiApp.run },

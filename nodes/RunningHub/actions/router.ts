@@ -18,7 +18,8 @@ import type { OperationModule } from './types';
  * Runs the chosen operation for every input item: one at a time, or up to the operation's
  * concurrency limit. Results keep input order; every output item is paired with its input item;
  * with "Continue On Fail" a failing item becomes an `{error}` item and the others still complete.
- * As an AI agent's tool, a failure is always returned as data: the model reads it and can act on it,
+ * As an AI agent's tool, a failure is always returned as data: the model reads it and can act on
+ * it,
  * whereas a thrown error reaches it empty (AI Agent 2) or without its advice (AI Agent 3).
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -54,7 +55,8 @@ async function runItems(
 				MAX_CONCURRENT_LIMIT,
 			)
 		: 1;
-	// The key's slots, shared by the items of this run (each takes one from its create to its task's end).
+	// The key's slots, shared by the items of this run (each takes one from its create to its task's
+	// end).
 	const slots = new TaskSlots(concurrency);
 	if (concurrency > 1) useTaskSlots(this, slots);
 	const results: INodeExecutionData[][] = new Array(items.length);
@@ -127,5 +129,8 @@ function listCreatedTasks(
 	created.sort((a, b) => a.item - b.item);
 	error.context = { ...(error.context ?? {}), createdTasks: created };
 	const list = created.map(({ item, taskId }) => `item ${item}: task ${taskId}`).join(', ');
-	error.description = `${error.description ? `${error.description} ` : ''}Tasks this batch had already created (they run and are billed on RunningHub; get their results with Task › Get Outputs instead of running them again): ${list}.`;
+	error.description =
+		`${error.description ? `${error.description} ` : ''}Tasks this batch had ` +
+		`already created (they run and are billed on RunningHub; get their results with Task › Get ` +
+		`Outputs instead of running them again): ${list}.`;
 }

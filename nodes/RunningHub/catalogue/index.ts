@@ -2,7 +2,8 @@
  * Standard Model API catalogue: lookup, search and request-body checks.
  *
  * Data comes from models.generated.ts (generated from RunningHub's public model registry by
- * scripts/build-model-catalogue.js — do not edit it by hand), parsed when first needed. No n8n imports here: validation
+ * scripts/build-model-catalogue.js — do not edit it by hand), parsed when first needed. No n8n
+ * imports here: validation
  * problems are reported as `CatalogueIssue`s, which the node turns into its errors.
  */
 import { buildModelEntries } from './models.generated';
@@ -87,7 +88,12 @@ const HAYSTACK = new Map<CatalogueEntry, string>();
 function haystackOf(entry: CatalogueEntry): string {
 	let h = HAYSTACK.get(entry);
 	if (h === undefined) {
-		h = ` ${normalizeText([entry.endpoint, entry.name, entry.provider, entry.category, entry.outputType, entry.docName ?? ''].join(' '))} `;
+		h =
+			` ${normalizeText([entry.endpoint, entry.name, entry.provider, entry.category, entry.outputType, entry.docName ?? ''].join(' '))} ` +
+			`` +
+			`` +
+			`` +
+			``;
 		HAYSTACK.set(entry, h);
 	}
 	return h;
@@ -407,8 +413,10 @@ function coerceParameter(param: CatalogueParam, value: unknown): unknown {
 
 export interface BuildModelRequestOptions {
 	/**
-	 * What to do with keys of `values` that the entry does not define: `error` (default when the entry
-	 * has params), `passthrough` (sent unchanged; default for entries whose schema is empty) or `drop`.
+	 * What to do with keys of `values` that the entry does not define: `error` (default when the
+	 * entry
+	 * has params), `passthrough` (sent unchanged; default for entries whose schema is empty) or
+	 * `drop`.
 	 */
 	unknownParams?: 'error' | 'passthrough' | 'drop';
 }
@@ -456,7 +464,10 @@ export function validateModelRequest(
 	return { body, issues };
 }
 
-/** Human-readable label for a body key: `aspectRatio` → "Aspect Ratio", `voice_id` → "Voice ID", `imageUrls` → "Image URLs". */
+/**
+ * Human-readable label for a body key: `aspectRatio` → "Aspect Ratio", `voice_id` → "Voice ID",
+ * `imageUrls` → "Image URLs".
+ */
 export function paramDisplayName(key: string): string {
 	const field = key.includes('##') ? key.slice(key.indexOf('##') + 2) : key;
 	const words = field

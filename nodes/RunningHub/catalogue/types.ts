@@ -63,11 +63,19 @@ export interface CatalogueParam {
 	field: string;
 	type: ModelParamType;
 	required: boolean;
-	/** Media param that takes a JSON array of URLs (key ends in `Urls`, key is `videos`, or multi-input). */
+	/**
+	 * Media param that takes a JSON array of URLs (key ends in `Urls`, key is `videos`, or
+	 * multi-input).
+	 */
 	multiple: boolean;
-	/** Registry default for LIST (string), INT/FLOAT (number) and BOOLEAN params. Never set for STRING/media. */
+	/**
+	 * Registry default for LIST (string), INT/FLOAT (number) and BOOLEAN params. Never set for
+	 * STRING/media.
+	 */
 	default?: string | number | boolean;
-	/** Short sample value from the registry for STRING params (for UI placeholders only; never sent). */
+	/**
+	 * Short sample value from the registry for STRING params (for UI placeholders only; never sent).
+	 */
 	placeholder?: string;
 	/**
 	 * LIST choices, in registry order. Empty means free text. A STRING param may also have options

@@ -36,10 +36,14 @@ import { completedTaskItems, endedTaskResult, hasEnded, taskFailedError } from '
  * So a failure is delivered by putting it in `resumeError`, and the wait-limit error is armed there
  * before pausing and removed when the awaited callback arrives. A node that continues on fail gets
  * its failure as an item with the task ID instead: the callback returns it as the node's output,
- * and the wait-limit one is armed as the waiting node's input, which flows on when the limit passes.
+ * and the wait-limit one is armed as the waiting node's input, which flows on when the limit
+ * passes.
  */
 
-/** Execution custom data keys (letters/digits/underscore only; also searchable in the executions list). */
+/**
+ * Execution custom data keys (letters/digits/underscore only; also searchable in the executions
+ * list).
+ */
 const TASK_KEY = 'runningHubTaskId';
 const OUTPUT_KEY = 'runningHubOutput';
 const NOT_SUBMITTED = 'not-submitted';
@@ -55,7 +59,10 @@ function runDataOf(context: IExecuteFunctions | IWebhookFunctions): IRunExecutio
 	return candidate && typeof candidate === 'object' ? candidate : undefined;
 }
 
-/** The stack entry of the waiting node, as webhook() sees it (the waiting node is first on the stack). */
+/**
+ * The stack entry of the waiting node, as webhook() sees it (the waiting node is first on the
+ * stack).
+ */
 function waitingEntry(context: IWebhookFunctions): IExecuteData | undefined {
 	const entry = runDataOf(context)?.executionData?.nodeExecutionStack?.[0];
 	return entry && entry.node?.name === context.getNode().name ? entry : undefined;
@@ -143,22 +150,28 @@ export const submitAndPause: WaitModeHandler = async (context, itemIndex, submit
 	if (itemCount > 1) {
 		throw new NodeOperationError(
 			node,
-			`Wait Mode "Wait for Callback" takes one item per execution, but this node received ${itemCount} items`,
+			`Wait Mode "Wait for Callback" takes one item per execution, but this node received ` +
+				`${itemCount} items`,
 			{
 				itemIndex,
 				description:
-					'An execution can only pause for one task. Put a "Loop Over Items" (Split in Batches) node with Batch Size 1 before this node, choose Wait Mode "Wait for Completion", or submit with "Return Task ID" and a Webhook URL pointing at a RunningHub Trigger workflow.',
+					'An execution can only pause for one task. Put a "Loop Over Items" (Split in Batches) ' +
+					'node with Batch Size 1 before this node, choose Wait Mode "Wait for Completion", or ' +
+					'submit with "Return Task ID" and a Webhook URL pointing at a RunningHub Trigger ' +
+					'workflow.',
 			},
 		);
 	}
 	if (isInlineToolRun(context)) {
 		throw new NodeOperationError(
 			node,
-			'This tool is set to Wait Mode "Wait for Callback", which pauses the execution, but this AI Agent runs its tools inside itself and cannot pause. No RunningHub task was created.',
+			'This tool is set to Wait Mode "Wait for Callback", which pauses the execution, but this ' +
+				'AI Agent runs its tools inside itself and cannot pause. No RunningHub task was created.',
 			{
 				itemIndex,
 				description:
-					'Set Wait Mode to "Wait for Completion" in the tool, or use AI Agent version 3 or later, which pauses the execution until RunningHub calls back.',
+					'Set Wait Mode to "Wait for Completion" in the tool, or use AI Agent version 3 or ' +
+					'later, which pauses the execution until RunningHub calls back.',
 			},
 		);
 	}
@@ -169,7 +182,8 @@ export const submitAndPause: WaitModeHandler = async (context, itemIndex, submit
 			{
 				itemIndex,
 				description:
-					'In this mode RunningHub calls this execution back itself. Remove the Webhook URL option, or choose Wait Mode "Return Task ID" to send the event to a RunningHub Trigger.',
+					'In this mode RunningHub calls this execution back itself. Remove the Webhook URL ' +
+					'option, or choose Wait Mode "Return Task ID" to send the event to a RunningHub Trigger.',
 			},
 		);
 	}
@@ -183,7 +197,8 @@ export const submitAndPause: WaitModeHandler = async (context, itemIndex, submit
 			{
 				itemIndex,
 				description:
-					'Set n8n\'s WEBHOOK_URL to an address RunningHub can reach, or choose Wait Mode "Wait for Completion".',
+					'Set n8n\'s WEBHOOK_URL to an address RunningHub can reach, or choose Wait Mode "Wait ' +
+					'for Completion".',
 			},
 		);
 	}
@@ -199,7 +214,8 @@ export const submitAndPause: WaitModeHandler = async (context, itemIndex, submit
 			{
 				itemIndex,
 				description:
-					'Earlier nodes already set 10 execution custom data entries. Remove one, or choose Wait Mode "Wait for Completion".',
+					'Earlier nodes already set 10 execution custom data entries. Remove one, or choose ' +
+					'Wait Mode "Wait for Completion".',
 			},
 		);
 	}
@@ -215,8 +231,13 @@ export const submitAndPause: WaitModeHandler = async (context, itemIndex, submit
 	const limitSeconds = settings.wait.timeoutSeconds;
 	const waitTill = new Date(Date.now() + limitSeconds * 1000);
 	context.customData.set(OUTPUT_KEY, encodeOutputOptions(settings.output));
-	const notCalledBack = `RunningHub did not call back within ${formatDuration(limitSeconds)} [task ${task.taskId}]`;
-	const notCalledBackAdvice = `The task may still be running, or its callback could not reach n8n (WEBHOOK_URL must be reachable from the internet). Get its result with Task › Get Outputs using task ID ${task.taskId}, or raise Timeout (Seconds) for long jobs.`;
+	const notCalledBack =
+		`RunningHub did not call back within ${formatDuration(limitSeconds)} ` +
+		`[task ${task.taskId}]`;
+	const notCalledBackAdvice =
+		`The task may still be running, or its callback could not reach ` +
+		`n8n (WEBHOOK_URL must be reachable from the internet). Get its result with Task › Get ` +
+		`Outputs using task ID ${task.taskId}, or raise Timeout (Seconds) for long jobs.`;
 	const notCalledBackError = withTaskId(
 		// an agent's model sees only the message of an error the engine throws
 		new NodeOperationError(
@@ -304,7 +325,9 @@ export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebh
 		this.getResponseObject()
 			.status(502)
 			.json({
-				error: `The task could not be confirmed with the RunningHub API: ${asNodeError(this.getNode(), error).message}`,
+				error:
+					`The task could not be confirmed with the RunningHub API: ` +
+					`${asNodeError(this.getNode(), error).message}`,
 			});
 		return { noWebhookResponse: true };
 	}
@@ -312,7 +335,9 @@ export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebh
 		return {
 			webhookResponse: {
 				received: true,
-				ignored: `RunningHub reports task ${event.taskId} as ${result.status}, not ended; still waiting.`,
+				ignored:
+					`RunningHub reports task ${event.taskId} as ${result.status}, not ended; still ` +
+					`waiting.`,
 			},
 		};
 	}

@@ -30,7 +30,9 @@ export const TASK_END = 'TASK_END';
 const isRecord = (value: unknown): value is IDataObject =>
 	typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** A task ID as RunningHub sends it: a string (or, losslessly read, a number) of digits and letters. */
+/**
+ * A task ID as RunningHub sends it: a string (or, losslessly read, a number) of digits and letters.
+ */
 function taskIdOf(value: unknown): string | MalformedEvent | undefined {
 	if (value === undefined || value === null) return undefined;
 	if (typeof value !== 'string' && typeof value !== 'number')
@@ -47,7 +49,10 @@ function outputsProblem(list: unknown, field: string): string | undefined {
 	if (list === undefined || list === null) return undefined;
 	if (!Array.isArray(list)) return `"${field}" must be a list of outputs.`;
 	if (list.length > MAX_CALLBACK_OUTPUTS)
-		return `"${field}" lists ${list.length} outputs; a RunningHub task has at most ${MAX_CALLBACK_OUTPUTS}.`;
+		return (
+			`"${field}" lists ${list.length} outputs; a RunningHub task has at most ` +
+			`${MAX_CALLBACK_OUTPUTS}.`
+		);
 	for (const [index, entry] of list.entries()) {
 		if (!isRecord(entry)) return `"${field}[${index}]" must be an object with the output's url.`;
 		for (const key of ['url', 'fileUrl', 'outputType', 'fileType']) {
@@ -89,7 +94,8 @@ export function callbackBody(body: unknown, rawBody: unknown): unknown {
 			: 0;
 	if (rawSize > MAX_CALLBACK_BYTES)
 		return malformed(
-			`The request body has ${rawSize} bytes; a RunningHub callback is far smaller (at most ${MAX_CALLBACK_BYTES}).`,
+			`The request body has ${rawSize} bytes; a RunningHub callback is far smaller (at most ` +
+				`${MAX_CALLBACK_BYTES}).`,
 		);
 	// The raw bytes are read with the lossless parser, so a task ID sent as a bare 19-digit number
 	// keeps its digits (n8n's own parse rounds it). The parsed body is used only without them.
@@ -104,13 +110,15 @@ export function callbackBody(body: unknown, rawBody: unknown): unknown {
 	if (raw.trim() === '' && isRecord(body) && Object.keys(body).length > 0) return body;
 	if (raw.trim() === '')
 		return malformed(
-			'The request body is empty; a RunningHub callback is a JSON object with "event", "taskId" and "eventData".',
+			'The request body is empty; a RunningHub callback is a JSON object with "event", "taskId" ' +
+				'and "eventData".',
 		);
 	try {
 		return parseJsonLossless(raw);
 	} catch {
 		return malformed(
-			'The request body is not JSON; a RunningHub callback is a JSON object with "event", "taskId" and "eventData".',
+			'The request body is not JSON; a RunningHub callback is a JSON object with "event", ' +
+				'"taskId" and "eventData".',
 		);
 	}
 }
@@ -122,7 +130,10 @@ function isV2TaskObject(value: IDataObject): boolean {
 	);
 }
 
-/** v1 outputs envelope inside eventData: `{code: 0, data: [...]}` or `{code: 805, data: {failedReason}}`. */
+/**
+ * v1 outputs envelope inside eventData: `{code: 0, data: [...]}` or `{code: 805, data:
+ * {failedReason}}`.
+ */
 function resultFromV1Envelope(taskId: string, envelope: IDataObject): TaskResult {
 	const code = String(envelope.code);
 	if (code === '0') return resultFromV1Outputs(taskId, envelope.data);
@@ -169,7 +180,8 @@ export function parseTaskEndEvent(body: unknown): TaskEndEvent | MalformedEvent 
 	if (isMalformed(outerTaskId)) return outerTaskId;
 	if (outer.event !== undefined && outer.event !== null && outer.event !== TASK_END) {
 		return malformed(
-			`Only "${TASK_END}" events are handled; this one is ${JSON.stringify(outer.event).slice(0, 40)}.`,
+			`Only "${TASK_END}" events are handled; this one is ` +
+				`${JSON.stringify(outer.event).slice(0, 40)}.`,
 		);
 	}
 	const event = TASK_END;
@@ -214,7 +226,8 @@ export function parseTaskEndEvent(body: unknown): TaskEndEvent | MalformedEvent 
 		result = resultFromV2Task({ ...(inner as unknown as V2TaskObject), taskId });
 	} else
 		return malformed(
-			'"eventData" is neither a RunningHub outputs answer ({code, data}) nor a task object ({status, results}).',
+			'"eventData" is neither a RunningHub outputs answer ({code, data}) nor a task object ' +
+				'({status, results}).',
 		);
 	return { event, taskId, result, terminal: TERMINAL_STATUSES.includes(result.status) };
 }

@@ -53,7 +53,9 @@ export function asComfyWorkflow(value: unknown): { workflow: ComfyWorkflow } | {
 			candidate.inputs === null
 		) {
 			return {
-				problem: `node "${nodeId}" has no class_type and inputs (is this the UI format? Export with "Save (API Format)" in ComfyUI, or use Workflow › Get JSON)`,
+				problem:
+					`node "${nodeId}" has no class_type and inputs (is this the UI format? Export ` +
+					`with "Save (API Format)" in ComfyUI, or use Workflow › Get JSON)`,
 			};
 		}
 	}
@@ -105,7 +107,8 @@ export function parseWorkflowParameter(
 		throw new NodeOperationError(node, 'Workflow JSON is empty', {
 			itemIndex,
 			description:
-				'Paste the workflow in API format, or use an expression such as {{ $json.workflow }} after Workflow › Get JSON.',
+				'Paste the workflow in API format, or use an expression such as {{ $json.workflow }} ' +
+				'after Workflow › Get JSON.',
 		});
 	}
 	const value = parseJsonParameter(node, raw, {

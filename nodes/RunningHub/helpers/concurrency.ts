@@ -20,12 +20,17 @@ export const MAX_CONCURRENT_AUTO = 0;
  * out its own backoff.
  */
 export const CONCURRENCY_DEFAULTS = {
-	/** Max Concurrent Tasks on Auto when the key's limit cannot be read (the personal accounts' limit). */
+	/**
+	 * Max Concurrent Tasks on Auto when the key's limit cannot be read (the personal accounts'
+	 * limit).
+	 */
 	autoFallback: 2,
 	learnFromQueueFull: true,
 };
 
-/** `GET /openapi/v2/queue/status`, with the counts as numbers (RunningHub sends them as strings). */
+/**
+ * `GET /openapi/v2/queue/status`, with the counts as numbers (RunningHub sends them as strings).
+ */
 export interface QueueStatus {
 	apiKeyType: string | null;
 	concurrentLimit: number | null;

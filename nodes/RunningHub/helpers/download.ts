@@ -67,7 +67,10 @@ export interface DownloadOptions {
 	maxBytes?: number;
 }
 
-/** Default of the Max Download Size option: above RunningHub's longest videos, below what fills memory. */
+/**
+ * Default of the Max Download Size option: above RunningHub's longest videos, below what fills
+ * memory.
+ */
 export const DEFAULT_MAX_DOWNLOAD_MB = 500;
 
 export function maxDownloadBytes(megabytes: number | undefined): number {
@@ -143,7 +146,9 @@ export async function downloadOutputs(
 					context.getNode(),
 					`The execution was stopped while downloading output ${index} [task ${taskId}]`,
 					{
-						description: `The task itself finished; get its files later with Task › Get Outputs (task ID ${taskId}).`,
+						description:
+							`The task itself finished; get its files later with Task › Get Outputs ` +
+							`(task ID ${taskId}).`,
 					},
 				),
 				taskId,
@@ -158,10 +163,13 @@ export async function downloadOutputs(
 				throw withTaskId(
 					new NodeOperationError(
 						context.getNode(),
-						`Could not download output ${index} (node ${output.nodeId ?? '?'}, ${output.fileUrl.split('?')[0]}): ${reason} [task ${taskId}]`,
+						`Could not download output ${index} (node ${output.nodeId ?? '?'}, ` +
+							`${output.fileUrl.split('?')[0]}): ${reason} [task ${taskId}]`,
 						{
 							description:
-								'RunningHub result links expire after 24 hours. Turn on "Allow Partial Results" to keep the other outputs and the JSON, or turn off "Download Outputs" to get only the links.',
+								'RunningHub result links expire after 24 hours. Turn on "Allow Partial Results" ' +
+								'to keep the other outputs and the JSON, or turn off "Download Outputs" to get ' +
+								'only the links.',
 						},
 					),
 					taskId,

@@ -8,7 +8,10 @@ import { taskIdOf } from '../transport';
  * or cancelled without reading them out of the message.
  */
 
-/** Whether the node's "On Error" setting continues (n8n's own test, also where no context offers it). */
+/**
+ * Whether the node's "On Error" setting continues (n8n's own test, also where no context offers
+ * it).
+ */
 export function continuesOnFail(node: INode): boolean {
 	return (
 		node.continueOnFail === true ||

@@ -54,7 +54,8 @@ export function modelParamLimits(endpoint: string, param: CatalogueParam): FileL
 	const limits: FileLimits = {};
 	if (param.maxSize !== undefined && param.maxSize > 0) {
 		limits.maxBytes = Math.floor(param.maxSize * MiB);
-		limits.sizeRule = `the limit of ${param.maxSize} MB that model "${endpoint}" sets for "${param.field}"`;
+		limits.sizeRule =
+			`the limit of ${param.maxSize} MB that model "${endpoint}" sets for ` + `"${param.field}"`;
 	}
 	if (param.accept?.length) {
 		limits.formats = param.accept;

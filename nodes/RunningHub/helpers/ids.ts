@@ -7,7 +7,8 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 /*
- * RunningHub IDs (workflows, AI apps, Quick Create modules, tasks) are 19-digit snowflakes. They stay strings: a
+ * RunningHub IDs (workflows, AI apps, Quick Create modules, tasks) are 19-digit snowflakes. They
+ * stay strings: a
  * JavaScript number keeps only 15-17 significant digits.
  */
 
@@ -19,7 +20,9 @@ interface IdKindInfo {
 	/** How the thing is named in the editor and in errors. */
 	label: string;
 	exampleId: string;
-	/** Page paths on runninghub.ai / .cn whose last segment is the ID; none for IDs without a page. */
+	/**
+	 * Page paths on runninghub.ai / .cn whose last segment is the ID; none for IDs without a page.
+	 */
 	paths: string[];
 	exampleUrl?: string;
 	/** For IDs without a page: what the ID must be, completing "<label> ID must be …". */
@@ -56,10 +59,20 @@ export const ID_KINDS: Record<IdKind, IdKindInfo> = {
 function howToGiveIt(kind: IdKind): string {
 	const info = ID_KINDS[kind];
 	if (kind === 'quickCreateApp')
-		return 'Open the module on RunningHub, click "Call API" and copy "webappId" from the example. Keep the ID as text: a 19-digit number loses its last digits in JavaScript.';
+		return (
+			'Open the module on RunningHub, click "Call API" and copy "webappId" from the ' +
+			'example. Keep the ID as text: a 19-digit number loses its last digits in JavaScript.'
+		);
 	if (kind === 'task')
-		return 'Use an expression such as {{ $json.taskId }} to take it from a previous RunningHub node, which keeps it as text (a 19-digit number loses its last digits in JavaScript).';
-	return `Use the 19-digit ID (e.g. ${info.exampleId}) or the page URL (e.g. ${info.exampleUrl}). Keep the ID as text: a 19-digit number loses its last digits in JavaScript.`;
+		return (
+			'Use an expression such as {{ $json.taskId }} to take it from a previous RunningHub ' +
+			'node, which keeps it as text (a 19-digit number loses its last digits in JavaScript).'
+		);
+	return (
+		`Use the 19-digit ID (e.g. ${info.exampleId}) or the page URL (e.g. ` +
+		`${info.exampleUrl}). Keep the ID as text: a 19-digit number loses its last digits in ` +
+		`JavaScript.`
+	);
 }
 
 /**
@@ -84,7 +97,9 @@ export function parseRunningHubId(
 	if (given !== null && typeof given === 'object') {
 		const preview = JSON.stringify(given)?.slice(0, 80) ?? '';
 		return fail(
-			`${info.label} ID is ${Array.isArray(given) ? 'a list' : 'an object'} (${preview}), not an ID: the expression must pick the field that holds the ID, e.g. {{ $json.${kind === 'task' ? 'taskId' : 'id'} }}`,
+			`${info.label} ID is ${Array.isArray(given) ? 'a list' : 'an object'} (${preview}), not ` +
+				`an ID: the expression must pick the field that holds the ID, e.g. {{ ` +
+				`$json.${kind === 'task' ? 'taskId' : 'id'} }}`,
 		);
 	}
 	const value = String(given ?? '').trim();
@@ -119,13 +134,15 @@ export function parseRunningHubId(
 		return fail(`${info.label} "${value}" is neither a 19-digit ID nor a URL`);
 	if (!/^(?:www\.)?runninghub\.(?:ai|cn)$/i.test(url.hostname)) {
 		return fail(
-			`${info.label} URL "${value}" is on ${url.hostname}, not on RunningHub (runninghub.ai or runninghub.cn)`,
+			`${info.label} URL "${value}" is on ${url.hostname}, not on RunningHub (runninghub.ai or ` +
+				`runninghub.cn)`,
 		);
 	}
 	const match = new RegExp(`^/(?:${info.paths.join('|')})/(\\d+)(?:/|$)`).exec(url.pathname);
 	if (!match) {
 		return fail(
-			`${info.label} URL "${value}" is not a ${info.label.toLowerCase()} page: expected a path like /${info.paths[0]}/${info.exampleId}`,
+			`${info.label} URL "${value}" is not a ${info.label.toLowerCase()} page: expected a path ` +
+				`like /${info.paths[0]}/${info.exampleId}`,
 		);
 	}
 	if (match[1].length !== ID_DIGITS)

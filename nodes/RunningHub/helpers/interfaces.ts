@@ -32,7 +32,9 @@ export interface TaskFailure extends IDataObject {
 	traceback: string[] | null;
 }
 
-/** The item every task-returning operation emits, whichever of RunningHub's answers it came from. */
+/**
+ * The item every task-returning operation emits, whichever of RunningHub's answers it came from.
+ */
 export interface TaskResult extends IDataObject {
 	taskId: string;
 	status: string;
@@ -88,7 +90,9 @@ export interface RunSettings {
 	webhookUrl: string;
 }
 
-/** What a submit call reports: the new task, and fields to put on the item in "Return Task ID" mode. */
+/**
+ * What a submit call reports: the new task, and fields to put on the item in "Return Task ID" mode.
+ */
 export interface SubmittedTask {
 	taskId: string;
 	/** Status at creation (QUEUED, RUNNING, or already SUCCESS for fast model endpoints). */
@@ -152,17 +156,29 @@ export interface InputDescriptor {
 
 // ----- Files -----
 
-/** `media`: POST /openapi/v2/media/upload/binary (Bearer). `legacy`: POST /task/openapi/upload (apiKey form field). */
+/**
+ * `media`: POST /openapi/v2/media/upload/binary (Bearer). `legacy`: POST /task/openapi/upload
+ * (apiKey form field).
+ */
 export type UploadTarget = 'media' | 'legacy';
 
 export type LegacyFileType = 'input' | 'image' | 'video' | 'audio' | 'zip';
 
 export interface UploadedFile {
-	/** Server-side name (`openapi/<sha256>.png`, `api/<hash>.png`): the value ComfyUI loader nodes take. */
+	/**
+	 * Server-side name (`openapi/<sha256>.png`, `api/<hash>.png`): the value ComfyUI loader nodes
+	 * take.
+	 */
 	fileName: string;
-	/** Signed link valid about a day (media target only): the value Standard Model API URL inputs take. */
+	/**
+	 * Signed link valid about a day (media target only): the value Standard Model API URL inputs
+	 * take.
+	 */
 	downloadUrl: string | null;
-	/** `image` / `video` / `audio` / `zip` as RunningHub classified it (legacy: the `fileType` it echoes). */
+	/**
+	 * `image` / `video` / `audio` / `zip` as RunningHub classified it (legacy: the `fileType` it
+	 * echoes).
+	 */
 	type: string | null;
 	/** Bytes sent. */
 	size: number;

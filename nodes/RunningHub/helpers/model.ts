@@ -30,10 +30,15 @@ import { jsonKind, parseJsonParameter } from './jsonParameter';
  */
 const SEGMENT = '[a-z0-9][a-z0-9._-]*(?:-\\[[A-Za-z]+\\])?';
 const ENDPOINT_PATH = new RegExp(`^${SEGMENT}(?:/${SEGMENT})*$`);
-/** Accepted in the editor too: a pasted `/openapi/v2/...` path or full URL, stripped at run time. */
+/**
+ * Accepted in the editor too: a pasted `/openapi/v2/...` path or full URL, stripped at run time.
+ */
 export const ENDPOINT_INPUT_REGEX = `^\\s*(?:https?://[^/\\s]+)?/?(?:openapi/v2/)?${SEGMENT}(?:/${SEGMENT})*/?\\s*$`;
 
-/** First path segments of /openapi/v2 that are not models: sending a model body there would do something else. */
+/**
+ * First path segments of /openapi/v2 that are not models: sending a model body there would do
+ * something else.
+ */
 const RESERVED_SEGMENTS = [
 	'query',
 	'run',
@@ -51,7 +56,9 @@ export interface ResolvedModel {
 	entry: CatalogueEntry | undefined;
 }
 
-/** The chosen model: list mode must name a catalogue model; a typed path must look like an endpoint. */
+/**
+ * The chosen model: list mode must name a catalogue model; a typed path must look like an endpoint.
+ */
 export function getModelEndpoint(context: IExecuteFunctions, itemIndex: number): ResolvedModel {
 	const locator = context.getNodeParameter('modelEndpoint', itemIndex) as
 		| { mode?: string; value?: unknown }
@@ -74,7 +81,8 @@ export function getModelEndpoint(context: IExecuteFunctions, itemIndex: number):
 			throw new NodeOperationError(node, `Model "${raw}" is not in the built-in model list`, {
 				itemIndex,
 				description:
-					'Choose a model from the list again, or switch Model to "Endpoint Path" and enter the path after /openapi/v2/ to run a model the list does not know yet.',
+					'Choose a model from the list again, or switch Model to "Endpoint Path" and enter the ' +
+					'path after /openapi/v2/ to run a model the list does not know yet.',
 			});
 		}
 		return { endpoint: entry.endpoint, entry };
@@ -87,7 +95,8 @@ export function getModelEndpoint(context: IExecuteFunctions, itemIndex: number):
 		throw new NodeOperationError(node, `Model endpoint path "${raw}" is not a model endpoint`, {
 			itemIndex,
 			description:
-				'Enter the part of the model URL after /openapi/v2/, in lowercase path segments like "kling-v2.6-pro/text-to-video" (copy it from the model\'s API page on RunningHub).',
+				'Enter the part of the model URL after /openapi/v2/, in lowercase path segments like ' +
+				'"kling-v2.6-pro/text-to-video" (copy it from the model\'s API page on RunningHub).',
 		});
 	}
 	return { endpoint, entry };
@@ -122,7 +131,8 @@ function parseAdditionalParameters(context: IExecuteFunctions, itemIndex: number
 			{
 				itemIndex,
 				description:
-					'Set the callback address in Options › Webhook URL (it is checked there), or use Wait Mode "Wait for Callback". Remove "webhookUrl" from Additional Parameters.',
+					'Set the callback address in Options › Webhook URL (it is checked there), or use Wait ' +
+					'Mode "Wait for Callback". Remove "webhookUrl" from Additional Parameters.',
 			},
 		);
 	}
@@ -166,10 +176,13 @@ function issuesError(
 	const message =
 		issues.length === 1
 			? issues[0].message
-			: `${issues.length} model parameters are invalid: ${issues.map((issue) => issue.message).join('; ')}`;
+			: `${issues.length} model parameters are invalid: ` +
+				`${issues.map((issue) => issue.message).join('; ')}`;
 	return new NodeOperationError(context.getNode(), message, {
 		itemIndex,
-		description: `Fix ${fields.map((field) => `"${field}"`).join(', ')} in Model Parameters (or in Additional Parameters (JSON)) for model "${endpoint}". Nothing was sent to RunningHub.`,
+		description:
+			`Fix ${fields.map((field) => `"${field}"`).join(', ')} in Model Parameters (or ` +
+			`in Additional Parameters (JSON)) for model "${endpoint}". Nothing was sent to RunningHub.`,
 	});
 }
 
@@ -202,7 +215,8 @@ function mediaUrlIssues(
 			const file = urlFileOf(url);
 			const isData = url.toLowerCase().startsWith('data:');
 			const what = isData
-				? `a ${file.format ? `${file.format} ` : ''}data: URI of ${formatBytes(file.bytes ?? 0)} (${file.bytes ?? 0} bytes)`
+				? `a ${file.format ? `${file.format} ` : ''}data: URI of ` +
+					`${formatBytes(file.bytes ?? 0)} (${file.bytes ?? 0} bytes)`
 				: `"${shortUrl(url)}"${file.format ? ` (${file.format})` : ''}`;
 			// A link that shows no type may serve anything: RunningHub judges it when it fetches it.
 			const problem =
@@ -246,10 +260,14 @@ export async function buildModelBody(
 		if (stale.length) {
 			throw new NodeOperationError(
 				context.getNode(),
-				`Model Parameters contain ${stale.map((key) => `"${key}"`).join(', ')}, which model "${endpoint}" does not have`,
+				`Model Parameters contain ${stale.map((key) => `"${key}"`).join(', ')}, which model ` +
+					`"${endpoint}" does not have`,
 				{
 					itemIndex,
-					description: `Refresh Model Parameters after changing the model (known parameters: ${entry.params.map((p) => p.field).join(', ')}), or move extra fields to Additional Parameters (JSON).`,
+					description:
+						`Refresh Model Parameters after changing the model (known parameters: ` +
+						`${entry.params.map((p) => p.field).join(', ')}), or move extra fields to ` +
+						`Additional Parameters (JSON).`,
 				},
 			);
 		}

@@ -46,7 +46,8 @@ export function nodeInfoFromMapper(
 				{
 					itemIndex,
 					description:
-						'Open "Inputs to Change", click "Refresh" to reload the inputs from RunningHub, and set the values again.',
+						'Open "Inputs to Change", click "Refresh" to reload the inputs from RunningHub, and ' +
+						'set the values again.',
 				},
 			);
 		}
@@ -75,7 +76,8 @@ export function nodeInfoFromJson(
 			{
 				itemIndex,
 				description:
-					'Wrap the overrides in [ ]: [{"nodeId": "6", "fieldName": "text", "fieldValue": "a red fox"}].',
+					'Wrap the overrides in [ ]: [{"nodeId": "6", "fieldName": "text", "fieldValue": "a ' +
+					'red fox"}].',
 			},
 		);
 	}
@@ -92,7 +94,8 @@ export function nodeInfoFromJson(
 			throw new NodeOperationError(node, `Entry ${index} of ${parameterLabel} has no nodeId`, {
 				itemIndex,
 				description:
-					'Each entry needs "nodeId" (the number at the top right of the node, as text), "fieldName" and "fieldValue".',
+					'Each entry needs "nodeId" (the number at the top right of the node, as text), ' +
+					'"fieldName" and "fieldValue".',
 			});
 		}
 		if (typeof fieldName !== 'string' || fieldName.trim() === '') {
@@ -102,7 +105,8 @@ export function nodeInfoFromJson(
 				{
 					itemIndex,
 					description:
-						'Each entry needs "fieldName": the name of the input inside the node, e.g. "text", "seed" or "image".',
+						'Each entry needs "fieldName": the name of the input inside the node, e.g. "text", ' +
+						'"seed" or "image".',
 				},
 			);
 		}
@@ -112,18 +116,22 @@ export function nodeInfoFromJson(
 		if (value === undefined || value === null) {
 			throw new NodeOperationError(
 				node,
-				`Entry ${index} of ${parameterLabel} (node ${String(nodeId)}, ${fieldName}) has no fieldValue`,
+				`Entry ${index} of ${parameterLabel} (node ${String(nodeId)}, ${fieldName}) has no ` +
+					`fieldValue`,
 				{
 					itemIndex,
 					description:
-						'Give each entry a "fieldValue". When it comes from an expression, check that the expression yields a value for this item (an empty or missing field yields nothing); use "" to send an empty text on purpose.',
+						'Give each entry a "fieldValue". When it comes from an expression, check that the ' +
+						'expression yields a value for this item (an empty or missing field yields ' +
+						'nothing); use "" to send an empty text on purpose.',
 				},
 			);
 		}
 		if (typeof value === 'object') {
 			throw new NodeOperationError(
 				node,
-				`fieldValue of entry ${index} of ${parameterLabel} (node ${String(nodeId)}, ${fieldName}) must be text, a number or true/false`,
+				`fieldValue of entry ${index} of ${parameterLabel} (node ${String(nodeId)}, ` +
+					`${fieldName}) must be text, a number or true/false`,
 				{
 					itemIndex,
 					description: 'Links between nodes such as ["4", 0] cannot be changed through the API.',
@@ -163,7 +171,9 @@ export function assertOverridesExist(
 				`Node ID "${override.nodeId}" does not exist in ${what} (field "${override.fieldName}")`,
 				{
 					itemIndex,
-					description: `Node IDs that can be changed: ${known}. Reload the inputs (Refresh in "Inputs to Change") or use Workflow › Get JSON to see the nodes.`,
+					description:
+						`Node IDs that can be changed: ${known}. Reload the inputs (Refresh in ` +
+						`"Inputs to Change") or use Workflow › Get JSON to see the nodes.`,
 				},
 			);
 		}
@@ -173,11 +183,15 @@ export function assertOverridesExist(
 			throw new NodeOperationError(
 				context.getNode(),
 				isLinked
-					? `Field "${override.fieldName}" of node #${override.nodeId} (${nodeInputs[0].nodeLabel}) is connected to another node and cannot be changed`
-					: `Field "${override.fieldName}" does not exist on node #${override.nodeId} (${nodeInputs[0].nodeLabel}) in ${what}`,
+					? `Field "${override.fieldName}" of node #${override.nodeId} ` +
+						`(${nodeInputs[0].nodeLabel}) is connected to another node and cannot be changed`
+					: `Field "${override.fieldName}" does not exist on node #${override.nodeId} ` +
+						`(${nodeInputs[0].nodeLabel}) in ${what}`,
 				{
 					itemIndex,
-					description: `Fields of node #${override.nodeId} that can be changed: ${nodeInputs.map((candidate) => candidate.fieldName).join(', ')}.`,
+					description:
+						`Fields of node #${override.nodeId} that can be changed: ` +
+						`${nodeInputs.map((candidate) => candidate.fieldName).join(', ')}.`,
 				},
 			);
 		}
@@ -192,10 +206,13 @@ export function assertOverridesExist(
 			) {
 				throw new NodeOperationError(
 					context.getNode(),
-					`Value ${value} of "${override.fieldName}" (node #${override.nodeId}) must be between ${input.min ?? '-∞'} and ${input.max ?? '∞'}`,
+					`Value ${value} of "${override.fieldName}" (node #${override.nodeId}) must be between ` +
+						`${input.min ?? '-∞'} and ${input.max ?? '∞'}`,
 					{
 						itemIndex,
-						description: `Change the value of "#${override.nodeId} ${input.nodeLabel} › ${override.fieldName}".`,
+						description:
+							`Change the value of "#${override.nodeId} ${input.nodeLabel} › ` +
+							`${override.fieldName}".`,
 					},
 				);
 			}
@@ -207,7 +224,8 @@ export function assertOverridesExist(
 		) {
 			throw new NodeOperationError(
 				context.getNode(),
-				`Value "${String(override.fieldValue)}" of "${override.fieldName}" (node #${override.nodeId}) is not one of its options`,
+				`Value "${String(override.fieldValue)}" of "${override.fieldName}" (node ` +
+					`#${override.nodeId}) is not one of its options`,
 				{
 					itemIndex,
 					description: `Allowed: ${input.options.map((option) => String(option.value)).join(', ')}.`,

@@ -28,7 +28,10 @@ function weightOf(value: unknown): number | null {
 	return Number.isFinite(weight) ? weight : null;
 }
 
-/** POST /api/fast/creation/model/params: the styles (LoRA, trigger words, sample prompt) of a module. */
+/**
+ * POST /api/fast/creation/model/params: the styles (LoRA, trigger words, sample prompt) of a
+ * module.
+ */
 export async function fetchQuickCreateStyles(
 	context: RunningHubContext,
 	webappId: string,

@@ -14,7 +14,8 @@ import { DEFAULT_WAIT_OPTIONS, WAIT_LIMITS, waitForCompletion } from './wait';
 /*
  * Shared "submit → wait or return the task ID → item" flow of every operation that starts a
  * RunningHub task (workflow, AI app, Quick Create, model). An operation supplies a `SubmitRequest`
- * (which API, path and body); `runTask` creates the task through helpers/submit.ts and does the rest
+ * (which API, path and body); `runTask` creates the task through helpers/submit.ts and does the
+ * rest
  * according to the Wait Mode.
  */
 
@@ -38,7 +39,8 @@ const waitModeHandlers: Record<WaitMode, WaitModeHandler> = {
 
 /**
  * One item's run, the same for every run operation: the task is created from `request` (with the
- * webhook URL, retries and concurrency slots of `taskSubmitter`), then handled as the Wait Mode says.
+ * webhook URL, retries and concurrency slots of `taskSubmitter`), then handled as the Wait Mode
+ * says.
  */
 export async function runTask(
 	context: IExecuteFunctions,

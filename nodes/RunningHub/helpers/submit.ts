@@ -41,7 +41,9 @@ export function submitRetryPolicy(): Partial<RetryPolicy> {
 	};
 }
 
-/** Body fields of the v1 create endpoints (workflow, AI app) that come from the Options collection. */
+/**
+ * Body fields of the v1 create endpoints (workflow, AI app) that come from the Options collection.
+ */
 export function v1OptionsBody(context: IExecuteFunctions, itemIndex: number): IDataObject {
 	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const body: IDataObject = {};
@@ -81,7 +83,10 @@ export function readPromptTips(raw: unknown): { rejected: boolean; problems: str
 		const messages = (entry?.errors ?? [])
 			.map((error) => [error.message, error.details].filter(Boolean).join(': '))
 			.filter(Boolean);
-		return `node #${nodeId} (${entry?.class_type ?? 'unknown type'}): ${messages.join('; ') || 'invalid'}`;
+		return (
+			`node #${nodeId} (${entry?.class_type ?? 'unknown type'}): ` +
+			`${messages.join('; ') || 'invalid'}`
+		);
 	});
 	const rejected = tips.result === false;
 	if (rejected && !problems.length) {
@@ -140,7 +145,12 @@ async function submitV1(
 			`RunningHub rejected the inputs: ${problems.join(' | ')} [task ${taskId}]`,
 			{
 				itemIndex,
-				description: `${cancelled ? 'The task was cancelled, so it is not billed.' : 'Cancelling the task failed; cancel it on the RunningHub site.'} Fix the named input (type, range, option or file name) and run again. Task ID: ${taskId}`,
+				description:
+					`${cancelled ? 'The task was cancelled, so it is not billed.' : 'Cancelling the task failed; cancel it on the RunningHub site.'} ` +
+					`` +
+					`` +
+					`` +
+					`Fix the named input (type, range, option or file name) and run again. Task ID: ${taskId}`,
 			},
 		);
 		throw withTaskId(rejected, taskId);

@@ -51,7 +51,8 @@ export function parseFailedReason(
 
 /**
  * A failure that says only a code and a message: the v2 query of a failed workflow or AI-app task
- * may leave failedReason empty, the node and exception being only in the v1 outputs and the webhook.
+ * may leave failedReason empty, the node and exception being only in the v1 outputs and the
+ * webhook.
  */
 export function lacksFailureDetails(failure: TaskFailure | null): boolean {
 	return (

@@ -38,7 +38,8 @@ export const TOOL_TIMEOUT_SECONDS = 240;
 const RESULT_LINK_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
 /**
- * The answer a model gets for a task: what it needs to reply or to call again, nothing it would have
+ * The answer a model gets for a task: what it needs to reply or to call again, nothing it would
+ * have
  * to wade through (tracebacks, empty fields, binary data).
  */
 export function leanTaskResult(result: TaskResult, extra: IDataObject = {}): IDataObject {
@@ -56,7 +57,8 @@ export function leanTaskResult(result: TaskResult, extra: IDataObject = {}): IDa
 	if (files.length) {
 		lean.files = files;
 		lean.note =
-			'Each file url is a public link that works for about 24 hours (until expiresAt). Give the user the url; do not describe the content as if you had seen it.';
+			'Each file url is a public link that works for about 24 hours (until expiresAt). Give the ' +
+			'user the url; do not describe the content as if you had seen it.';
 	}
 	if (texts.length) lean.texts = texts;
 	if (result.usage && Object.keys(result.usage).length) lean.cost = result.usage;
@@ -67,16 +69,36 @@ export function leanTaskResult(result: TaskResult, extra: IDataObject = {}): IDa
 function adviceFor(message: string, description: string): string {
 	const text = `${message} ${description}`;
 	if (/out of memory|\bOOM\b/i.test(text))
-		return 'The GPU ran out of memory: try again with a smaller size or resolution, fewer frames or a shorter video, or tell the user to choose the Plus (48 GB) instance type in the tool options.';
+		return (
+			'The GPU ran out of memory: try again with a smaller size or resolution, fewer ' +
+			'frames or a shorter video, or tell the user to choose the Plus (48 GB) instance type in ' +
+			'the tool options.'
+		);
 	if (/did not finish within|did not call back within|timed? ?out/i.test(text))
-		return 'The task may still be running on RunningHub and is billed either way: do not start it again at once; give the user the task ID so the result can be fetched later, or tell them to raise Timeout (Seconds) in the tool options.';
+		return (
+			'The task may still be running on RunningHub and is billed either way: do not start ' +
+			'it again at once; give the user the task ID so the result can be fetched later, or tell ' +
+			'them to raise Timeout (Seconds) in the tool options.'
+		);
 	if (/rejected the inputs|is not a valid|must be|expected/i.test(text))
-		return 'One of the arguments was not accepted: change the named input (type, range, option or file name) and call the tool again.';
+		return (
+			'One of the arguments was not accepted: change the named input (type, range, option ' +
+			'or file name) and call the tool again.'
+		);
 	if (/Wait for Callback/.test(text))
-		return 'Tell the user to set Wait Mode to "Wait for Completion" in this tool, or to use AI Agent version 3 or later, which can pause.';
+		return (
+			'Tell the user to set Wait Mode to "Wait for Completion" in this tool, or to use AI ' +
+			'Agent version 3 or later, which can pause.'
+		);
 	if (/credential|api key|unauthori[sz]ed|balance|insufficient|quota|concurren/i.test(text))
-		return 'This is a problem of the RunningHub account, not of your arguments: do not retry; tell the user what failed.';
-	return 'Change the arguments that feed the failing step (for example a simpler or shorter prompt) and call the tool once more, or tell the user what failed.';
+		return (
+			'This is a problem of the RunningHub account, not of your arguments: do not retry; ' +
+			'tell the user what failed.'
+		);
+	return (
+		'Change the arguments that feed the failing step (for example a simpler or shorter ' +
+		'prompt) and call the tool once more, or tell the user what failed.'
+	);
 }
 
 /** A failed tool call as JSON the model can read and act on, instead of an error it never sees. */

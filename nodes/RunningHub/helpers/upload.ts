@@ -17,7 +17,9 @@ import type { UploadOptions, UploadTarget, UploadedFile } from './interfaces';
 export const MEDIA_UPLOAD_PATH = '/openapi/v2/media/upload/binary';
 export const LEGACY_UPLOAD_PATH = '/task/openapi/upload';
 
-/** Bytes decoded per slice of an in-memory (base64) binary; a multiple of 3 so slices stay aligned. */
+/**
+ * Bytes decoded per slice of an in-memory (base64) binary; a multiple of 3 so slices stay aligned.
+ */
 const DECODE_SLICE_BYTES = 3 * 256 * 1024;
 
 function describeSource(propertyName: string, itemIndex: number, options: UploadOptions): string {
@@ -41,7 +43,8 @@ export function getBinaryMetadataOf(
 	if (name === '') {
 		throw new NodeOperationError(
 			context.getNode(),
-			`${options.fieldLabel ?? 'Input Binary Field'} is empty: enter the name of the binary property that holds the file (usually "data")`,
+			`${options.fieldLabel ?? 'Input Binary Field'} is empty: enter the name of the binary ` +
+				`property that holds the file (usually "data")`,
 			{
 				itemIndex,
 			},
@@ -56,8 +59,12 @@ export function getBinaryMetadataOf(
 			{
 				itemIndex,
 				description: available.length
-					? `The item has these binary properties: ${available.map((key) => `"${key}"`).join(', ')}. Enter one of them as the binary property name.`
-					: 'The item has no binary data at all. Put a node that produces a file (e.g. Read/Write Files from Disk, HTTP Request with "File" response, Form Trigger) before this one.',
+					? `The item has these binary properties: ` +
+						`${available.map((key) => `"${key}"`).join(', ')}. Enter one of them as the binary ` +
+						`property name.`
+					: 'The item has no binary data at all. Put a node that produces a file (e.g. ' +
+						'Read/Write Files from Disk, HTTP Request with "File" response, Form Trigger) ' +
+						'before this one.',
 			},
 		);
 	}
@@ -92,11 +99,14 @@ function tooLargeError(
 ): NodeOperationError {
 	return new NodeOperationError(
 		context.getNode(),
-		`${source}: file "${fileName}" is ${atLeast ? 'at least ' : ''}${formatBytes(size)} (${size} bytes), ${problem}`,
+		`${source}: file "${fileName}" is ${atLeast ? 'at least ' : ''}${formatBytes(size)} ` +
+			`(${size} bytes), ${problem}`,
 		{
 			itemIndex,
 			description:
-				'Make the file smaller (compress or resize the image, shorten or re-encode the video) before this node, or host it yourself and pass a public URL to a node that loads from a URL.',
+				'Make the file smaller (compress or resize the image, shorten or re-encode the video) ' +
+				'before this node, or host it yourself and pass a public URL to a node that loads from ' +
+				'a URL.',
 		},
 	);
 }
@@ -119,12 +129,17 @@ function wrongFormatError(
 		{
 			itemIndex,
 			description:
-				'Convert the file to one of the formats named before this node (e.g. with an image or video conversion step), or, if it already is one, give it the right file name and MIME type. A file RunningHub does not take can also be hosted elsewhere and passed as a public URL.',
+				'Convert the file to one of the formats named before this node (e.g. with an image or ' +
+				'video conversion step), or, if it already is one, give it the right file name and MIME ' +
+				'type. A file RunningHub does not take can also be hosted elsewhere and passed as a ' +
+				'public URL.',
 		},
 	);
 }
 
-/** The limits a file must meet: those of the caller (e.g. a model parameter), then the endpoint's. */
+/**
+ * The limits a file must meet: those of the caller (e.g. a model parameter), then the endpoint's.
+ */
 function limitsFor(options: UploadOptions): FileLimits[] {
 	const endpoint =
 		(options.target ?? 'media') === 'media' ? MEDIA_UPLOAD_LIMITS : LEGACY_UPLOAD_LIMITS;
@@ -265,7 +280,8 @@ async function multipartBody(
 ): Promise<{ body: Buffer; contentType: string; size: number } | undefined> {
 	const boundary = `----n8nRunningHub${Date.now().toString(16)}${Math.random().toString(16).slice(2)}`;
 	const head = Buffer.from(
-		`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${headerValue(fileName)}"\r\nContent-Type: ${headerValue(mimeType)}\r\n\r\n`,
+		`--${boundary}\r\nContent-Disposition: form-data; name="file"; ` +
+			`filename="${headerValue(fileName)}"\r\nContent-Type: ${headerValue(mimeType)}\r\n\r\n`,
 		'utf8',
 	);
 	const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
@@ -423,7 +439,8 @@ function missingFileNameError(
 		data && typeof data === 'object' ? Object.keys(data as IDataObject).join(', ') : String(data);
 	return new NodeOperationError(
 		context.getNode(),
-		`${source}: RunningHub accepted the upload to ${path} but returned no file name (got: ${keys || 'nothing'})`,
+		`${source}: RunningHub accepted the upload to ${path} but returned no file name (got: ` +
+			`${keys || 'nothing'})`,
 		{
 			itemIndex,
 			description:

@@ -22,7 +22,8 @@ export function validateWebhookUrl(
 			{
 				itemIndex,
 				description:
-					'RunningHub posts the TASK_END event to this address. Paste the Production URL of a RunningHub Trigger node, or leave it empty.',
+					'RunningHub posts the TASK_END event to this address. Paste the Production URL of a ' +
+					'RunningHub Trigger node, or leave it empty.',
 			},
 		);
 	}
@@ -44,7 +45,9 @@ export function validateRange(
 			`${fieldName} must be between ${min} and ${max}, got ${String(value)}`,
 			{
 				itemIndex,
-				description: `Set ${fieldName} to a value from ${min} to ${max} in the node's options (an expression there must give a number).`,
+				description:
+					`Set ${fieldName} to a value from ${min} to ${max} in the node's options ` +
+					`(an expression there must give a number).`,
 			},
 		);
 	}

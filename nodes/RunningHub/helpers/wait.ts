@@ -43,7 +43,9 @@ export function nextPollDelayMs(elapsedMs: number, intervalMs: number): number {
 	return Math.max(0, next - elapsedMs);
 }
 
-/** How RunningHub reports a task cancelled while it ran (ComfyUI's interrupt), or a CANCEL status. */
+/**
+ * How RunningHub reports a task cancelled while it ran (ComfyUI's interrupt), or a CANCEL status.
+ */
 function wasCancelled(result: TaskResult): boolean {
 	return (
 		['CANCEL', 'CANCELLED'].includes(result.status) ||
@@ -67,7 +69,8 @@ export function taskFailedError(
 	const details = failure ? failureDetails(failure, headline) : [];
 	if (cancelled)
 		details.push(
-			'It was cancelled on the RunningHub site, by another tool or workflow, or by an earlier timeout or stop; it has no outputs. Run the node again to start a new task.',
+			'It was cancelled on the RunningHub site, by another tool or workflow, or by an earlier ' +
+				'timeout or stop; it has no outputs. Run the node again to start a new task.',
 		);
 	return runningHubApiError(context.getNode(), {
 		code: failure?.errorCode ?? undefined,
@@ -87,7 +90,9 @@ function pollFailedError(
 	taskId: string,
 	error: unknown,
 ): NodeApiError | NodeOperationError {
-	const hint = `The task may still be running on RunningHub: get its result later with Task › Get Outputs (task ID ${taskId}).`;
+	const hint =
+		`The task may still be running on RunningHub: get its result later with Task › ` +
+		`Get Outputs (task ID ${taskId}).`;
 	if (error instanceof NodeApiError) {
 		const rebuilt = new NodeApiError(context.getNode(), (error.errorResponse ?? {}) as JsonObject, {
 			message: error.message,
@@ -138,7 +143,8 @@ export async function waitForTask(
 			: 'It keeps running on RunningHub; fetch its result later with Task › Get Outputs.';
 		const description =
 			reason === 'timeout'
-				? 'Raise Timeout (Seconds) in the options, or use the "Return Task ID" or "Wait for Callback" mode for long jobs.'
+				? 'Raise Timeout (Seconds) in the options, or use the "Return Task ID" or "Wait for ' +
+					'Callback" mode for long jobs.'
 				: undefined;
 		throw withTaskId(
 			new NodeOperationError(context.getNode(), `Task ${taskId} ${what}. ${then}`, { description }),

@@ -77,7 +77,10 @@ function endpointOf(context: ILoadOptionsFunctions): string {
 	).trim();
 }
 
-/** Model › Generate: the chosen model's parameters from the catalogue, required first; none for unknown endpoints. */
+/**
+ * Model › Generate: the chosen model's parameters from the catalogue, required first; none for
+ * unknown endpoints.
+ */
 export async function getModelParameters(
 	this: ILoadOptionsFunctions,
 ): Promise<ResourceMapperFields> {
@@ -87,14 +90,17 @@ export async function getModelParameters(
 		return {
 			fields: [],
 			emptyFieldsNotice: endpoint
-				? `The model "${endpoint}" is not in the built-in list, so its parameters are unknown: enter them in Additional Parameters (JSON).`
+				? `The model "${endpoint}" is not in the built-in list, so its parameters are unknown: ` +
+					`enter them in Additional Parameters (JSON).`
 				: 'Choose a model first.',
 		};
 	}
 	if (!entry.params.length) {
 		return {
 			fields: [],
-			emptyFieldsNotice: `RunningHub publishes no parameter list for "${entry.endpoint}": enter its parameters in Additional Parameters (JSON).`,
+			emptyFieldsNotice:
+				`RunningHub publishes no parameter list for "${entry.endpoint}": enter ` +
+				`its parameters in Additional Parameters (JSON).`,
 		};
 	}
 	const ordered = [

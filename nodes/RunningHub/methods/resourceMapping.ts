@@ -26,7 +26,8 @@ function nodeTitle(input: InputDescriptor): string {
 }
 
 /**
- * "text · Positive Prompt #6", "steps (1–100) · KSampler #3", for apps "Prompt · CLIPTextEncode #6":
+ * "text · Positive Prompt #6", "steps (1–100) · KSampler #3", for apps "Prompt · CLIPTextEncode
+ * #6":
  * what the user recognises first (the input, or the app's own description of it), then the node.
  * Long node titles are shortened so the label never gets cut off at the end.
  */
@@ -41,7 +42,10 @@ export function inputLabel(input: InputDescriptor): string {
 	return `${lead} · ${shorten(nodeTitle(input), Math.max(room, 6))}${id}`;
 }
 
-/** The resource mapper fields for a list of inputs: hidden until added, prefilled with the current value. */
+/**
+ * The resource mapper fields for a list of inputs: hidden until added, prefilled with the current
+ * value.
+ */
 export function mapperFields(inputs: InputDescriptor[]): ResourceMapperField[] {
 	const labels = inputs.map(inputLabel);
 	return inputs.map((input, index) => {

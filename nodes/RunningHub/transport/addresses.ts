@@ -58,5 +58,8 @@ export function privateAddressRefusal(url: string, trustedOrigin?: string): stri
 	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
 		return `the link is not an http(s) URL (${parsed.protocol})`;
 	if (!isPrivateAddress(url) || parsed.origin === trustedOrigin) return undefined;
-	return `the link points at a local or private address (${parsed.origin}); result files are downloaded from such an address only when it is the origin of the credential's Base URL`;
+	return (
+		`the link points at a local or private address (${parsed.origin}); result files are ` +
+		`downloaded from such an address only when it is the origin of the credential's Base URL`
+	);
 }

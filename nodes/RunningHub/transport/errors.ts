@@ -32,7 +32,9 @@ export const RUNNINGHUB_CODES: Record<string, KnownCode> = {
 	'380': {
 		name: 'WORKFLOW_NOT_EXISTS',
 		class: 'permanent',
-		hint: 'The workflow does not exist. Check the workflow ID, and that the credential uses the site (runninghub.ai or runninghub.cn) the workflow was made on.',
+		hint:
+			'The workflow does not exist. Check the workflow ID, and that the credential uses the ' +
+			'site (runninghub.ai or runninghub.cn) the workflow was made on.',
 	},
 	'401': {
 		name: 'UNAUTHORIZED',
@@ -42,22 +44,30 @@ export const RUNNINGHUB_CODES: Record<string, KnownCode> = {
 	'412': {
 		name: 'TOKEN_INVALID',
 		class: 'permanent',
-		hint: 'The API key was not accepted or the API path is wrong. Check the key and the base URL of the credential.',
+		hint:
+			'The API key was not accepted or the API path is wrong. Check the key and the base ' +
+			'URL of the credential.',
 	},
 	'415': {
 		name: 'TASK_INSTANCE_MAXED',
 		class: 'transient',
-		hint: 'All dedicated machines of the account are busy. Retry later, lower Max Concurrent Tasks, or turn on Use Personal Queue.',
+		hint:
+			'All dedicated machines of the account are busy. Retry later, lower Max Concurrent ' +
+			'Tasks, or turn on Use Personal Queue.',
 	},
 	'416': {
 		name: 'TASK_CREATE_FAILED_BY_NOT_ENOUGH_WALLET',
 		class: 'permanent',
-		hint: 'The wallet balance is too low to start the task. Top up the RunningHub wallet, then run again.',
+		hint:
+			'The wallet balance is too low to start the task. Top up the RunningHub wallet, then ' +
+			'run again.',
 	},
 	'421': {
 		name: 'TASK_QUEUE_MAXED',
 		class: 'transient',
-		hint: 'The account already runs as many tasks as it may. Retry later or lower Max Concurrent Tasks.',
+		hint:
+			'The account already runs as many tasks as it may. Retry later or lower Max ' +
+			'Concurrent Tasks.',
 	},
 	'423': {
 		name: 'TASK_NOT_FOUND',
@@ -67,12 +77,16 @@ export const RUNNINGHUB_CODES: Record<string, KnownCode> = {
 	'433': {
 		name: 'VALIDATE_PROMPT_FAILED',
 		class: 'permanent',
-		hint: 'RunningHub could not validate the workflow with these inputs (or the API wallet is too low for a paid app). Check the changed inputs against the workflow.',
+		hint:
+			'RunningHub could not validate the workflow with these inputs (or the API wallet is ' +
+			'too low for a paid app). Check the changed inputs against the workflow.',
 	},
 	'435': {
 		name: 'TASK_USER_EXCLAPI_INSTANCE_NOT_FOUND',
 		class: 'permanent',
-		hint: 'No 48 GB dedicated instance was found. Set Instance Type to Plus (48 GB) or use a key with such an instance.',
+		hint:
+			'No 48 GB dedicated instance was found. Set Instance Type to Plus (48 GB) or use a ' +
+			'key with such an instance.',
 	},
 	'436': {
 		name: 'TASK_USER_EXCLAPI_REQUIRED',
@@ -92,18 +106,24 @@ export const RUNNINGHUB_CODES: Record<string, KnownCode> = {
 	'802': {
 		name: 'APIKEY_UNAUTHORIZED',
 		class: 'permanent',
-		hint: 'The API key is wrong or disabled. Check the key in the credential and that it belongs to the chosen site.',
+		hint:
+			'The API key is wrong or disabled. Check the key in the credential and that it ' +
+			'belongs to the chosen site.',
 	},
 	'803': {
 		name: 'APIKEY_INVALID_NODE_INFO',
 		class: 'permanent',
-		hint: 'A changed input names a node ID or field that the workflow does not have. Reload the inputs from the workflow and check each node ID and field name.',
+		hint:
+			'A changed input names a node ID or field that the workflow does not have. Reload the ' +
+			'inputs from the workflow and check each node ID and field name.',
 	},
 	'804': { name: 'APIKEY_TASK_IS_RUNNING', class: 'running', hint: 'The task is still running.' },
 	'805': {
 		name: 'APIKEY_TASK_STATUS_ERROR',
 		class: 'taskFailed',
-		hint: 'The task failed, was interrupted or was cancelled (despite its name, this code is about the task, not your key).',
+		hint:
+			'The task failed, was interrupted or was cancelled (despite its name, this code is ' +
+			'about the task, not your key).',
 	},
 	'806': {
 		name: 'APIKEY_USER_NOT_FOUND',
@@ -123,12 +143,16 @@ export const RUNNINGHUB_CODES: Record<string, KnownCode> = {
 	'809': {
 		name: 'APIKEY_FILE_SIZE_EXCEEDED',
 		class: 'permanent',
-		hint: 'The file is larger than RunningHub accepts (30 MB). Compress it or host it elsewhere and pass its URL.',
+		hint:
+			'The file is larger than RunningHub accepts (30 MB). Compress it or host it elsewhere ' +
+			'and pass its URL.',
 	},
 	'810': {
 		name: 'WORKFLOW_NOT_SAVED_OR_NOT_RUNNING',
 		class: 'permanent',
-		hint: 'The workflow has never run successfully. Open it on the RunningHub site, save it and run it once, then try again.',
+		hint:
+			'The workflow has never run successfully. Open it on the RunningHub site, save it and ' +
+			'run it once, then try again.',
 	},
 	'811': {
 		name: 'CORPAPIKEY_INVALID',
@@ -149,7 +173,9 @@ export const RUNNINGHUB_CODES: Record<string, KnownCode> = {
 	'901': {
 		name: 'WEBAPP_NOT_EXISTS',
 		class: 'permanent',
-		hint: 'The AI app does not exist. Check the app ID and that the credential uses the site the app is on.',
+		hint:
+			'The AI app does not exist. Check the app ID and that the credential uses the site ' +
+			'the app is on.',
 	},
 	'1000': {
 		name: 'UNKNOWN_ERROR',
@@ -184,17 +210,23 @@ export const RUNNINGHUB_CODES: Record<string, KnownCode> = {
 	'1006': {
 		name: 'TASK_TIMEOUT',
 		class: 'taskFailed',
-		hint: 'The task ran too long and was stopped by RunningHub. Run it again, perhaps with smaller settings.',
+		hint:
+			'The task ran too long and was stopped by RunningHub. Run it again, perhaps with ' +
+			'smaller settings.',
 	},
 	'1007': {
 		name: 'INVALID_PARAMETERS',
 		class: 'permanent',
-		hint: "RunningHub rejected the parameters. Check the values against the model's allowed options and limits.",
+		hint:
+			"RunningHub rejected the parameters. Check the values against the model's allowed " +
+			'options and limits.',
 	},
 	'1008': {
 		name: 'FILE_TOO_LARGE',
 		class: 'permanent',
-		hint: 'The file is larger than RunningHub accepts. Compress it or host it elsewhere and pass its URL.',
+		hint:
+			'The file is larger than RunningHub accepts. Compress it or host it elsewhere and ' +
+			'pass its URL.',
 	},
 	'1009': {
 		name: 'METHOD_NOT_SUPPORTED',
@@ -215,12 +247,17 @@ export const RUNNINGHUB_CODES: Record<string, KnownCode> = {
 	'1013': {
 		name: 'FILE_PROCESSING_FAILED',
 		class: 'permanent',
-		hint: 'RunningHub could not fetch or read an input file. Check that each URL is public and the file is valid.',
+		hint:
+			'RunningHub could not fetch or read an input file. Check that each URL is public and ' +
+			'the file is valid.',
 	},
 	'1014': {
 		name: 'STANDARD_MODEL_API_DENIED',
 		class: 'permanent',
-		hint: 'The Standard Model API works only with Enterprise-Shared API keys. Create an Enterprise-Shared key in the RunningHub API console and use it in this credential; workflows and AI apps work with any key.',
+		hint:
+			'The Standard Model API works only with Enterprise-Shared API keys. Create an ' +
+			'Enterprise-Shared key in the RunningHub API console and use it in this credential; ' +
+			'workflows and AI apps work with any key.',
 	},
 	'1015': {
 		name: 'GENERATION_FAILED',
@@ -230,7 +267,9 @@ export const RUNNINGHUB_CODES: Record<string, KnownCode> = {
 	'1101': {
 		name: 'NODE_INFO_ERROR',
 		class: 'permanent',
-		hint: 'RunningHub could not read the node overrides. Check the node IDs, field names and values.',
+		hint:
+			'RunningHub could not read the node overrides. Check the node IDs, field names and ' +
+			'values.',
 	},
 	'1501': {
 		name: 'CONTENT_REJECTED',

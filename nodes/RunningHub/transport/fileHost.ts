@@ -38,7 +38,8 @@ function capped(
 			size += buffer.length;
 			if (size > maxBytes)
 				throw new FinalDownloadError(
-					`the file is larger than the ${Math.round(maxBytes / 1024 / 1024)} MB allowed by Max Download Size`,
+					`the file is larger than the ${Math.round(maxBytes / 1024 / 1024)} MB allowed by Max ` +
+						`Download Size`,
 				);
 			return buffer;
 		},
@@ -99,7 +100,8 @@ export async function fileHostRequest(
 		typeof withSignal.getExecutionCancelSignal === 'function'
 			? withSignal.getExecutionCancelSignal()
 			: undefined;
-	// The request timeout only notices a silent host; a host trickling bytes is stopped by the deadline.
+	// The request timeout only notices a silent host; a host trickling bytes is stopped by the
+	// deadline.
 	const deadlineMs = limits.deadlineMs;
 	const deadlineSignal = deadlineMs !== undefined ? AbortSignal.timeout(deadlineMs) : undefined;
 	const parts = [signal, deadlineSignal].filter((part): part is AbortSignal => part !== undefined);
@@ -149,7 +151,9 @@ export async function fileHostRequest(
 					if (response.statusCode < 400 && announced > maxBytes)
 						return {
 							settled: {
-								reason: `the file has ${Math.round(announced / 1024 / 1024)} MB, more than the ${Math.round(maxBytes / 1024 / 1024)} MB allowed by Max Download Size`,
+								reason:
+									`the file has ${Math.round(announced / 1024 / 1024)} MB, more than the ` +
+									`${Math.round(maxBytes / 1024 / 1024)} MB allowed by Max Download Size`,
 							},
 						};
 					if (response.statusCode < 400) {

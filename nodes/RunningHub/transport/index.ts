@@ -39,7 +39,9 @@ export interface ApiRequest {
 	method?: IHttpRequestMethods;
 	/** Path below the site, e.g. `/task/openapi/create`. */
 	path: string;
-	/** A Buffer is sent as is (e.g. a prepared multipart body); give its Content-Type in `headers`. */
+	/**
+	 * A Buffer is sent as is (e.g. a prepared multipart body); give its Content-Type in `headers`.
+	 */
 	body?: IDataObject | FormData | Buffer;
 	headers?: IDataObject;
 	qs?: IDataObject;
@@ -53,7 +55,9 @@ export interface ApiRequest {
 	taskId?: string;
 	timeoutMs?: number;
 	retry?: Partial<RetryPolicy>;
-	/** A clean-up call (cancelling the task) that must still go out after the execution was stopped. */
+	/**
+	 * A clean-up call (cancelling the task) that must still go out after the execution was stopped.
+	 */
 	ignoreCancel?: boolean;
 	/**
 	 * Called when a create is refused because the account's queue is full (421). Resolving `true`
@@ -104,7 +108,8 @@ export function baseUrlOf(credentials: RunningHubCredentials, node: INode): stri
 	if (!/^https?:\/\/[^/\s]+/i.test(base)) {
 		throw new NodeOperationError(
 			node,
-			`The RunningHub credential has no valid base URL ("${base}"). Choose a site, or enter a Base URL that starts with http:// or https://`,
+			`The RunningHub credential has no valid base URL ("${base}"). Choose a site, or enter a ` +
+				`Base URL that starts with http:// or https://`,
 		);
 	}
 	return base;
@@ -115,13 +120,15 @@ export function assertApiKeyLooksValid(credentials: RunningHubCredentials, node:
 	if (key.trim() === '') {
 		throw new NodeOperationError(
 			node,
-			'The RunningHub credential has no API key. Open the credential and paste the key from the RunningHub API console.',
+			'The RunningHub credential has no API key. Open the credential and paste the key from the ' +
+				'RunningHub API console.',
 		);
 	}
 	if (/\s/.test(key.trim()) || key.trim().length < 16) {
 		throw new NodeOperationError(
 			node,
-			'The RunningHub API key in the credential looks malformed (too short or containing spaces). Copy the whole 32-character key again from the RunningHub API console.',
+			'The RunningHub API key in the credential looks malformed (too short or containing ' +
+				'spaces). Copy the whole 32-character key again from the RunningHub API console.',
 		);
 	}
 }
@@ -171,8 +178,12 @@ function mayExist(details: FailureDetails, request: ApiRequest): Attempt {
 			...details,
 			summary: TASK_MAY_EXIST_SUMMARY,
 			taskMayExist: true,
-			context:
-				`${details.context ?? ''} RunningHub may have created the task anyway, so it was not sent again to avoid paying twice: check the task list on the RunningHub site (or Task › Get Status with the task ID, when you have one) before running again. Request: ${request.path}.`.trim(),
+			context: (
+				`${details.context ?? ''} RunningHub may have created the task anyway, so it was not ` +
+				`sent again to avoid paying twice: check the task list on the RunningHub site (or Task ` +
+				`› Get Status with the task ID, when you have one) before running again. Request: ` +
+				`${request.path}.`
+			).trim(),
 		},
 	};
 }
@@ -278,7 +289,8 @@ async function requestWithRetry(
 	const node = context.getNode();
 	const credentials = await getCredentials.call(context);
 	assertApiKeyLooksValid(credentials, node);
-	// The credential sends the key trimmed, so that is the text to redact (a pasted key often ends in a newline).
+	// The credential sends the key trimmed, so that is the text to redact (a pasted key often ends in
+	// a newline).
 	const apiKey = String(credentials.apiKey).trim();
 	const baseURL = baseUrlOf(credentials, node);
 	const policy: RetryPolicy = { ...RETRY_DEFAULTS, ...request.retry };
@@ -322,13 +334,16 @@ async function requestWithRetry(
 			);
 			outcome = interpretResponse(response, request, interpret);
 		} catch (error) {
-			// n8n-core aborts in-flight requests when the execution is stopped: report the stop, not "canceled".
+			// n8n-core aborts in-flight requests when the execution is stopped: report the stop, not
+			// "canceled".
 			if (error instanceof CancelledError || signal?.aborted) {
 				if (!request.createsTask) throw cancelledError(node, request);
 				// The request had left: RunningHub may have created (and will bill) the task.
 				throw new NodeOperationError(
 					node,
-					`The execution was stopped while creating a task (${request.path}). RunningHub may have created it anyway: check the task list on the RunningHub site before running again.`,
+					`The execution was stopped while creating a task (${request.path}). RunningHub may ` +
+						`have created it anyway: check the task list on the RunningHub site before running ` +
+						`again.`,
 				);
 			}
 			const timeoutMs = request.timeoutMs ?? TIMEOUT_DEFAULTS.requestMs;
@@ -392,8 +407,10 @@ async function requestWithRetry(
 	if ('cancelled' in result) throw cancelledError(node, request);
 	throw fail({
 		...result.exhausted,
-		context:
-			`${result.exhausted.context ?? ''} Gave up after ${result.attempts} attempts in ${Math.round(result.elapsedMs / 1000)} s.`.trim(),
+		context: (
+			`${result.exhausted.context ?? ''} Gave up after ${result.attempts} attempts in ` +
+			`${Math.round(result.elapsedMs / 1000)} s.`
+		).trim(),
 	});
 }
 
@@ -411,7 +428,9 @@ function copyForm(form: FormData): FormData {
 }
 
 function cancelledError(node: INode, request: ApiRequest): NodeOperationError {
-	const message = `The execution was stopped while calling RunningHub (${request.path})${request.taskId ? ` [task ${request.taskId}]` : ''}`;
+	const message =
+		`The execution was stopped while calling RunningHub ` +
+		`(${request.path})${request.taskId ? ` [task ${request.taskId}]` : ''}`;
 	return withTaskId(new NodeOperationError(node, message), request.taskId);
 }
 
@@ -429,7 +448,12 @@ function interpretResponse(
 			details: {
 				httpCode: statusCode,
 				summary: `RunningHub answered with a redirect (HTTP ${statusCode}), which was not followed`,
-				context: `The answer to ${request.path} points to ${describeLocation(response.location)}. API calls are never sent on to another address, so the API key stays with RunningHub and no task was created there. Check the Site / Base URL of the RunningHub credential (e.g. https:// instead of http://, and no proxy that redirects).`,
+				context:
+					`The answer to ${request.path} points to ` +
+					`${describeLocation(response.location)}. API calls are never sent on to another ` +
+					`address, so the API key stays with RunningHub and no task was created there. Check ` +
+					`the Site / Base URL of the RunningHub credential (e.g. https:// instead of http://, ` +
+					`and no proxy that redirects).`,
 			},
 		};
 	}
@@ -465,7 +489,9 @@ function interpretResponse(
 					kind: 'fail',
 					details: {
 						httpCode: statusCode,
-						context: `RunningHub answered ${request.path} with something that is not JSON: ${body.slice(0, 120)}`,
+						context:
+							`RunningHub answered ${request.path} with something that is not JSON: ` +
+							`${body.slice(0, 120)}`,
 					},
 				}
 			: interpret(json, statusCode);
@@ -570,7 +596,9 @@ export function isNoErrorCode(errorCode: unknown): boolean {
 	);
 }
 
-/** errorCode values that mean "there is no such task" (v2 query 1004, v1 807), not a failed task. */
+/**
+ * errorCode values that mean "there is no such task" (v2 query 1004, v1 807), not a failed task.
+ */
 export const TASK_NOT_FOUND_CODES = ['1004', '807'];
 
 /**

@@ -1,6 +1,7 @@
 /**
  * RunningHub IDs are 19-digit snowflakes. Most responses carry them as strings, but schemas declare
- * them int64 and some responses carry bare numbers, which `JSON.parse` would round (a JS number holds
+ * them int64 and some responses carry bare numbers, which `JSON.parse` would round (a JS number
+ * holds
  * 15-17 significant digits). Integers too long to be exact are therefore quoted before parsing.
  */
 const MAX_EXACT_INTEGER_DIGITS = 15;
@@ -39,7 +40,10 @@ export function parseJsonLossless(text: string): unknown {
 	return JSON.parse(quoteLongIntegers(text));
 }
 
-/** Parses a field RunningHub sends as a JSON string (eventData, promptTips, traceback); keeps the text if it is not JSON. */
+/**
+ * Parses a field RunningHub sends as a JSON string (eventData, promptTips, traceback); keeps the
+ * text if it is not JSON.
+ */
 export function parseEmbeddedJson(value: unknown): unknown {
 	if (typeof value !== 'string') return value;
 	const trimmed = value.trim();

@@ -27,7 +27,10 @@ export const RETRY_DEFAULTS: RetryPolicy = {
 export const TIMEOUT_DEFAULTS = {
 	/** One API call (JSON in, JSON out). */
 	requestMs: 60_000,
-	/** Sending or fetching a file (uploads get this per 30 MB, result downloads, LoRA PUT takes twice this). */
+	/**
+	 * Sending or fetching a file (uploads get this per 30 MB, result downloads, LoRA PUT takes twice
+	 * this).
+	 */
 	fileTransferMs: 300_000,
 	/** Everything spent on one file of a file host, retries included, however slowly it flows. */
 	fileDeadlineMs: 900_000,
@@ -68,7 +71,8 @@ export type RetryOutcome<T, R> =
 
 /**
  * The one retry loop of the package (API calls and file-host transfers): runs `attempt` until it
- * settles, waiting with backoff between tries, within the policy's attempt and time budget. When the
+ * settles, waiting with backoff between tries, within the policy's attempt and time budget. When
+ * the
  * budget is spent it returns the last retry reason; a stop during a wait returns `cancelled`. What
  * `attempt` throws is passed on untouched.
  */

@@ -25,7 +25,9 @@ const properties: INodeProperties[] = [
 		locator: 'webappId',
 		resourceMapperMethod: 'getAppInputs',
 		mapperHint:
-			'Image, video and audio inputs (LoadImage and the like) take the file name an upload returned (File › Upload), not a web address; a URL works only where the app itself loads from a URL. ',
+			'Image, video and audio inputs (LoadImage and the like) take the file name an upload ' +
+			'returned (File › Upload), not a web address; a URL works only where the app itself loads ' +
+			'from a URL. ',
 		jsonDescription:
 			"Array of {nodeId, fieldName, fieldValue} as in the app's API example on RunningHub.",
 	}),
@@ -66,7 +68,8 @@ export async function execute(
 				{
 					itemIndex,
 					description:
-						'Add Options › Access Password with the password the app owner gave you. Nothing was sent to RunningHub.',
+						'Add Options › Access Password with the password the app owner gave you. Nothing ' +
+						'was sent to RunningHub.',
 				},
 			);
 		}

@@ -5,7 +5,9 @@ import { ID_DIGITS, ID_KINDS } from '../../helpers/ids';
 const ID_PATTERN = `^\\s*\\d{${ID_DIGITS}}\\s*$`;
 const SITE = 'https?://(?:www\\.)?runninghub\\.(?:ai|cn)';
 
-/** A workflow or AI app picker: the 19-digit ID, or the page URL on runninghub.ai / runninghub.cn. */
+/**
+ * A workflow or AI app picker: the 19-digit ID, or the page URL on runninghub.ai / runninghub.cn.
+ */
 export function idLocatorProperty(kind: 'workflow' | 'webapp', name: string): INodeProperties {
 	const info = ID_KINDS[kind];
 	const urlPattern = `${SITE}/(?:${info.paths.join('|')})/(\\d{${ID_DIGITS}})`;
@@ -15,7 +17,9 @@ export function idLocatorProperty(kind: 'workflow' | 'webapp', name: string): IN
 		type: 'resourceLocator',
 		default: { mode: 'id', value: '' },
 		required: true,
-		description: `The RunningHub ${info.label.toLowerCase()} to run. It must have run successfully once on the RunningHub site.`,
+		description:
+			`The RunningHub ${info.label.toLowerCase()} to run. It must have run ` +
+			`successfully once on the RunningHub site.`,
 		modes: [
 			{
 				displayName: 'By ID',
@@ -27,7 +31,8 @@ export function idLocatorProperty(kind: 'workflow' | 'webapp', name: string): IN
 						type: 'regex',
 						properties: {
 							regex: ID_PATTERN,
-							errorMessage: `Enter the 19-digit ${info.label.toLowerCase()} ID, e.g. ${info.exampleId}`,
+							errorMessage:
+								`Enter the 19-digit ${info.label.toLowerCase()} ID, e.g. ` + `${info.exampleId}`,
 						},
 					},
 				],
@@ -42,7 +47,9 @@ export function idLocatorProperty(kind: 'workflow' | 'webapp', name: string): IN
 						type: 'regex',
 						properties: {
 							regex: `^\\s*${urlPattern}`,
-							errorMessage: `Enter the ${info.label.toLowerCase()} page URL on runninghub.ai or runninghub.cn, e.g. ${info.exampleUrl}`,
+							errorMessage:
+								`Enter the ${info.label.toLowerCase()} page URL on runninghub.ai or ` +
+								`runninghub.cn, e.g. ${info.exampleUrl}`,
 						},
 					},
 				],

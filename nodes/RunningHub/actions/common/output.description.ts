@@ -1,6 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-/** Options shared by every operation that returns a task's files (defaults match DEFAULT_OUTPUT_OPTIONS). */
+/**
+ * Options shared by every operation that returns a task's files (defaults match
+ * DEFAULT_OUTPUT_OPTIONS).
+ */
 export const outputOptionFields: INodeProperties[] = [
 	{
 		displayName: 'Download Outputs',
@@ -8,7 +11,8 @@ export const outputOptionFields: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description:
-			'Whether to download the generated files into binary properties (result links expire after 24 hours). Text outputs always stay in the JSON.',
+			'Whether to download the generated files into binary properties (result links expire ' +
+			'after 24 hours). Text outputs always stay in the JSON.',
 	},
 	{
 		displayName: 'Output Items',
@@ -37,7 +41,8 @@ export const outputOptionFields: INodeProperties[] = [
 		type: 'string',
 		default: 'data_',
 		description:
-			'With One Item per Task, files are put into binary properties named with this prefix and a number: data_0, data_1, …',
+			'With One Item per Task, files are put into binary properties named with this prefix and ' +
+			'a number: data_0, data_1, …',
 	},
 	{
 		displayName: 'Allow Partial Results',
@@ -45,7 +50,8 @@ export const outputOptionFields: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description:
-			'Whether to return the task when some output files cannot be downloaded (the failures are listed in downloadFailures) instead of failing the item',
+			'Whether to return the task when some output files cannot be downloaded (the failures are ' +
+			'listed in downloadFailures) instead of failing the item',
 	},
 	{
 		displayName: 'Max Download Size (MB)',
@@ -54,6 +60,7 @@ export const outputOptionFields: INodeProperties[] = [
 		typeOptions: { minValue: 1 },
 		default: 500,
 		description:
-			'Largest file to download. A larger one is not downloaded (the item fails, or with Allow Partial Results keeps its link and lists it in downloadFailures).',
+			'Largest file to download. A larger one is not downloaded (the item fails, or with Allow ' +
+			'Partial Results keeps its link and lists it in downloadFailures).',
 	},
 ];

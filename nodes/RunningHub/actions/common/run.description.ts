@@ -24,13 +24,15 @@ export const waitModeProperty: INodeProperties = {
 			name: WAIT_MODE_NAMES.submit,
 			value: 'submit',
 			description:
-				'Return as soon as the task is created; get the result later with Task › Get Outputs or a RunningHub Trigger',
+				'Return as soon as the task is created; get the result later with Task › Get Outputs or ' +
+				'a RunningHub Trigger',
 		},
 		{
 			name: WAIT_MODE_NAMES.callback,
 			value: 'callback',
 			description:
-				'Pause the execution until RunningHub reports the end of the task (no worker is held; for long jobs). One item per execution; n8n must be reachable from the internet.',
+				'Pause the execution until RunningHub reports the end of the task (no worker is held; ' +
+				'for long jobs). One item per execution; n8n must be reachable from the internet.',
 		},
 	],
 	default: 'wait',
@@ -50,7 +52,8 @@ const waitOptionFields: INodeProperties[] = [
 		},
 		default: 5,
 		description:
-			'How often to ask RunningHub whether the task has finished. The first checks come sooner (1, 2 and 3 s after the start) so short tasks are not held to the interval.',
+			'How often to ask RunningHub whether the task has finished. The first checks come sooner ' +
+			'(1, 2 and 3 s after the start) so short tasks are not held to the interval.',
 	},
 	{
 		displayName: 'Timeout (Seconds)',
@@ -69,11 +72,14 @@ const waitOptionFields: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description:
-			'Whether to cancel the RunningHub task when the timeout passes or the execution is stopped, so it stops costing money',
+			'Whether to cancel the RunningHub task when the timeout passes or the execution is ' +
+			'stopped, so it stops costing money',
 	},
 ];
 
-/** The Options fields that tune waiting and output files; hidden when only the task ID is returned. */
+/**
+ * The Options fields that tune waiting and output files; hidden when only the task ID is returned.
+ */
 export const waitingOptionFields: INodeProperties[] = [
 	...waitOptionFields,
 	...outputOptionFields,
@@ -90,7 +96,9 @@ export const maxConcurrentTasksField: INodeProperties = {
 	default: DEFAULT_MAX_CONCURRENT_TASKS,
 	hint: '0 = Auto: as many as the API key allows',
 	description:
-		"How many input items run on RunningHub at the same time. 0 (Auto) reads the API key's own limit from RunningHub (2 for a personal account, 50 or more for enterprise keys). When RunningHub's queue is full, items wait until one of the batch's tasks ends.",
+		"How many input items run on RunningHub at the same time. 0 (Auto) reads the API key's own " +
+		'limit from RunningHub (2 for a personal account, 50 or more for enterprise keys). When ' +
+		"RunningHub's queue is full, items wait until one of the batch's tasks ends.",
 };
 
 /** Where RunningHub posts TASK_END; read by readRunSettings for every kind of run. */
@@ -101,7 +109,8 @@ export const webhookUrlOptionField: INodeProperties = {
 	default: '',
 	placeholder: 'https://example.com/webhook/runninghub',
 	description:
-		'RunningHub posts the TASK_END event here when the task ends, e.g. the Production URL of a RunningHub Trigger node',
+		'RunningHub posts the TASK_END event here when the task ends, e.g. the Production URL of a ' +
+		'RunningHub Trigger node',
 };
 
 /** Options of workflow and AI app tasks (the v1 create endpoints). */
@@ -125,7 +134,8 @@ const v1SubmitOptionFields: INodeProperties[] = [
 		typeOptions: { password: true },
 		default: '',
 		description:
-			'Password of an access-encrypted workflow or AI app (its owner gives it out; the app page shows a lock)',
+			'Password of an access-encrypted workflow or AI app (its owner gives it out; the app page ' +
+			'shows a lock)',
 	},
 	{
 		displayName: 'Use Personal Queue',
@@ -133,7 +143,8 @@ const v1SubmitOptionFields: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description:
-			'Whether to queue the task when all dedicated machines are busy instead of failing (enterprise-exclusive keys only)',
+			'Whether to queue the task when all dedicated machines are busy instead of failing ' +
+			'(enterprise-exclusive keys only)',
 	},
 	webhookUrlOptionField,
 	{
@@ -143,7 +154,8 @@ const v1SubmitOptionFields: INodeProperties[] = [
 		typeOptions: { minValue: 0, maxValue: 180 },
 		default: 0,
 		description:
-			'Keep the machine warm for this many seconds (10–180) after the task, so the next task starts faster (enterprise-shared keys, billed). 0 = off.',
+			'Keep the machine warm for this many seconds (10–180) after the task, so the next task ' +
+			'starts faster (enterprise-shared keys, billed). 0 = off.',
 	},
 ];
 

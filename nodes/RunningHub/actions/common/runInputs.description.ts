@@ -3,7 +3,9 @@ import type { INodeProperties } from 'n8n-workflow';
 import { BINARY_PREFIX } from '../../helpers/binaryReferences';
 
 /** Text added to the description of inputs that take a file. */
-export const BINARY_HINT = `To send a file from this workflow, enter ${BINARY_PREFIX} and the binary property, e.g. ${BINARY_PREFIX}data: the node uploads it first`;
+export const BINARY_HINT =
+	`To send a file from this workflow, enter ${BINARY_PREFIX} and the ` +
+	`binary property, e.g. ${BINARY_PREFIX}data: the node uploads it first`;
 
 /** What Workflow › Run and AI App › Run call the thing whose inputs are changed. */
 interface RunTarget {
@@ -48,7 +50,9 @@ export function runInputProperties(target: RunTarget): INodeProperties[] {
 		},
 		{
 			// n8n shows no hint under a field list, so the advice is a notice above it
-			displayName: `Add only the inputs to change; the others keep the ${target.noun}'s values. ${target.mapperHint}${BINARY_HINT}.`,
+			displayName:
+				`Add only the inputs to change; the others keep the ${target.noun}'s values. ` +
+				`${target.mapperHint}${BINARY_HINT}.`,
 			name: 'inputsNotice',
 			type: 'notice',
 			default: '',

@@ -22,13 +22,16 @@ const properties: INodeProperties[] = [
 				name: 'File Name and Download URL',
 				value: 'media',
 				description:
-					'A file name for ComfyUI loader nodes and a download URL (valid about a day) for model inputs. Takes JPG, PNG, WEBP, ZIP (of images), MP3, WAV, FLAC, MP4, AVI, MOV and MKV files.',
+					'A file name for ComfyUI loader nodes and a download URL (valid about a day) for ' +
+					'model inputs. Takes JPG, PNG, WEBP, ZIP (of images), MP3, WAV, FLAC, MP4, AVI, MOV ' +
+					'and MKV files.',
 			},
 			{
 				name: 'File Name Only (Older Upload)',
 				value: 'legacy',
 				description:
-					"Only a file name for ComfyUI loader nodes, through RunningHub's older upload endpoint. Takes images, audio, video and ZIP files of 30 MB at most.",
+					"Only a file name for ComfyUI loader nodes, through RunningHub's older upload " +
+					'endpoint. Takes images, audio, video and ZIP files of 30 MB at most.',
 			},
 		],
 		default: 'media',

@@ -26,7 +26,8 @@ const properties: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. my-style-lora',
 		description:
-			'Name of the LoRA on RunningHub: letters, digits, ".", "-" and "_" only. Leave empty to use the file name without its extension.',
+			'Name of the LoRA on RunningHub: letters, digits, ".", "-" and "_" only. Leave empty to ' +
+			'use the file name without its extension.',
 	},
 ];
 
@@ -59,7 +60,8 @@ function getLoraName(
 		throw new NodeOperationError(
 			context.getNode(),
 			entered
-				? `LoRA Name "${entered}" contains characters RunningHub cannot store or is longer than 128 characters`
+				? `LoRA Name "${entered}" contains characters RunningHub cannot store or is longer than ` +
+					`128 characters`
 				: `LoRA Name is empty and no name could be derived from the file name "${fileName ?? ''}"`,
 			{
 				itemIndex,
@@ -89,7 +91,8 @@ export async function execute(
 	if (bytes.length === 0) {
 		throw new NodeOperationError(
 			this.getNode(),
-			`Binary property "${propertyName}" of item ${itemIndex} is empty (0 bytes), so there is no LoRA to upload`,
+			`Binary property "${propertyName}" of item ${itemIndex} is empty (0 bytes), so there is ` +
+				`no LoRA to upload`,
 			{
 				itemIndex,
 				description: 'Check the node that produced the file.',
@@ -148,7 +151,8 @@ export async function execute(
 			const detail = typeof response.body === 'string' ? response.body.slice(0, 200) : '';
 			throw new NodeOperationError(
 				this.getNode(),
-				`RunningHub's storage refused LoRA "${loraName}" with HTTP ${response.statusCode}${detail ? `: ${detail}` : ''}`,
+				`RunningHub's storage refused LoRA "${loraName}" with HTTP ` +
+					`${response.statusCode}${detail ? `: ${detail}` : ''}`,
 				{
 					itemIndex,
 					description:

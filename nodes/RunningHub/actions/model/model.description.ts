@@ -26,7 +26,9 @@ export const modelProperties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: 'e.g. kling-v2.6-pro/text-to-video',
-				hint: 'The part of the model URL after /openapi/v2/, for models newer than the built-in list',
+				hint:
+					'The part of the model URL after /openapi/v2/, for models newer than the built-in ' +
+					'list',
 				validation: [
 					{
 						type: 'regex',
@@ -58,7 +60,8 @@ export const modelProperties: INodeProperties[] = [
 				multiKeyMatch: false,
 				supportAutoMap: false,
 				noFieldsError:
-					'No parameters are known for this model: put its parameters in Additional Parameters (JSON)',
+					'No parameters are known for this model: put its parameters in Additional Parameters ' +
+					'(JSON)',
 				// a list saved by an older version (other labels) is refreshed quietly, keeping the
 				// user's rows, instead of showing "outdated"
 				refreshStaleSchemaOnOpen: true,
@@ -76,10 +79,15 @@ export const modelProperties: INodeProperties[] = [
 		default: '',
 		description:
 			'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-		hint: 'Open the list to read what each parameter of this model does and accepts. Nothing chosen here is sent.',
+		hint:
+			'Open the list to read what each parameter of this model does and accepts. Nothing ' +
+			'chosen here is sent.',
 	},
 	{
-		displayName: `Image, video and audio parameters take a public URL, or <code>${BINARY_PREFIX}data</code> to upload the file in the binary property "data" of the input item. Fields taking several files accept a comma-separated list.`,
+		displayName:
+			`Image, video and audio parameters take a public URL, or ` +
+			`<code>${BINARY_PREFIX}data</code> to upload the file in the binary property "data" of ` +
+			`the input item. Fields taking several files accept a comma-separated list.`,
 		name: 'modelMediaNotice',
 		type: 'notice',
 		default: '',
@@ -90,6 +98,7 @@ export const modelProperties: INodeProperties[] = [
 		type: 'json',
 		default: '{}',
 		description:
-			'A JSON object merged into the request body: parameters the list above does not know, or every parameter of a model typed as an endpoint path. Overrides fields of the same name.',
+			'A JSON object merged into the request body: parameters the list above does not know, or ' +
+			'every parameter of a model typed as an endpoint path. Overrides fields of the same name.',
 	},
 ];

@@ -11,7 +11,8 @@ export const quickCreateAppIdProperty: INodeProperties = {
 	default: '',
 	placeholder: '1957346252562296834',
 	description:
-		'The "webappId" of the Quick Create module: open the module on RunningHub and click "Call API" to see it',
+		'The "webappId" of the Quick Create module: open the module on RunningHub and click "Call ' +
+		'API" to see it',
 };
 
 export function readQuickCreateAppId(context: IExecuteFunctions, itemIndex: number): string {

@@ -38,8 +38,11 @@ const properties: INodeProperties[] = [
 		type: 'json',
 		default: '[]',
 		placeholder:
-			'[{"nodeId": "52", "nodeName": "RH_Translator", "fieldName": "prompt", "fieldType": "STRING", "fieldValue": "make it a watercolour", "description": "prompt"}]',
-		description: `The "nodeInfoList" of the module's "Call API" example, with your values. IMAGE fields take the file name an upload returned. ${BINARY_HINT}.`,
+			'[{"nodeId": "52", "nodeName": "RH_Translator", "fieldName": "prompt", "fieldType": ' +
+			'"STRING", "fieldValue": "make it a watercolour", "description": "prompt"}]',
+		description:
+			`The "nodeInfoList" of the module's "Call API" example, with your values. ` +
+			`IMAGE fields take the file name an upload returned. ${BINARY_HINT}.`,
 	},
 	{
 		displayName: 'Style Name or ID',
@@ -108,7 +111,9 @@ export async function execute(
 				`Style "${styleId}" is not in the style library of Quick Create module ${webappId}`,
 				{
 					itemIndex,
-					description: `Choose one of: ${styles.map((s) => `${s.modelName} (${s.id})`).join(', ') || 'the module has no styles'}.`,
+					description:
+						`Choose one of: ` +
+						`${styles.map((s) => `${s.modelName} (${s.id})`).join(', ') || 'the module has no styles'}.`,
 				},
 			);
 		}
@@ -116,11 +121,13 @@ export async function execute(
 		if (!styled) {
 			throw new NodeOperationError(
 				this.getNode(),
-				`Style "${style.modelName}" has nowhere to go: the Node Info List has no field with "fieldType": "LORA"`,
+				`Style "${style.modelName}" has nowhere to go: the Node Info List has no field with ` +
+					`"fieldType": "LORA"`,
 				{
 					itemIndex,
 					description:
-						'Paste the whole nodeInfoList of the module\'s "Call API" example (with its LORA field), or leave Style empty.',
+						'Paste the whole nodeInfoList of the module\'s "Call API" example (with its LORA ' +
+						'field), or leave Style empty.',
 				},
 			);
 		}

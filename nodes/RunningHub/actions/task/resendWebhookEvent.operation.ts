@@ -18,7 +18,8 @@ export const description = updateDisplayOptions(
 			default: '',
 			placeholder: 'https://my-n8n.example.com/webhook/…',
 			description:
-				'Where to deliver the event this time. Leave empty to send it to the URL the task was created with.',
+				'Where to deliver the event this time. Leave empty to send it to the URL the task was ' +
+				'created with.',
 		},
 	],
 );

@@ -37,9 +37,11 @@ const properties: INodeProperties[] = [
 		locator: 'workflowId',
 		resourceMapperMethod: 'getWorkflowInputs',
 		mapperHint:
-			'LoadImage, LoadAudio and LoadVideo take the file name an upload returned (File › Upload), not a web address. ',
+			'LoadImage, LoadAudio and LoadVideo take the file name an upload returned (File › ' +
+			'Upload), not a web address. ',
 		jsonDescription:
-			'Array of {nodeId, fieldName, fieldValue}: the node ID (top right of the node), the input name and the new value.',
+			'Array of {nodeId, fieldName, fieldValue}: the node ID (top right of the node), the input ' +
+			'name and the new value.',
 		extraModes: [
 			{
 				name: 'Whole Workflow (JSON)',
@@ -54,7 +56,10 @@ const properties: INodeProperties[] = [
 		type: 'json',
 		default: '',
 		required: true,
-		description: `The complete workflow in ComfyUI API format ("Save (API Format)", or the output of Workflow › Get JSON). It replaces the saved workflow for this run; the workflow chosen above must still exist. ${BINARY_HINT}.`,
+		description:
+			`The complete workflow in ComfyUI API format ("Save (API Format)", or the ` +
+			`output of Workflow › Get JSON). It replaces the saved workflow for this run; the ` +
+			`workflow chosen above must still exist. ${BINARY_HINT}.`,
 		displayOptions: { show: { inputMode: ['workflowJson'] } },
 	},
 	waitModeProperty,
