@@ -3,7 +3,9 @@
  *
  * 1. 50 tasks of 2 s at account concurrency 10, default settings, against a peer-style client that
  *    polls every 5 s (items at once, and items one after another as peer nodes run them);
- * 2. Max Concurrent Tasks 20 on a key with 10 slots, against Max Concurrent Tasks 10;
+ * 2. Max Concurrent Tasks 20 on a key with 10 slots (the batch learns the key's level from 421),
+ *    against blind retries (each refused create waits out its own backoff), with Max Concurrent
+ *    Tasks on Auto (the key's limit from its queue status) and at 10;
  * 3. 10 tasks of 60 s at concurrency 10 (one wave), against the 5 s peer client;
  * 4. 10 result files of 20 MB, streamed by the node vs a naive buffered download (rss), in
  *    filesystem and default binary mode (bench/download-memory.ts, fresh processes);
@@ -13,11 +15,12 @@
  * keeps real time (it has no clock to scale), so the 60 s shape takes a minute. The peer client
  * speaks plain HTTP to a simulator of its own: submit, sleep 5 s, ask the status, until it ends.
  *
- *   npx ts-node --transpile-only bench/index.ts [--skip-60s]
+ *   npx ts-node --transpile-only bench/index.ts [--skip-60s] [--only-concurrency]
  */
 import * as os from 'os';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
+import { CONCURRENCY_DEFAULTS } from '../nodes/RunningHub/helpers/concurrency';
 import { SIM_KEY_SHARED } from '../test/simulator/keys';
 
 // Node tries ".json" before ts-node's ".ts", so "RunningHub.node" would resolve to the codex file
@@ -50,6 +53,8 @@ interface Run {
 	ms: number;
 	statusPerTask: number;
 	succeeded: number;
+	/** Creates RunningHub refused (421, 415): they made no task. */
+	refusedCreates?: number;
 }
 
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
@@ -88,6 +93,7 @@ async function nodeRun(shape: Shape, options: INodeParameters): Promise<Run> {
 			ms,
 			succeeded: Math.min(succeeded, shape.tasks),
 			statusPerTask: sim.stats.statusRequests / Math.max(1, sim.stats.tasksCreated),
+			refusedCreates: sim.stats.createRequests - sim.stats.tasksCreated,
 		};
 	} finally {
 		await sim.stop();
@@ -159,16 +165,44 @@ const idealMs = (shape: Shape) => Math.ceil(shape.tasks / shape.slots) * shape.t
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 function describeRun(shape: Shape, run: Run): string {
-	return `${seconds(run.ms)} = ${(run.ms / idealMs(shape)).toFixed(2)}× ideal, ${run.statusPerTask.toFixed(1)} status requests/task, ${run.succeeded}/${shape.tasks} succeeded`;
+	const refused = run.refusedCreates ? `, ${run.refusedCreates} creates refused` : '';
+	return `${seconds(run.ms)} = ${(run.ms / idealMs(shape)).toFixed(2)}× ideal, ${run.statusPerTask.toFixed(1)} status requests/task, ${run.succeeded}/${shape.tasks} succeeded${refused}`;
 }
 
 function print(label: string, figure: string): void {
 	console.log(`  ${label.padEnd(46)} ${figure}`);
 }
 
+/** 2. A key with fewer slots than Max Concurrent Tasks, at default settings otherwise. */
+async function crowdedKey(): Promise<void> {
+	const crowded: Shape = { tasks: 40, slots: 10, taskMs: 2000 };
+	console.log(
+		`\n2. Max Concurrent 20 on a ${crowded.slots}-slot key, ${crowded.tasks} tasks of ${crowded.taskMs / 1000} s (ideal ${seconds(idealMs(crowded))})`,
+	);
+	print(
+		'node, Max Concurrent 20 (learns the level)',
+		describeRun(crowded, await nodeRun(crowded, { maxConcurrentTasks: 20 })),
+	);
+	CONCURRENCY_DEFAULTS.learnFromQueueFull = false;
+	try {
+		print(
+			'baseline: Max Concurrent 20, blind retries',
+			describeRun(crowded, await nodeRun(crowded, { maxConcurrentTasks: 20 })),
+		);
+	} finally {
+		CONCURRENCY_DEFAULTS.learnFromQueueFull = true;
+	}
+	print('node, Max Concurrent Auto (default)', describeRun(crowded, await nodeRun(crowded, {})));
+	print(
+		'node, Max Concurrent 10 (matches key)',
+		describeRun(crowded, await nodeRun(crowded, { maxConcurrentTasks: crowded.slots })),
+	);
+}
+
 async function main(): Promise<void> {
 	const skipLong = process.argv.includes('--skip-60s');
 	await useBinaryMode('default');
+	if (process.argv.includes('--only-concurrency')) return await crowdedKey();
 	const load = os.loadavg().map((value) => value.toFixed(1));
 	console.log(
 		`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}, load average ${load.join(' ')} at start`,
@@ -179,8 +213,8 @@ async function main(): Promise<void> {
 		`\n1. ${short.tasks} tasks of ${short.taskMs / 1000} s, account concurrency ${short.slots} (ideal ${seconds(idealMs(short))})`,
 	);
 	print(
-		'node, default settings (Max Concurrent 10)',
-		describeRun(short, await nodeRun(short, { maxConcurrentTasks: short.slots })),
+		'node, default settings (Max Concurrent Auto)',
+		describeRun(short, await nodeRun(short, {})),
 	);
 	const [peerBatch, peerSequential] = await Promise.all([
 		peerRun(short, short.slots, 5000),
@@ -193,18 +227,7 @@ async function main(): Promise<void> {
 		`${seconds(projected)} = ${(projected / idealMs(short)).toFixed(2)}× ideal (5 tasks measured: ${seconds(peerSequential.ms)}, × ${short.tasks / 5})`,
 	);
 
-	const crowded: Shape = { tasks: 40, slots: 10, taskMs: 2000 };
-	console.log(
-		`\n2. Max Concurrent 20 on a ${crowded.slots}-slot key, ${crowded.tasks} tasks of ${crowded.taskMs / 1000} s (ideal ${seconds(idealMs(crowded))})`,
-	);
-	print(
-		'node, Max Concurrent 20',
-		describeRun(crowded, await nodeRun(crowded, { maxConcurrentTasks: 20 })),
-	);
-	print(
-		'baseline: node, Max Concurrent 10 (matches key)',
-		describeRun(crowded, await nodeRun(crowded, { maxConcurrentTasks: crowded.slots })),
-	);
+	await crowdedKey();
 
 	if (!skipLong) {
 		const long: Shape = { tasks: 10, slots: 10, taskMs: 60_000 };
