@@ -230,7 +230,13 @@ async function callbackRun(
 	const errorsHow = tally(
 		(errors.data as Array<{ id: string; data?: any }>)
 			.filter((e) => !before.has(e.id))
-			.map((e) => String(e.data?.resultData?.error?.message ?? 'no message').slice(0, 120)),
+			.map((e) =>
+				String(e.data?.resultData?.error?.message ?? 'no message')
+					// one line per kind of failure, not per task or file
+					.replace(/https?:\/\/[^\s)]+/g, '<url>')
+					.replace(/\d{6,}/g, '<id>')
+					.slice(0, 240),
+			),
 	);
 	const statusList = Object.entries(counts)
 		.map(([s, n]) => `${n} ${s}`)
