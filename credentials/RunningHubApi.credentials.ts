@@ -103,7 +103,8 @@ export class RunningHubApi implements ICredentialType {
 					value: 802,
 					message:
 						'The API key was not accepted by RunningHub (802 APIKEY_UNAUTHORIZED). Check the ' +
-						'key and the site: keys from runninghub.cn do not work on runninghub.ai and vice versa.',
+						'key and the site: keys from runninghub.cn do not work on runninghub.ai and vice ' +
+						'versa.',
 				},
 			},
 			{

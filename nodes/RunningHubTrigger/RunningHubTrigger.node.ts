@@ -370,7 +370,8 @@ export class RunningHubTrigger implements INodeType {
 		// simultaneous deliveries start one execution.
 		const log = this.getWorkflowStaticData('node') as DeliveredLog;
 		const delivered = Array.isArray(log.delivered) ? log.delivered : [];
-		const claimKey = `${this.getWorkflow().id ?? ''}\u0000${this.getNode().name}\u0000${event.taskId}`;
+		const workflowId = this.getWorkflow().id ?? '';
+		const claimKey = `${workflowId}\u0000${this.getNode().name}\u0000${event.taskId}`;
 		if (delivered.some(([taskId]) => taskId === event.taskId) || !claimInProcess(claimKey))
 			return acknowledge(this);
 		recordDelivery(log, event.taskId, CLAIMED);

@@ -88,12 +88,9 @@ const HAYSTACK = new Map<CatalogueEntry, string>();
 function haystackOf(entry: CatalogueEntry): string {
 	let h = HAYSTACK.get(entry);
 	if (h === undefined) {
-		h =
-			` ${normalizeText([entry.endpoint, entry.name, entry.provider, entry.category, entry.outputType, entry.docName ?? ''].join(' '))} ` +
-			`` +
-			`` +
-			`` +
-			``;
+		const { endpoint, name, provider, category, outputType, docName } = entry;
+		const fields = [endpoint, name, provider, category, outputType, docName ?? ''];
+		h = ` ${normalizeText(fields.join(' '))} `;
 		HAYSTACK.set(entry, h);
 	}
 	return h;

@@ -206,7 +206,8 @@ export function parseTaskEndEvent(body: unknown): TaskEndEvent | MalformedEvent 
 	const eventData = parseEmbeddedJson(outer.eventData);
 	if (!eventData || typeof eventData !== 'object' || Array.isArray(eventData)) {
 		return malformed(
-			'"eventData" is not a JSON object (RunningHub sends it as a JSON string of the task outputs).',
+			'"eventData" is not a JSON object (RunningHub sends it as a JSON string of the task ' +
+				'outputs).',
 		);
 	}
 	const inner = eventData as IDataObject;

@@ -72,7 +72,8 @@ export function parseWorkflowPrompt(
 	if ('problem' in checked) {
 		throw new NodeOperationError(
 			node,
-			`RunningHub returned workflow ${workflowId} in a form that cannot be read: ${checked.problem}`,
+			`RunningHub returned workflow ${workflowId} in a form that cannot be read: ` +
+				`${checked.problem}`,
 			{
 				description:
 					'Open the workflow on the RunningHub site, save it and run it once, then try again.',

@@ -33,7 +33,8 @@ const ENDPOINT_PATH = new RegExp(`^${SEGMENT}(?:/${SEGMENT})*$`);
 /**
  * Accepted in the editor too: a pasted `/openapi/v2/...` path or full URL, stripped at run time.
  */
-export const ENDPOINT_INPUT_REGEX = `^\\s*(?:https?://[^/\\s]+)?/?(?:openapi/v2/)?${SEGMENT}(?:/${SEGMENT})*/?\\s*$`;
+export const ENDPOINT_INPUT_REGEX =
+	'^\\s*(?:https?://[^/\\s]+)?/?(?:openapi/v2/)?' + `${SEGMENT}(?:/${SEGMENT})*/?\\s*$`;
 
 /**
  * First path segments of /openapi/v2 that are not models: sending a model body there would do

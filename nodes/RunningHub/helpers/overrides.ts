@@ -66,7 +66,9 @@ export function nodeInfoFromJson(
 	const parsed = parseJsonParameter(node, raw, {
 		label: parameterLabel,
 		itemIndex,
-		fix: 'Enter an array such as [{"nodeId": "6", "fieldName": "text", "fieldValue": "a red fox"}].',
+		fix:
+			'Enter an array such as [{"nodeId": "6", "fieldName": "text", "fieldValue": "a red ' +
+			'fox"}].',
 	});
 	if (parsed === undefined) return [];
 	if (!Array.isArray(parsed)) {
@@ -222,13 +224,14 @@ export function assertOverridesExist(
 			override.fieldValue !== null &&
 			!input.options.some((option) => String(option.value) === String(override.fieldValue))
 		) {
+			const allowed = input.options.map((option) => String(option.value));
 			throw new NodeOperationError(
 				context.getNode(),
 				`Value "${String(override.fieldValue)}" of "${override.fieldName}" (node ` +
 					`#${override.nodeId}) is not one of its options`,
 				{
 					itemIndex,
-					description: `Allowed: ${input.options.map((option) => String(option.value)).join(', ')}.`,
+					description: `Allowed: ${allowed.join(', ')}.`,
 				},
 			);
 		}

@@ -140,17 +140,17 @@ async function submitV1(
 	const { rejected, problems } = readPromptTips(data.promptTips);
 	if (rejected) {
 		const cancelled = await cancelQuietly(context, taskId);
+		const billing = cancelled
+			? 'The task was cancelled, so it is not billed.'
+			: 'Cancelling the task failed; cancel it on the RunningHub site.';
 		const rejected = new NodeOperationError(
 			context.getNode(),
 			`RunningHub rejected the inputs: ${problems.join(' | ')} [task ${taskId}]`,
 			{
 				itemIndex,
 				description:
-					`${cancelled ? 'The task was cancelled, so it is not billed.' : 'Cancelling the task failed; cancel it on the RunningHub site.'} ` +
-					`` +
-					`` +
-					`` +
-					`Fix the named input (type, range, option or file name) and run again. Task ID: ${taskId}`,
+					`${billing} Fix the named input (type, range, option or file name) and run ` +
+					`again. Task ID: ${taskId}`,
 			},
 		);
 		throw withTaskId(rejected, taskId);

@@ -278,7 +278,8 @@ async function multipartBody(
 	fileName: string,
 	mimeType: string,
 ): Promise<{ body: Buffer; contentType: string; size: number } | undefined> {
-	const boundary = `----n8nRunningHub${Date.now().toString(16)}${Math.random().toString(16).slice(2)}`;
+	const unique = `${Date.now().toString(16)}${Math.random().toString(16).slice(2)}`;
+	const boundary = `----n8nRunningHub${unique}`;
 	const head = Buffer.from(
 		`--${boundary}\r\nContent-Disposition: form-data; name="file"; ` +
 			`filename="${headerValue(fileName)}"\r\nContent-Type: ${headerValue(mimeType)}\r\n\r\n`,

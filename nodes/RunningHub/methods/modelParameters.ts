@@ -126,7 +126,8 @@ function allowedValues(param: CatalogueParam): string {
 	}
 	const files = mediaFiles(param);
 	if (param.multiple) {
-		return `Several URLs${param.maxItems !== undefined ? `, at most ${param.maxItems}` : ''}.${files}`;
+		const most = param.maxItems !== undefined ? `, at most ${param.maxItems}` : '';
+		return `Several URLs${most}.${files}`;
 	}
 	return files.trim();
 }

@@ -91,7 +91,9 @@ export const RUNNINGHUB_CODES: Record<string, KnownCode> = {
 	'436': {
 		name: 'TASK_USER_EXCLAPI_REQUIRED',
 		class: 'permanent',
-		hint: 'The dedicated (exclusive) membership of the account has expired. Renew it on RunningHub.',
+		hint:
+			'The dedicated (exclusive) membership of the account has expired. Renew it on ' +
+			'RunningHub.',
 	},
 	'500': {
 		name: 'UNKNOWN_ERROR',

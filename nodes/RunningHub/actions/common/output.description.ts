@@ -23,7 +23,8 @@ export const outputOptionFields: INodeProperties[] = [
 				name: 'One Item per File',
 				value: 'perFile',
 				description:
-					'Each file in its own item, in the binary property "data" that file nodes read by default',
+					'Each file in its own item, in the binary property "data" that file nodes read by ' +
+					'default',
 			},
 			{
 				name: 'One Item per Task',

@@ -103,6 +103,7 @@ export const toolDescriptionProperty: INodeProperties = {
 	typeOptions: { rows: 3 },
 	description:
 		'What the AI agent reads to decide when to use this tool and what it gets back. The default ' +
-		'names the chosen workflow, AI app or model; replace it with your own words to steer the agent.',
+		'names the chosen workflow, AI app or model; replace it with your own words to steer the ' +
+		'agent.',
 	displayOptions: { show: { '@tool': [true] } },
 };

@@ -35,7 +35,8 @@ export const modelProperties: INodeProperties[] = [
 						properties: {
 							regex: ENDPOINT_INPUT_REGEX,
 							errorMessage:
-								'Enter lowercase path segments like vendor/model/task (the part after /openapi/v2/)',
+								'Enter lowercase path segments like vendor/model/task ' +
+								'(the part after /openapi/v2/)',
 						},
 					},
 				],

@@ -106,14 +106,13 @@ export async function execute(
 		);
 		const style = styles.find((candidate) => candidate.id === styleId);
 		if (!style) {
+			const styleList = styles.map((s) => `${s.modelName} (${s.id})`).join(', ');
 			throw new NodeOperationError(
 				this.getNode(),
 				`Style "${styleId}" is not in the style library of Quick Create module ${webappId}`,
 				{
 					itemIndex,
-					description:
-						`Choose one of: ` +
-						`${styles.map((s) => `${s.modelName} (${s.id})`).join(', ') || 'the module has no styles'}.`,
+					description: `Choose one of: ${styleList || 'the module has no styles'}.`,
 				},
 			);
 		}
