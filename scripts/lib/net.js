@@ -25,9 +25,18 @@ async function findFreePorts(start, count) {
 	throw new Error(`no ${count} free consecutive ports found from ${start}`);
 }
 
-/** fetch() with a timeout; resolves { status, headers, text }. */
+/**
+ * fetch() with a timeout; resolves { status, headers, text }. A network failure names the request
+ * and its cause (fetch itself says only "fetch failed").
+ */
 async function fetchText(url, { method = 'GET', headers, body, timeoutMs = 30000 } = {}) {
-	const res = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(timeoutMs) });
+	let res;
+	try {
+		res = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(timeoutMs) });
+	} catch (e) {
+		const cause = e && e.cause ? ` (${e.cause.code || e.cause.message || e.cause})` : '';
+		throw new Error(`${method} ${url}: ${e && e.message ? e.message : e}${cause}`);
+	}
 	return { status: res.status, headers: res.headers, text: await res.text() };
 }
 
