@@ -117,7 +117,7 @@ function assertFidelityRun(runData) {
 	const error = failed && String(failed.json.error || '');
 	const details = failed && String(failed.json.description || '');
 	// one plain sentence naming the node and exception; RunningHub's code only in the details
-	if (!/^Task failed in node #6 CLIPTextEncode with \S+/.test(error) || /1015|code/.test(error))
+	if (!/^Task failed in node #6 CLIPTextEncode with \S+/.test(error) || /1015|\bcode\b/.test(error))
 		throw new Error(`the failed task's headline is not one plain sentence: ${error}`);
 	if (!/RunningHub code 1015/.test(details))
 		throw new Error(`the failed task's details do not give RunningHub's code: ${details}`);
