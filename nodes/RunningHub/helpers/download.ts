@@ -88,16 +88,29 @@ export interface DownloadResult {
 
 /**
  * The origin of the API the credential names: the one local or private address result files may
- * come from (a simulator or proxy on the user's network). None without a usable credential.
+ * come from (a simulator or proxy on the user's network). When a configured credential cannot be
+ * read (e.g. n8n's database is busy), the reason is kept so a refusal does not blame the link.
  */
 async function credentialOrigin(
 	context: IExecuteFunctions | IWebhookFunctions,
-): Promise<string | undefined> {
+): Promise<{ origin?: string; unreadable?: string }> {
 	try {
-		return new URL(baseUrlOf(await getCredentials.call(context), context.getNode())).origin;
-	} catch {
-		return undefined;
+		return {
+			origin: new URL(baseUrlOf(await getCredentials.call(context), context.getNode())).origin,
+		};
+	} catch (error) {
+		if (!context.getNode().credentials?.runningHubApi) return {};
+		return { unreadable: error instanceof Error ? error.message : String(error) };
 	}
+}
+
+function refusalFor(url: string, credential: { origin?: string; unreadable?: string }) {
+	const refusal = privateAddressRefusal(url, credential.origin);
+	if (!refusal || credential.unreadable === undefined) return refusal;
+	return (
+		`${refusal}, and the RunningHub API credential could not be read to compare ` +
+		`(${credential.unreadable}); run the execution again`
+	);
 }
 
 /**
@@ -113,7 +126,7 @@ export async function downloadOutputs(
 ): Promise<DownloadResult> {
 	const binary: IBinaryKeyData = {};
 	const failures: DownloadResult['failures'] = [];
-	const trustedOrigin = await credentialOrigin(context);
+	const credential = await credentialOrigin(context);
 	let index = 0;
 	for (const output of outputs) {
 		if (!output.fileUrl) continue;
@@ -131,7 +144,7 @@ export async function downloadOutputs(
 			{
 				maxBytes: options.maxBytes ?? maxDownloadBytes(undefined),
 				deadlineMs: TIMEOUT_DEFAULTS.fileDeadlineMs,
-				refuseUrl: (url) => privateAddressRefusal(url, trustedOrigin),
+				refuseUrl: (url) => refusalFor(url, credential),
 				consume: async (body, response) =>
 					await context.helpers.prepareBinaryData(
 						body,
