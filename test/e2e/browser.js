@@ -328,10 +328,13 @@ async function waitForCount(locator, count, timeout = 20000) {
 		});
 }
 
-/** Texts inside `container` that the browser cuts off with an ellipsis. */
+/**
+ * Field labels inside `container` that the browser cuts off with an ellipsis. Only labels: a long
+ * value (a prompt) is meant to be cut off in its one-line preview.
+ */
 async function truncatedTexts(container) {
 	return container.evaluate((root) =>
-		[...root.querySelectorAll('*')]
+		[...root.querySelectorAll('[data-test-id="input-label"] *')]
 			.filter((el) => {
 				const style = getComputedStyle(el);
 				return (

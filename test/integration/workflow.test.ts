@@ -113,7 +113,7 @@ describe('Inputs to Change (resource mapper)', () => {
 			required: false,
 		});
 		// the input first, then the node's title (no class type when it has one)
-		expect(byId.get('6##text')!.displayName).toBe('text · CLIP Text Encode (Positive Prompt) #6');
+		expect(byId.get('6##text')!.displayName).toBe('text · Positive Prompt #6');
 		expect(byId.get('3##seed')).toMatchObject({ type: 'number', defaultValue: 156680208700286 });
 		expect(byId.get('3##steps')!.displayName).toBe('steps · KSampler #3');
 		expect(byId.get('5##width')!.displayName).toBe('width · Empty Latent Image #5');

@@ -10,19 +10,29 @@ import { getRunningHubId } from '../helpers/ids';
 import type { InputDescriptor } from '../helpers/interfaces';
 import { fieldIdOf } from '../helpers/overrides';
 
-/** Longest label that reads whole in the editor's parameter panel at its default width. */
-export const LABEL_MAX = 48;
+/**
+ * Longest label that reads whole in the editor's parameter panel at its default width (1440 px
+ * window: "weight_dtype · Load Diffusion Model #37" fits, 44 characters did not).
+ */
+export const LABEL_MAX = 40;
 
 function shorten(text: string, max: number): string {
 	return text.length <= max ? text : `${text.slice(0, Math.max(1, max - 1)).trimEnd()}…`;
 }
 
-/** The node's own title ("Positive Prompt"), without the class type when it has one. */
-function nodeTitle(input: InputDescriptor): string {
+/**
+ * The node's own title, without the class type when it has one. A title too long for the label
+ * keeps the meaning ComfyUI writes in brackets: "CLIP Text Encode (Positive Prompt)" reads
+ * "Positive Prompt".
+ */
+function nodeTitle(input: InputDescriptor, room: number): string {
 	const suffix = ` (${input.classType})`;
-	return input.nodeLabel.endsWith(suffix) && input.nodeLabel !== suffix
-		? input.nodeLabel.slice(0, -suffix.length)
-		: input.nodeLabel;
+	const title =
+		input.nodeLabel.endsWith(suffix) && input.nodeLabel !== suffix
+			? input.nodeLabel.slice(0, -suffix.length)
+			: input.nodeLabel;
+	const meaning = /^.+\(([^()]+)\)$/.exec(title)?.[1].trim();
+	return shorten(title.length > room && meaning ? meaning : title, room);
 }
 
 /**
@@ -39,7 +49,7 @@ export function inputLabel(input: InputDescriptor): string {
 	const lead = `${shorten(input.description ?? input.fieldName, 28)}${range}`;
 	const id = ` #${input.nodeId}`;
 	const room = LABEL_MAX - lead.length - id.length - 3;
-	return `${lead} · ${shorten(nodeTitle(input), Math.max(room, 6))}${id}`;
+	return `${lead} · ${nodeTitle(input, Math.max(room, 6))}${id}`;
 }
 
 /**
