@@ -69,6 +69,9 @@ function toolParameters(waitMode = 'wait', options: IDataObject = {}): IDataObje
 const credentials = () => simulatorCredentials(sim.baseUrl, SIM_KEY_NORMAL);
 
 /** AI Agent 3's path: the engine runs the tool node with the model's arguments as its input item. */
+/** Holds a task RUNNING until the test ends it, so the node always finds it running before it pauses. */
+const HOUR = 3_600_000;
+
 async function runAsEngineTool(args: IDataObject, parameters: IDataObject = toolParameters()) {
 	return await runNode({
 		nodeType: TOOL_NODE_TYPE,
@@ -157,9 +160,11 @@ describe('RunningHub Tool on the AI Agent 3 path (engine-run node)', () => {
 	});
 
 	it('pauses with Wait for Callback and resumes with the lean answer', async () => {
+		sim.nextTaskOutcome({ result: 'success', runningMs: HOUR });
 		const run = await runAsEngineTool({ prompt: 'a glacier' }, toolParameters('callback'));
 		expect(run.waitTill).toBeInstanceOf(Date);
 		const taskId = String(run.output[0][0].json.taskId);
+		sim.endTask(taskId);
 		await sim.waitFor(
 			() => captured.some((call) => call.body.taskId === taskId),
 			20_000,
@@ -180,9 +185,15 @@ describe('RunningHub Tool on the AI Agent 3 path (engine-run node)', () => {
 	});
 
 	it('a task that fails during the pause resumes as an error the model can read', async () => {
-		sim.nextTaskOutcome({ result: 'fail', exceptionMessage: 'Prompt outputs failed validation' });
+		sim.nextTaskOutcome({
+			result: 'fail',
+			exceptionMessage: 'Prompt outputs failed validation',
+			runningMs: HOUR,
+		});
 		const run = await runAsEngineTool({ prompt: 'a glacier' }, toolParameters('callback'));
+		expect(run.waitTill).toBeInstanceOf(Date);
 		const taskId = String(run.output[0][0].json.taskId);
+		sim.endTask(taskId);
 		await sim.waitFor(
 			() => captured.some((call) => call.body.taskId === taskId),
 			20_000,
