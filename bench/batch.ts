@@ -23,8 +23,10 @@ extensions['.json'] = jsonLoader;
 const { runNode, simulatorCredentials, useBinaryMode } =
 	require('../test/harness/n8n') as typeof import('../test/harness/n8n');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { startSimulator, WORKFLOW_ID_TXT2IMG } =
-	require('../test/simulator') as typeof import('../test/simulator');
+const { startSimulator } = require('../test/simulator') as typeof import('../test/simulator');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { promptItems, promptWorkflowRun } =
+	require('../test/harness/parameters') as typeof import('../test/harness/parameters');
 
 async function main(): Promise<void> {
 	const [n = 20, c = 5, t = 1000] = process.argv.slice(2, 5).map(Number);
@@ -32,26 +34,15 @@ async function main(): Promise<void> {
 	await useBinaryMode('default');
 	const sim = await startSimulator({ queuedMs: 0, runningMs: t });
 	try {
-		const items = Array.from({ length: n }, (_, index) => ({
-			json: { prompt: `bench ${index}` } as IDataObject,
-		}));
+		const items = promptItems(n, 'bench');
 		const started = Date.now();
 		const { output } = await runNode({
-			parameters: {
-				resource: 'workflow',
-				operation: 'run',
-				workflowId: { __rl: true, mode: 'id', value: WORKFLOW_ID_TXT2IMG },
-				inputMode: 'nodeInfoListJson',
-				nodeInfoListJson:
-					'={{ JSON.stringify([{ nodeId: "6", fieldName: "text", fieldValue: $json.prompt }]) }}',
-				waitMode: 'wait',
-				options: {
-					maxConcurrentTasks: c,
-					pollIntervalSeconds: pollSeconds,
-					timeoutSeconds: 600,
-					downloadOutputs: true,
-				},
-			},
+			parameters: promptWorkflowRun({
+				maxConcurrentTasks: c,
+				pollIntervalSeconds: pollSeconds,
+				timeoutSeconds: 600,
+				downloadOutputs: true,
+			}),
 			credentials: simulatorCredentials(sim.baseUrl, SIM_KEY_SHARED),
 			items,
 		});

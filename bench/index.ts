@@ -35,6 +35,8 @@ const { runNode, simulatorCredentials, useBinaryMode } =
 	require('../test/harness/n8n') as typeof import('../test/harness/n8n');
 const { startSimulator, WORKFLOW_ID_TXT2IMG } =
 	require('../test/simulator') as typeof import('../test/simulator');
+const { promptItems, promptWorkflowRun } =
+	require('../test/harness/parameters') as typeof import('../test/harness/parameters');
 const { describeResult, measureInChild } =
 	require('./download-memory') as typeof import('./download-memory');
 const { formatNodeLoad, measureNodeLoad } = require('./node-load') as typeof import('./node-load');
@@ -69,21 +71,10 @@ async function simulatorFor(shape: Shape): Promise<Simulator> {
 async function nodeRun(shape: Shape, options: INodeParameters): Promise<Run> {
 	const sim = await simulatorFor(shape);
 	try {
-		const items = Array.from({ length: shape.tasks }, (_, index) => ({
-			json: { prompt: `bench ${index}` } as IDataObject,
-		}));
+		const items = promptItems(shape.tasks, 'bench');
 		const started = Date.now();
 		const { output } = await runNode({
-			parameters: {
-				resource: 'workflow',
-				operation: 'run',
-				workflowId: { __rl: true, mode: 'id', value: WORKFLOW_ID_TXT2IMG },
-				inputMode: 'nodeInfoListJson',
-				nodeInfoListJson:
-					'={{ JSON.stringify([{ nodeId: "6", fieldName: "text", fieldValue: $json.prompt }]) }}',
-				waitMode: 'wait',
-				options,
-			},
+			parameters: promptWorkflowRun(options),
 			credentials: simulatorCredentials(sim.baseUrl, SIM_KEY_SHARED),
 			items,
 		});

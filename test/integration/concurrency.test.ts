@@ -9,6 +9,7 @@ import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workf
 
 import { RETRY_DEFAULTS } from '../../nodes/RunningHub/transport';
 import { resourceMapperValue, runNode, simulatorCredentials } from '../harness/n8n';
+import { promptItems, promptWorkflowRun } from '../harness/parameters';
 import { HOUR, useSimulator } from '../harness/simulator';
 import { SIM_KEY_NORMAL, SIM_KEY_SHARED, WORKFLOW_ID_TXT2IMG } from '../simulator';
 import type { RecordedRequest } from '../simulator';
@@ -21,21 +22,10 @@ const FAST = { pollIntervalSeconds: 0.1, timeoutSeconds: 20, downloadOutputs: fa
 const noBlindRetries = () =>
 	Object.assign(RETRY_DEFAULTS, { baseDelayMs: HOUR, maxDelayMs: HOUR, maxTotalMs: 10 * HOUR });
 
-const prompts = (count: number, word = 'item') =>
-	Array.from({ length: count }, (_, index) => ({ json: { prompt: `${word} ${index}` } }));
+const prompts = promptItems;
 
-function workflowRun(options: IDataObject = {}): INodeParameters {
-	return {
-		resource: 'workflow',
-		operation: 'run',
-		workflowId: { __rl: true, mode: 'id', value: WORKFLOW_ID_TXT2IMG },
-		inputMode: 'nodeInfoListJson',
-		nodeInfoListJson:
-			'={{ JSON.stringify([{ nodeId: "6", fieldName: "text", fieldValue: $json.prompt }]) }}',
-		waitMode: 'wait',
-		options: { ...FAST, ...options },
-	};
-}
+const workflowRun = (options: IDataObject = {}): INodeParameters =>
+	promptWorkflowRun({ ...FAST, ...options });
 
 async function runBatch(
 	parameters: INodeParameters,

@@ -9,7 +9,8 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { runNode, simulatorCredentials, useBinaryMode } from '../harness/n8n';
 import type { FaultSpec, RunningHubSimulator } from '../simulator';
-import { SIM_KEY_SHARED, WORKFLOW_ID_TXT2IMG, startSimulator } from '../simulator';
+import { promptWorkflowRun } from '../harness/parameters';
+import { SIM_KEY_SHARED, startSimulator } from '../simulator';
 import { useFastBudgets } from './support';
 
 export interface SoakOptions {
@@ -181,20 +182,11 @@ export async function runSoak(input: SoakOptions): Promise<SoakReport> {
 
 		const started = Date.now();
 		const { output } = await runNode({
-			parameters: {
-				resource: 'workflow',
-				operation: 'run',
-				workflowId: { __rl: true, mode: 'id', value: WORKFLOW_ID_TXT2IMG },
-				inputMode: 'nodeInfoListJson',
-				nodeInfoListJson:
-					'={{ JSON.stringify([{ nodeId: "6", fieldName: "text", fieldValue: $json.prompt }]) }}',
-				waitMode: 'wait',
-				options: {
-					maxConcurrentTasks: options.concurrency,
-					pollIntervalSeconds: 0.1,
-					timeoutSeconds: 120,
-				},
-			},
+			parameters: promptWorkflowRun({
+				maxConcurrentTasks: options.concurrency,
+				pollIntervalSeconds: 0.1,
+				timeoutSeconds: 120,
+			}),
 			credentials: simulatorCredentials(sim.baseUrl, SIM_KEY_SHARED),
 			items,
 			continueOnFail: true,
