@@ -333,9 +333,13 @@ async function waitForCount(locator, count, timeout = 20000) {
  * value (a prompt) is meant to be cut off in its one-line preview.
  */
 async function truncatedTexts(container) {
-	return container.evaluate((root) =>
-		[...root.querySelectorAll('[data-test-id="input-label"] *')]
+	return container.evaluate((root) => {
+		const valueParts =
+			'[data-test-id="parameter-input-hint"], [data-test-id="parameter-input"], ' +
+			'[data-test-id="inline-expression-editor-input"]';
+		return [...root.querySelectorAll('*')]
 			.filter((el) => {
+				if (el.closest(valueParts) || el.querySelector(valueParts)) return false;
 				const style = getComputedStyle(el);
 				return (
 					style.textOverflow === 'ellipsis' &&
@@ -343,8 +347,8 @@ async function truncatedTexts(container) {
 					el.textContent.trim() !== ''
 				);
 			})
-			.map((el) => el.textContent.trim()),
-	);
+			.map((el) => el.textContent.trim());
+	});
 }
 
 function slug(text) {
