@@ -124,6 +124,25 @@ async function finishedExecutions(ctx, workflowId, { since, count = 1, timeoutMs
 	);
 }
 
+/**
+ * Starts one polling execution through the webhook at `path` on a task that runs `runningMs`, and
+ * waits until its task is polled: the simulator is reset first, so the task is the only one.
+ */
+async function startPolling(ctx, path, prompt, runningMs) {
+	await simReset(ctx);
+	await simConfig(ctx, { nextTaskOutcome: { result: 'success', runningMs } });
+	const since = await lastExecutionId(ctx);
+	const posted = Date.now();
+	await postWebhook(ctx, path, { prompt });
+	const taskId = await polledTask(ctx);
+	return { since, posted, taskId };
+}
+
+/** The first execution of `workflowId` after `since` once n8n reports it running. */
+async function untilRunning(ctx, workflowId, since) {
+	return await untilExecution(ctx, workflowId, since, (e) => e.status === 'running', 'running');
+}
+
 async function untilExecution(ctx, workflowId, since, pred, what, timeoutMs = 60000) {
 	const started = Date.now();
 	while (Date.now() - started < timeoutMs) {
@@ -439,18 +458,8 @@ function queueCases() {
 		{
 			name: 'the user presses Stop while a worker polls',
 			async run(ctx) {
-				await simReset(ctx);
-				await simConfig(ctx, { nextTaskOutcome: { result: 'success', runningMs: 20000 } });
-				const since = await lastExecutionId(ctx);
-				await postWebhook(ctx, flows.PATHS.poll, { prompt: 'stop me' });
-				const taskId = await polledTask(ctx);
-				const running = await untilExecution(
-					ctx,
-					ctx.ids.poll,
-					since,
-					(e) => e.status === 'running',
-					'running',
-				);
+				const { since, taskId } = await startPolling(ctx, flows.PATHS.poll, 'stop me', 20000);
+				const running = await untilRunning(ctx, ctx.ids.poll, since);
 				const stoppedAt = Date.now();
 				const stop = await ctx.stack.main.rest('POST', `/rest/executions/${running.id}/stop`);
 				const pollsAtStop = await pollsOf(ctx, taskId);
@@ -478,12 +487,12 @@ function queueCases() {
 		{
 			name: 'Timeout Workflow passes while a worker polls: the worker stops the node, which cancels the task',
 			async run(ctx) {
-				await simReset(ctx);
-				await simConfig(ctx, { nextTaskOutcome: { result: 'success', runningMs: 120000 } });
-				const since = await lastExecutionId(ctx);
-				const posted = Date.now();
-				await postWebhook(ctx, flows.PATHS.timeout, { prompt: 'too slow for the timeout' });
-				const taskId = await polledTask(ctx);
+				const { since, posted, taskId } = await startPolling(
+					ctx,
+					flows.PATHS.timeout,
+					'too slow for the timeout',
+					120000,
+				);
 				const st = await untilSim(
 					ctx,
 					'the task cancelled',
@@ -507,18 +516,13 @@ function queueCases() {
 		{
 			name: 'a worker stopped while it polls a task',
 			async run(ctx) {
-				await simReset(ctx);
-				await simConfig(ctx, { nextTaskOutcome: { result: 'success', runningMs: 60000 } });
-				const since = await lastExecutionId(ctx);
-				await postWebhook(ctx, flows.PATHS.poll, { prompt: 'worker goes away' });
-				const taskId = await polledTask(ctx);
-				const running = await untilExecution(
+				const { since, taskId } = await startPolling(
 					ctx,
-					ctx.ids.poll,
-					since,
-					(e) => e.status === 'running',
-					'running',
+					flows.PATHS.poll,
+					'worker goes away',
+					60000,
 				);
+				const running = await untilRunning(ctx, ctx.ids.poll, since);
 				const [name] = workerRuns(ctx, running.id);
 				const worker = ctx.stack.workers.find((w) => w.name === name);
 				const stoppedAt = Date.now();
