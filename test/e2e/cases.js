@@ -393,6 +393,22 @@ function findWorkflow(ctx, pred, what) {
 	return w;
 }
 
+/** The active Wait for Callback demo: the workflow, its Webhook node and its RunningHub node. */
+function callbackDemo(ctx) {
+	const isCallbackRun = (n) =>
+		n.type === ACTION_TYPE && n.parameters && n.parameters.waitMode === 'callback';
+	const w = findWorkflow(
+		ctx,
+		(x) => x.active && x.json.nodes.some(isCallbackRun),
+		'active wait-for-callback',
+	);
+	return {
+		w,
+		hookNode: w.json.nodes.find((n) => n.type === 'n8n-nodes-base.webhook'),
+		rh: w.json.nodes.find(isCallbackRun),
+	};
+}
+
 /**
  * The RunningHub Trigger demo: a task created straight on the simulator with the trigger's production
  * URL as its webhookUrl makes the workflow run; its output carries the task ID.
@@ -440,19 +456,7 @@ function serverCases() {
 		{
 			name: 'wait-for-callback: execution waits, the simulator calls /webhook-waiting/, it resumes',
 			async run({ ctx, n8n }) {
-				const w = findWorkflow(
-					ctx,
-					(x) =>
-						x.active &&
-						x.json.nodes.some(
-							(n) => n.type === ACTION_TYPE && n.parameters && n.parameters.waitMode === 'callback',
-						),
-					'active wait-for-callback',
-				);
-				const hookNode = w.json.nodes.find((n) => n.type === 'n8n-nodes-base.webhook');
-				const rh = w.json.nodes.find(
-					(n) => n.type === ACTION_TYPE && n.parameters.waitMode === 'callback',
-				);
+				const { w, hookNode, rh } = callbackDemo(ctx);
 				const res = await fetch(`${n8n.webhookUrl}webhook/${hookNode.parameters.path}`, {
 					method: 'POST',
 					headers: { 'content-type': 'application/json' },
@@ -508,19 +512,7 @@ function serverCases() {
 		{
 			name: 'wait-for-callback: a task that ends before the execution waits is returned without waiting',
 			async run({ ctx, n8n }) {
-				const w = findWorkflow(
-					ctx,
-					(x) =>
-						x.active &&
-						x.json.nodes.some(
-							(n) => n.type === ACTION_TYPE && n.parameters && n.parameters.waitMode === 'callback',
-						),
-					'active wait-for-callback',
-				);
-				const hookNode = w.json.nodes.find((n) => n.type === 'n8n-nodes-base.webhook');
-				const rh = w.json.nodes.find(
-					(n) => n.type === ACTION_TYPE && n.parameters.waitMode === 'callback',
-				);
+				const { w, hookNode, rh } = callbackDemo(ctx);
 				const before = await n8n.publicApi('GET', `/executions?workflowId=${w.id}&limit=20`);
 				const since = Math.max(0, ...(before.data || []).map((e) => Number(e.id)));
 				// The task ends as it is created: RunningHub calls back while the execution still runs.
