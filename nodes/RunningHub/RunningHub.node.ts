@@ -9,8 +9,6 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { properties } from './actions/properties';
-import { router } from './actions/router';
-import { resumeFromCallback } from './helpers/callback';
 import { callbackWebhooks } from './actions/common/callback.description';
 import { listSearch, loadOptions, resourceMapping } from './methods';
 
@@ -39,12 +37,18 @@ export class RunningHub implements INodeType {
 
 	methods = { listSearch, loadOptions, resourceMapping };
 
+	/*
+	 * n8n loads the node to read its description; the logic is imported on first use, so that
+	 * load reads the descriptions alone (bench/node-load.ts measures it).
+	 */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const { router } = await import('./actions/router');
 		return await router.call(this);
 	}
 
 	/** RunningHub's TASK_END callback to a paused execution (Wait Mode "Wait for Callback"). */
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const { resumeFromCallback } = await import('./helpers/callback');
 		return await resumeFromCallback.call(this);
 	}
 }

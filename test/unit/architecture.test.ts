@@ -31,6 +31,14 @@ function allImports(file: string): string[] {
 		.filter((target): target is string => target !== undefined);
 }
 
+/** Relative imports that load a module when the importer loads (no `import type`, no `import()`). */
+function loadTimeImports(file: string): string[] {
+	const text = fs.readFileSync(file, 'utf8');
+	return [...text.matchAll(/^(?:import|export)(?!\s+type\b)[^;']*?from\s+'([^']+)'/gm)]
+		.map((match) => resolveImport(file, match[1]))
+		.filter((target): target is string => target !== undefined);
+}
+
 const files = sourceFiles(NODES);
 const relative = (file: string) => path.relative(ROOT, file);
 
@@ -81,6 +89,36 @@ describe('shape of the shipped code', () => {
 					.map((target) => `${relative(file)} → ${relative(target)}`),
 			);
 		expect(upward).toEqual([]);
+	});
+
+	it('loading the action node reads its descriptions, not its logic', () => {
+		// n8n loads every node to read its description; the logic loads when a run or the editor
+		// first needs it (bench/node-load.ts measures the difference).
+		const loaded = new Set<string>();
+		const visit = (file: string) => {
+			if (loaded.has(file)) return;
+			loaded.add(file);
+			for (const next of loadTimeImports(file)) visit(next);
+		};
+		visit(path.join(NODES, 'RunningHub/RunningHub.node.ts'));
+		const names = [...loaded].map(relative);
+
+		const logic = names.filter(
+			(name) =>
+				/\/(transport|catalogue)\//.test(name) ||
+				(name.includes('/helpers/') && !/\/helpers\/(constants|ids)\.ts$/.test(name)) ||
+				(name.includes('/methods/') && !name.endsWith('/methods/index.ts')) ||
+				name.endsWith('/actions/router.ts'),
+		);
+		expect(logic).toEqual([]);
+		// The walk itself reaches every operation's description.
+		expect(names).toEqual(
+			expect.arrayContaining([
+				'nodes/RunningHub/actions/model/generate.operation.ts',
+				'nodes/RunningHub/actions/task/resendWebhookEvent.operation.ts',
+				'nodes/RunningHub/helpers/constants.ts',
+			]),
+		);
 	});
 
 	it('UI descriptions (INodeProperties) live only under actions/', () => {

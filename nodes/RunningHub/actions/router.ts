@@ -7,8 +7,9 @@ import {
 	resolveConcurrency,
 	useTaskSlots,
 } from '../helpers/concurrency';
+import { MAX_CONCURRENT_LIMIT } from '../helpers/constants';
 import { failureItem } from '../helpers/failureItem';
-import { MAX_CONCURRENT_LIMIT } from '../helpers/run';
+import { maxConcurrentTasks } from '../helpers/run';
 import { isToolMode, toolErrorResult } from '../helpers/toolMode';
 import { asNodeError, taskIdOf } from '../transport';
 import { operationsByResource } from './operations';
@@ -47,13 +48,8 @@ async function runItems(
 		);
 	}
 
-	const concurrency = action.maxConcurrency
-		? await resolveConcurrency(
-				this,
-				action.maxConcurrency.call(this),
-				items.length,
-				MAX_CONCURRENT_LIMIT,
-			)
+	const concurrency = action.runsTasks
+		? await resolveConcurrency(this, maxConcurrentTasks(this), items.length, MAX_CONCURRENT_LIMIT)
 		: 1;
 	// The key's slots, shared by the items of this run (each takes one from its create to its task's
 	// end).

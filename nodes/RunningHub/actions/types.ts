@@ -3,13 +3,17 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 /** One resource/operation pair: its parameters and what it does for one input item. */
 export interface OperationModule {
 	description: INodeProperties[];
-	/** Returns the output items for input item `itemIndex`; the router adds pairedItem. */
+	/**
+	 * Returns the output items for input item `itemIndex`; the router adds pairedItem. It imports
+	 * the logic it needs when it runs (`await import(...)`), so loading the node reads only the
+	 * descriptions.
+	 */
 	execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]>;
 	/**
-	 * How many input items may run at once (operations that start remote tasks): a number, or
-	 * MAX_CONCURRENT_AUTO for the API key's limit. Read from item 0; absent means one after another.
+	 * Operations that start RunningHub tasks run their items side by side, up to the Max Concurrent
+	 * Tasks option (read from item 0); the others run items one after another.
 	 */
-	maxConcurrency?(this: IExecuteFunctions): number;
+	runsTasks?: boolean;
 }
 
 export type ResourceOperations = Record<string, OperationModule>;

@@ -1,5 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { BINARY_PREFIX } from './constants';
 import type { FileLimits } from './fileLimits';
 import type { ComfyWorkflow, NodeInfo, UploadedFile } from './interfaces';
 import { checkBinaryFile, uploadBinaryProperty } from './upload';
@@ -9,8 +10,6 @@ import { checkBinaryFile, uploadBinaryProperty } from './upload';
  * a file on RunningHub. Each property is uploaded once per item, even when several inputs use it,
  * and the references are then replaced by what the upload returned.
  */
-
-export const BINARY_PREFIX = 'binary:';
 
 /** The binary property a value refers to (`binary:data` → `data`), if it uses that syntax. */
 export function binaryPropertyOf(value: unknown): string | undefined {

@@ -2,6 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { RetryPolicy, RunningHubContext } from '../transport';
 import { TIMEOUT_DEFAULTS, apiRequestV2 } from '../transport';
+import { MAX_CONCURRENT_AUTO } from './constants';
 
 /*
  * How many tasks a batch keeps on RunningHub at once. The key allows a fixed number of queued and
@@ -10,9 +11,6 @@ import { TIMEOUT_DEFAULTS, apiRequestV2 } from '../transport';
  * own limit when that option is Auto), learns the level the key really allows from those
  * refusals, and lets waiting items in as its own tasks end.
  */
-
-/** The value of Max Concurrent Tasks that means "as many as the API key allows". */
-export const MAX_CONCURRENT_AUTO = 0;
 
 /**
  * Tunables of the batch's slots, changed by tests and benchmarks (like RETRY_DEFAULTS):

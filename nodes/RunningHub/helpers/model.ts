@@ -15,6 +15,7 @@ import {
 	checkBinaryReferences,
 	uploadBinaryReferences,
 } from './binaryReferences';
+import { ENDPOINT_SEGMENT } from './constants';
 import type { FileLimits } from './fileLimits';
 import { formatBytes, formatProblem, modelParamLimits, sizeProblem, urlFileOf } from './fileLimits';
 import { jsonKind, parseJsonParameter } from './jsonParameter';
@@ -24,17 +25,8 @@ import { jsonKind, parseJsonParameter } from './jsonParameter';
  * Model Parameters and Additional Parameters (JSON), checked against the built-in catalogue.
  */
 
-/**
- * What a hand-typed endpoint must look like: the part after `/openapi/v2/`, lowercase path segments
- * (`vendor/model/task`); a trailing `-[Deprecated]` tag is tolerated because the registry uses it.
- */
-const SEGMENT = '[a-z0-9][a-z0-9._-]*(?:-\\[[A-Za-z]+\\])?';
-const ENDPOINT_PATH = new RegExp(`^${SEGMENT}(?:/${SEGMENT})*$`);
-/**
- * Accepted in the editor too: a pasted `/openapi/v2/...` path or full URL, stripped at run time.
- */
-export const ENDPOINT_INPUT_REGEX =
-	'^\\s*(?:https?://[^/\\s]+)?/?(?:openapi/v2/)?' + `${SEGMENT}(?:/${SEGMENT})*/?\\s*$`;
+/** What a hand-typed endpoint must look like: the part after `/openapi/v2/`. */
+const ENDPOINT_PATH = new RegExp(`^${ENDPOINT_SEGMENT}(?:/${ENDPOINT_SEGMENT})*$`);
 
 /**
  * First path segments of /openapi/v2 that are not models: sending a model body there would do

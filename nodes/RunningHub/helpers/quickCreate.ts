@@ -2,10 +2,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { RunningHubContext } from '../transport';
 import { apiRequestV1 } from '../transport';
+import { QUICK_CREATE_STYLE_TYPE } from './constants';
 import type { NodeInfo } from './interfaces';
-
-/** The style library the official example asks for (`type: 2`, the text-to-image module). */
-export const QUICK_CREATE_STYLE_TYPE = 2;
 
 /** One model-library style of a Quick Create module (`modelLoar…` is RunningHub's spelling). */
 export interface QuickCreateStyle extends IDataObject {

@@ -2,14 +2,20 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import { submitAndPause } from './callback';
-import { MAX_CONCURRENT_AUTO } from './concurrency';
+import {
+	DEFAULT_MAX_CONCURRENT_TASKS,
+	MAX_CONCURRENT_AUTO,
+	MAX_CONCURRENT_LIMIT,
+	WAIT_LIMITS,
+	WAIT_MODE_NAMES,
+} from './constants';
 import type { RunSettings, WaitMode, WaitModeHandler, WaitOptions } from './interfaces';
 import { DEFAULT_OUTPUT_OPTIONS, readOutputOptions } from './output';
 import type { SubmitRequest } from './submit';
 import { taskSubmitter } from './submit';
 import { TOOL_TIMEOUT_SECONDS, isToolMode } from './toolMode';
 import { validateRange, validateWebhookUrl } from './validation';
-import { DEFAULT_WAIT_OPTIONS, WAIT_LIMITS, waitForCompletion } from './wait';
+import { DEFAULT_WAIT_OPTIONS, waitForCompletion } from './wait';
 
 /*
  * Shared "submit → wait or return the task ID → item" flow of every operation that starts a
@@ -18,13 +24,6 @@ import { DEFAULT_WAIT_OPTIONS, WAIT_LIMITS, waitForCompletion } from './wait';
  * rest
  * according to the Wait Mode.
  */
-
-/** Names of the Wait Mode values, as the parameter shows them. */
-export const WAIT_MODE_NAMES: Record<WaitMode, string> = {
-	wait: 'Wait for Completion',
-	submit: 'Return Task ID',
-	callback: 'Wait for Callback (Pause Execution)',
-};
 
 const returnTaskId: WaitModeHandler = async (_context, _itemIndex, submit) => {
 	const task = await submit();
@@ -62,10 +61,6 @@ export async function runTask(
 	const submit = taskSubmitter(context, itemIndex, settings, request);
 	return await handler(context, itemIndex, submit, settings);
 }
-
-/** Auto: as many tasks at once as the API key allows (its limit, read from RunningHub). */
-export const DEFAULT_MAX_CONCURRENT_TASKS = MAX_CONCURRENT_AUTO;
-export const MAX_CONCURRENT_LIMIT = 100;
 
 /** Max Concurrent Tasks as set: a number of tasks, or MAX_CONCURRENT_AUTO. */
 export function maxConcurrentTasks(context: IExecuteFunctions): number {

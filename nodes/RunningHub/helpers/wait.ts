@@ -21,11 +21,6 @@ export const DEFAULT_WAIT_OPTIONS: WaitOptions = {
 	cancelOnTimeout: true,
 };
 
-export const WAIT_LIMITS = {
-	pollIntervalSeconds: { min: 0.1, max: 600 },
-	timeoutSeconds: { min: 1, max: 86_400 },
-};
-
 /**
  * Checks soon after submit, so a task of a few seconds is not held to the Poll Interval, then on
  * the Poll Interval's own grid (5, 10, 15 s… at the default), which keeps its meaning for long

@@ -5,12 +5,12 @@ import type {
 	ResourceMapperFields,
 } from 'n8n-workflow';
 
-import { searchModels } from './listSearch';
-import { getQuickCreateStyles } from './quickCreate';
-import { getModelParameterGuide, getModelParameters } from './modelParameters';
-import { getAppInputs, getWorkflowInputs } from './resourceMapping';
+/*
+ * The node's `methods`: one object per kind, one entry per method. Each entry imports its module
+ * when the editor first calls it, so loading the node reads neither these modules nor the model
+ * catalogue and task logic they use.
+ */
 
-/** The node's `methods`: one object per kind, one entry per method. */
 export const listSearch: Record<
 	string,
 	(
@@ -19,22 +19,40 @@ export const listSearch: Record<
 		paginationToken?: string,
 	) => Promise<INodeListSearchResult>
 > = {
-	searchModels,
+	async searchModels(filter, paginationToken) {
+		const { searchModels } = await import('./listSearch');
+		return await searchModels.call(this, filter, paginationToken);
+	},
 };
 
 export const loadOptions: Record<
 	string,
 	(this: ILoadOptionsFunctions) => Promise<INodePropertyOptions[]>
 > = {
-	getModelParameterGuide,
-	getQuickCreateStyles,
+	async getModelParameterGuide() {
+		const { getModelParameterGuide } = await import('./modelParameters');
+		return await getModelParameterGuide.call(this);
+	},
+	async getQuickCreateStyles() {
+		const { getQuickCreateStyles } = await import('./quickCreate');
+		return await getQuickCreateStyles.call(this);
+	},
 };
 
 export const resourceMapping: Record<
 	string,
 	(this: ILoadOptionsFunctions) => Promise<ResourceMapperFields>
 > = {
-	getAppInputs,
-	getModelParameters,
-	getWorkflowInputs,
+	async getAppInputs() {
+		const { getAppInputs } = await import('./resourceMapping');
+		return await getAppInputs.call(this);
+	},
+	async getModelParameters() {
+		const { getModelParameters } = await import('./modelParameters');
+		return await getModelParameters.call(this);
+	},
+	async getWorkflowInputs() {
+		const { getWorkflowInputs } = await import('./resourceMapping');
+		return await getWorkflowInputs.call(this);
+	},
 };

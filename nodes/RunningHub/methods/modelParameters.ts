@@ -8,7 +8,7 @@ import type {
 
 import type { CatalogueParam } from '../catalogue';
 import { findModel, isMediaParam, paramDisplayName } from '../catalogue';
-import { BINARY_PREFIX } from '../helpers/binaryReferences';
+import { BINARY_PREFIX } from '../helpers/constants';
 
 function fieldType(param: CatalogueParam): FieldType {
 	switch (param.type) {

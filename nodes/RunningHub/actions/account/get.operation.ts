@@ -1,8 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { readQueueStatus } from '../../helpers/concurrency';
 import type { QueueStatus } from '../../helpers/concurrency';
-import { apiRequestV1 } from '../../transport';
 
 export const description: INodeProperties[] = [];
 
@@ -35,6 +33,8 @@ const NO_QUEUE_STATUS: QueueStatus = {
  * balance: the queue fields are null and `queueStatusError` says why.
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const { readQueueStatus } = await import('../../helpers/concurrency');
+	const { apiRequestV1 } = await import('../../transport');
 	const [status, queue] = await Promise.all([
 		apiRequestV1.call(this, { path: '/uc/openapi/accountStatus' }) as Promise<AccountStatus | null>,
 		readQueueStatus(this).then(

@@ -6,14 +6,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { appInputs, appNodeInfo, fetchAppTemplate } from '../../helpers/aiApp';
-import { resolveNodeInfoBinaries } from '../../helpers/binaryReferences';
 import { getRunningHubId } from '../../helpers/ids';
 import type { NodeInfo } from '../../helpers/interfaces';
-import { assertOverridesExist, readOverrides } from '../../helpers/overrides';
-import { oncePerExecution } from '../../helpers/perExecution';
-import { maxConcurrentTasks, readRunSettings, runTask } from '../../helpers/run';
-import { v1OptionsBody } from '../../helpers/submit';
 import { idLocatorProperty } from '../common/locator';
 import { v1RunOptionsProperty, waitModeProperty } from '../common/run.description';
 import { runInputProperties } from '../common/runInputs.description';
@@ -40,14 +34,18 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export function maxConcurrency(this: IExecuteFunctions): number {
-	return maxConcurrentTasks(this);
-}
+export const runsTasks = true;
 
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
+	const { appInputs, appNodeInfo, fetchAppTemplate } = await import('../../helpers/aiApp');
+	const { resolveNodeInfoBinaries } = await import('../../helpers/binaryReferences');
+	const { assertOverridesExist, readOverrides } = await import('../../helpers/overrides');
+	const { oncePerExecution } = await import('../../helpers/perExecution');
+	const { readRunSettings, runTask } = await import('../../helpers/run');
+	const { v1OptionsBody } = await import('../../helpers/submit');
 	const webappId = getRunningHubId(this, 'webapp', 'webappId', itemIndex);
 	const settings = readRunSettings(this, itemIndex);
 	const overrides = readOverrides(this, itemIndex);

@@ -3,9 +3,9 @@ import type { INodeProperties } from 'n8n-workflow';
 import {
 	DEFAULT_MAX_CONCURRENT_TASKS,
 	MAX_CONCURRENT_LIMIT,
+	WAIT_LIMITS,
 	WAIT_MODE_NAMES,
-} from '../../helpers/run';
-import { WAIT_LIMITS } from '../../helpers/wait';
+} from '../../helpers/constants';
 import { outputOptionFields } from './output.description';
 
 /** The Wait Mode of every run (workflow, AI app, model). */
@@ -175,6 +175,16 @@ export function v1RunOptionsProperty(extraFields: INodeProperties[] = []): INode
 			...v1SubmitOptionFields,
 			maxConcurrentTasksField,
 			...waitingOptionFields,
-		].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		].sort(byDisplayName),
 	};
+}
+
+/**
+ * Alphabetical order of a collection's fields, as n8n lists them. A plain comparison, not
+ * localeCompare: the first localeCompare of a process sets up ICU's collator (~10 ms), which the
+ * node's load would pay.
+ */
+export function byDisplayName(a: INodeProperties, b: INodeProperties): number {
+	if (a.displayName === b.displayName) return 0;
+	return a.displayName < b.displayName ? -1 : 1;
 }

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { BINARY_PREFIX } from '../../helpers/binaryReferences';
+import { BINARY_PREFIX } from '../../helpers/constants';
 
 /** Text added to the description of inputs that take a file. */
 export const BINARY_HINT =

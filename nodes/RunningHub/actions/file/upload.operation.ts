@@ -2,7 +2,6 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { LegacyFileType, UploadTarget } from '../../helpers/interfaces';
-import { uploadBinaryProperty } from '../../helpers/upload';
 
 const properties: INodeProperties[] = [
 	{
@@ -66,6 +65,7 @@ export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
+	const { uploadBinaryProperty } = await import('../../helpers/upload');
 	const propertyName = this.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string;
 	const target = this.getNodeParameter('target', itemIndex, 'media') as UploadTarget;
 	const legacyFileType =

@@ -2,9 +2,6 @@ import { createHash } from 'crypto';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { getBinaryMetadataOf } from '../../helpers/upload';
-import { TIMEOUT_DEFAULTS, apiRequestV1, fileHostRequest } from '../../transport';
-
 export const LORA_URL_PATH = '/api/openapi/getLoraUploadUrl';
 
 /** Letters (any script), digits, dot, dash and underscore: the name ends up in a storage path. */
@@ -81,6 +78,8 @@ export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
+	const { getBinaryMetadataOf } = await import('../../helpers/upload');
+	const { TIMEOUT_DEFAULTS, apiRequestV1, fileHostRequest } = await import('../../transport');
 	const propertyName = String(
 		this.getNodeParameter('binaryPropertyName', itemIndex, 'data') ?? '',
 	).trim();

@@ -1,8 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { buildModelBody, getModelEndpoint } from '../../helpers/model';
-import { maxConcurrentTasks, readRunSettings, runTask } from '../../helpers/run';
 import {
 	maxConcurrentTasksField,
 	waitModeProperty,
@@ -29,9 +27,7 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export function maxConcurrency(this: IExecuteFunctions): number {
-	return maxConcurrentTasks(this);
-}
+export const runsTasks = true;
 
 /**
  * Standard Model API: POST /openapi/v2/<endpoint> with the model's own fields. Fast models may
@@ -41,6 +37,8 @@ export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
+	const { buildModelBody, getModelEndpoint } = await import('../../helpers/model');
+	const { readRunSettings, runTask } = await import('../../helpers/run');
 	const model = getModelEndpoint(this, itemIndex);
 	const settings = readRunSettings(this, itemIndex);
 	const body = await buildModelBody(this, itemIndex, model);

@@ -1,7 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { BINARY_PREFIX } from '../../helpers/binaryReferences';
-import { ENDPOINT_INPUT_REGEX } from '../../helpers/model';
+import { BINARY_PREFIX, ENDPOINT_INPUT_REGEX } from '../../helpers/constants';
 
 /** The model and its parameters, shared by Model › Generate and Model › Price Preview. */
 export const modelProperties: INodeProperties[] = [

@@ -1,8 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { buildModelBody, getModelEndpoint } from '../../helpers/model';
-import { apiRequestV2Flat } from '../../transport';
 import { modelProperties } from './model.description';
 
 export const description = updateDisplayOptions(
@@ -29,6 +27,8 @@ export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
+	const { buildModelBody, getModelEndpoint } = await import('../../helpers/model');
+	const { apiRequestV2Flat } = await import('../../transport');
 	const model = getModelEndpoint(this, itemIndex);
 	const body = await buildModelBody(this, itemIndex, model);
 	const answer: IDataObject = await apiRequestV2Flat.call(this, {

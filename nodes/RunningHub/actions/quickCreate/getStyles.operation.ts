@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { QUICK_CREATE_STYLE_TYPE, fetchQuickCreateStyles } from '../../helpers/quickCreate';
+import { QUICK_CREATE_STYLE_TYPE } from '../../helpers/constants';
 import { quickCreateAppIdProperty, readQuickCreateAppId } from './common';
 
 export const description = updateDisplayOptions(
@@ -24,6 +24,7 @@ export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
+	const { fetchQuickCreateStyles } = await import('../../helpers/quickCreate');
 	const webappId = readQuickCreateAppId(this, itemIndex);
 	const type = Number(this.getNodeParameter('styleType', itemIndex, QUICK_CREATE_STYLE_TYPE));
 	const styles = await fetchQuickCreateStyles(this, webappId, type);

@@ -6,13 +6,9 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { resolveNodeInfoBinaries } from '../../helpers/binaryReferences';
 import type { NodeInfo } from '../../helpers/interfaces';
-import { nodeInfoFromJson } from '../../helpers/overrides';
-import { oncePerExecution } from '../../helpers/perExecution';
-import { applyStyle, fetchQuickCreateStyles } from '../../helpers/quickCreate';
-import { maxConcurrentTasks, readRunSettings, runTask } from '../../helpers/run';
 import {
+	byDisplayName,
 	maxConcurrentTasksField,
 	waitModeProperty,
 	waitingOptionFields,
@@ -60,8 +56,8 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [maxConcurrentTasksField, webhookUrlOptionField, ...waitingOptionFields].sort((a, b) =>
-			a.displayName.localeCompare(b.displayName),
+		options: [maxConcurrentTasksField, webhookUrlOptionField, ...waitingOptionFields].sort(
+			byDisplayName,
 		),
 	},
 ];
@@ -71,15 +67,18 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export function maxConcurrency(this: IExecuteFunctions): number {
-	return maxConcurrentTasks(this);
-}
+export const runsTasks = true;
 
 /** POST /task/openapi/quick-ai-app/run, then waiting and outputs like every other run. */
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
+	const { resolveNodeInfoBinaries } = await import('../../helpers/binaryReferences');
+	const { nodeInfoFromJson } = await import('../../helpers/overrides');
+	const { oncePerExecution } = await import('../../helpers/perExecution');
+	const { applyStyle, fetchQuickCreateStyles } = await import('../../helpers/quickCreate');
+	const { readRunSettings, runTask } = await import('../../helpers/run');
 	const webappId = readQuickCreateAppId(this, itemIndex);
 	const quickCreateCode = String(this.getNodeParameter('quickCreateCode', itemIndex, '')).trim();
 	if (!quickCreateCode) {

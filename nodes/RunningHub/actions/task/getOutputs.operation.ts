@@ -2,10 +2,6 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { getRunningHubId } from '../../helpers/ids';
-import { readOutputOptions, taskResultToItems } from '../../helpers/output';
-import { queryTask, withFailureDetails } from '../../helpers/task';
-import { resultFromV2Task } from '../../helpers/taskResult';
-import { taskFailedError } from '../../helpers/wait';
 import { taskIdProperty } from '../common/locator';
 import { outputOptionFields } from '../common/output.description';
 
@@ -28,6 +24,10 @@ export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
+	const { readOutputOptions, taskResultToItems } = await import('../../helpers/output');
+	const { queryTask, withFailureDetails } = await import('../../helpers/task');
+	const { resultFromV2Task } = await import('../../helpers/taskResult');
+	const { taskFailedError } = await import('../../helpers/wait');
 	const taskId = getRunningHubId(this, 'task', 'taskId', itemIndex);
 	const options = readOutputOptions(this.getNodeParameter('options', itemIndex, {}) as IDataObject);
 	const task = await queryTask(this, taskId);

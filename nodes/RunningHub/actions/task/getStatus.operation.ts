@@ -2,8 +2,6 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { getRunningHubId } from '../../helpers/ids';
-import { queryTask, withFailureDetails } from '../../helpers/task';
-import { resultFromV2Task } from '../../helpers/taskResult';
 import { taskIdProperty } from '../common/locator';
 
 export const description = updateDisplayOptions(
@@ -15,6 +13,8 @@ export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
+	const { queryTask, withFailureDetails } = await import('../../helpers/task');
+	const { resultFromV2Task } = await import('../../helpers/taskResult');
 	const taskId = getRunningHubId(this, 'task', 'taskId', itemIndex);
 	const task = await queryTask(this, taskId);
 	const result = await withFailureDetails(this, resultFromV2Task(task));

@@ -2,9 +2,6 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { getRunningHubId } from '../../helpers/ids';
-import { validateWebhookUrl } from '../../helpers/validation';
-import { getWebhookEventDetail } from '../../helpers/webhookEvent';
-import { apiRequestV1 } from '../../transport';
 import { taskIdProperty } from '../common/locator';
 
 export const description = updateDisplayOptions(
@@ -28,6 +25,9 @@ export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
+	const { validateWebhookUrl } = await import('../../helpers/validation');
+	const { getWebhookEventDetail } = await import('../../helpers/webhookEvent');
+	const { apiRequestV1 } = await import('../../transport');
 	const taskId = getRunningHubId(this, 'task', 'taskId', itemIndex);
 	const webhookUrl = validateWebhookUrl(
 		this,

@@ -1,9 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { fetchWorkflowJson, linkedInputs, workflowInputs } from '../../helpers/comfyWorkflow';
 import { getRunningHubId } from '../../helpers/ids';
-import { fieldIdOf } from '../../helpers/overrides';
 import { idLocatorProperty } from '../common/locator';
 
 export const description = updateDisplayOptions(
@@ -16,6 +14,10 @@ export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
+	const { fetchWorkflowJson, linkedInputs, workflowInputs } = await import(
+		'../../helpers/comfyWorkflow'
+	);
+	const { fieldIdOf } = await import('../../helpers/overrides');
 	const workflowId = getRunningHubId(this, 'workflow', 'workflowId', itemIndex);
 	const workflow = await fetchWorkflowJson(this, workflowId);
 	const inputs = workflowInputs(workflow);

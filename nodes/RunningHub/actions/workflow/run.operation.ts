@@ -6,18 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { resolveNodeInfoBinaries, resolveWorkflowBinaries } from '../../helpers/binaryReferences';
-import {
-	fetchWorkflowJson,
-	linkedInputs,
-	parseWorkflowParameter,
-	workflowInputs,
-} from '../../helpers/comfyWorkflow';
 import { getRunningHubId } from '../../helpers/ids';
-import { assertOverridesExist, readOverrides } from '../../helpers/overrides';
-import { oncePerExecution } from '../../helpers/perExecution';
-import { maxConcurrentTasks, readRunSettings, runTask } from '../../helpers/run';
-import { v1OptionsBody } from '../../helpers/submit';
 import { idLocatorProperty } from '../common/locator';
 import { v1RunOptionsProperty, waitModeProperty } from '../common/run.description';
 import { BINARY_HINT, runInputProperties } from '../common/runInputs.description';
@@ -71,14 +60,22 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export function maxConcurrency(this: IExecuteFunctions): number {
-	return maxConcurrentTasks(this);
-}
+export const runsTasks = true;
 
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
+	const { resolveNodeInfoBinaries, resolveWorkflowBinaries } = await import(
+		'../../helpers/binaryReferences'
+	);
+	const { fetchWorkflowJson, linkedInputs, parseWorkflowParameter, workflowInputs } = await import(
+		'../../helpers/comfyWorkflow'
+	);
+	const { assertOverridesExist, readOverrides } = await import('../../helpers/overrides');
+	const { oncePerExecution } = await import('../../helpers/perExecution');
+	const { readRunSettings, runTask } = await import('../../helpers/run');
+	const { v1OptionsBody } = await import('../../helpers/submit');
 	const workflowId = getRunningHubId(this, 'workflow', 'workflowId', itemIndex);
 	const settings = readRunSettings(this, itemIndex);
 	const inputMode = this.getNodeParameter('inputMode', itemIndex, 'mapper') as string;
