@@ -27,6 +27,8 @@ const DEFAULT_REGISTRY_CANDIDATES = [
 
 /** Reviewed English for the registry's Chinese descriptions (one entry per distinct text). */
 const DEFAULT_TRANSLATIONS = path.join(REPO_ROOT, 'data/model-registry.translations.json');
+/** Each endpoint's page number in RunningHub's API documentation, from its llms.txt index. */
+const DEFAULT_DOC_PAGES = path.join(REPO_ROOT, 'data/model-doc-pages.json');
 
 const PARAM_TYPES = ['STRING', 'LIST', 'INT', 'FLOAT', 'BOOLEAN', 'IMAGE', 'VIDEO', 'AUDIO'];
 const MEDIA_TYPES = ['IMAGE', 'VIDEO', 'AUDIO'];
@@ -282,6 +284,7 @@ function isDeprecated(model) {
 
 const HAN = /[\u3400-\u9fff]/;
 const NO_TRANSLATIONS = { table: {}, missing: new Set() };
+const NO_DOC_PAGES = { pageUrl: '', pages: {} };
 
 function parseAccept(raw) {
 	if (raw === undefined || raw === null || raw === '') return undefined;
@@ -489,7 +492,7 @@ const FEATURED = [
 	'hunyuan3d-v3.1/image-to-3d',
 ];
 
-function convertModel(model, translations = NO_TRANSLATIONS) {
+function convertModel(model, translations = NO_TRANSLATIONS, docPages = NO_DOC_PAGES) {
 	const outputType = outputTypeOf(model);
 	const entry = {
 		endpoint: String(model.endpoint).trim(),
@@ -503,6 +506,8 @@ function convertModel(model, translations = NO_TRANSLATIONS) {
 		withTask(cleanName(model), entry.category || '') + (entry.deprecated ? ' (Deprecated)' : '');
 	const docName = String(model.name_en || '').trim();
 	if (docName && docName !== entry.endpoint) entry.docName = docName;
+	const pageId = docPages.pages[entry.endpoint];
+	if (pageId) entry.docUrl = docPages.pageUrl.replace('{pageId}', pageId);
 	const featured = FEATURED.indexOf(entry.endpoint);
 	if (featured !== -1) entry.featured = featured + 1;
 	entry.params = (model.params || []).map((p) => convertParam(p, translations));
@@ -609,7 +614,10 @@ function render(registry, entries) {
 	lines.push(
 		'// under the Apache License 2.0. Derived data: names, providers and task categories are computed;',
 	);
-	lines.push('// see NOTICE.');
+	lines.push(
+		"// Documentation links: page numbers from RunningHub's documentation index (data/model-doc-pages.json).",
+	);
+	lines.push('// See NOTICE.');
 	lines.push('');
 	lines.push("import type { CatalogueEntry } from './types';");
 	lines.push('');
@@ -653,11 +661,22 @@ function loadTranslations(file = DEFAULT_TRANSLATIONS) {
 	return { table: data.descriptions || {}, missing: new Set() };
 }
 
-function build(registry, translations = loadTranslations()) {
+/** The page numbers, checked: a page ID is digits, and the URL pattern has its `{pageId}`. */
+function loadDocPages(file = DEFAULT_DOC_PAGES) {
+	const data = JSON.parse(fs.readFileSync(file, 'utf8'));
+	if (!/^https:\/\/[^{}]+\{pageId\}$/.test(String(data.pageUrl)))
+		throw new Error(`${file}: pageUrl must be an https URL ending in {pageId}`);
+	for (const [endpoint, pageId] of Object.entries(data.pages || {}))
+		if (!/^\d{6,12}$/.test(String(pageId)))
+			throw new Error(`${file}: page ID of ${endpoint} is not a number: ${JSON.stringify(pageId)}`);
+	return { pageUrl: data.pageUrl, pages: data.pages || {} };
+}
+
+function build(registry, translations = loadTranslations(), docPages = loadDocPages()) {
 	const problems = validateRegistry(registry);
 	if (problems.length) return { problems };
 	const entries = registry.models
-		.map((m) => convertModel(m, translations))
+		.map((m) => convertModel(m, translations, docPages))
 		.sort((a, b) => (a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0));
 	const catProblems = validateCatalogue(entries);
 	if (catProblems.length) return { problems: catProblems };
@@ -712,7 +731,13 @@ function main() {
 		console.error('Pass the path as an argument or set RH_MODEL_REGISTRY.');
 		return 2;
 	}
-	const result = build(registry);
+	let result;
+	try {
+		result = build(registry);
+	} catch (e) {
+		console.error(`build-model-catalogue: ${e.message}`);
+		return 2;
+	}
 	if (result.problems) {
 		console.error(`build-model-catalogue: registry ${registryPath} failed validation:`);
 		for (const p of result.problems) console.error(`  - ${p}`);
@@ -744,8 +769,9 @@ function main() {
 	}
 	fs.mkdirSync(path.dirname(args.out), { recursive: true });
 	fs.writeFileSync(args.out, result.text);
+	const withPage = result.entries.filter((e) => e.docUrl).length;
 	console.log(
-		`build-model-catalogue: wrote ${rel} (${result.entries.length} models, ${registry.version}, ${Buffer.byteLength(result.text)} bytes).`,
+		`build-model-catalogue: wrote ${rel} (${result.entries.length} models, ${registry.version}, ${Buffer.byteLength(result.text)} bytes; ${withPage} link to their own documentation page).`,
 	);
 	return 0;
 }
@@ -760,6 +786,7 @@ module.exports = {
 	deriveProvider,
 	cleanName,
 	loadTranslations,
+	loadDocPages,
 	FEATURED,
 	KEY_LABELS,
 	CATEGORIES,

@@ -24,9 +24,11 @@ import { useSimulator } from '../harness/simulator';
 import type { RecordedRequest } from '../simulator';
 import { makePng } from '../simulator';
 import { SIM_KEY_NORMAL, SIM_KEY_SHARED } from '../simulator/keys';
+import docPages from '../../data/model-doc-pages.json';
 
 const sim = useSimulator();
 
+const DOC_PAGES: Record<string, string | undefined> = docPages.pages;
 const mapper = (value: IDataObject): IDataObject => resourceMapperValue(value);
 
 interface GenerateOptions {
@@ -688,10 +690,38 @@ describe('Model list search and parameter mapping', () => {
 		);
 		const kling = byName.results.find((result) => result.value === 'kling-v2.6-pro/text-to-video');
 		expect(kling?.name).toBe('Kling v2.6 Pro · Text to Video');
-		// every model links to RunningHub's API documentation and names its page there
-		expect(kling?.url).toBe('https://www.runninghub.ai/runninghub-api-doc-en/');
-		expect(kling?.description).toMatch(/^Documented by RunningHub under Standard Model API as "/);
-		expect(byName.results.every((result) => result.url === kling?.url)).toBe(true);
+		// a model links to its own page of RunningHub's API documentation (data/model-doc-pages.json)
+		expect(kling?.url).toBe(
+			`https://www.runninghub.cn/runninghub-api-doc-cn/api-${DOC_PAGES['kling-v2.6-pro/text-to-video']}`,
+		);
+		expect(kling?.description).toMatch(
+			/^Links to the model's page in RunningHub's API documentation/,
+		);
+		for (const result of byName.results) {
+			const pageId = DOC_PAGES[String(result.value)];
+			expect(result.url).toBe(
+				pageId
+					? `https://www.runninghub.cn/runninghub-api-doc-cn/api-${pageId}`
+					: 'https://www.runninghub.ai/runninghub-api-doc-en/',
+			);
+		}
+
+		// a model the documentation index does not list links to the English start page and names
+		// its page there
+		const pixverse = await callNodeMethod<INodeListSearchResult>(
+			'listSearch',
+			'searchModels',
+			loadOptions(''),
+			['pixverse-v5.5/text-to-video'],
+		);
+		const unlisted = pixverse.results.find(
+			(result) => result.value === 'pixverse-v5.5/text-to-video',
+		);
+		expect(DOC_PAGES['pixverse-v5.5/text-to-video']).toBeUndefined();
+		expect(unlisted?.url).toBe('https://www.runninghub.ai/runninghub-api-doc-en/');
+		expect(unlisted?.description).toMatch(
+			/^Documented by RunningHub in English under Standard Model API as "/,
+		);
 
 		const byEndpoint = await callNodeMethod<INodeListSearchResult>(
 			'listSearch',

@@ -933,6 +933,30 @@ describe('build-model-catalogue.js', () => {
 		expect(names.filter((n) => /F-Dev/.test(n))).toEqual([]);
 	});
 
+	it('links each model the documentation index lists to its own page, the others to none', () => {
+		const docPages = generator.loadDocPages();
+		const listed = MODEL_CATALOGUE.filter((e) => docPages.pages[e.endpoint]);
+		expect(listed.length).toBeGreaterThanOrEqual(200);
+		for (const entry of MODEL_CATALOGUE) {
+			const pageId = docPages.pages[entry.endpoint];
+			expect(entry.docUrl).toBe(
+				pageId ? `https://www.runninghub.cn/runninghub-api-doc-cn/api-${pageId}` : undefined,
+			);
+		}
+		expect(findModel('rhart-video-v3.1-fast/text-to-video')?.docUrl).toBe(
+			'https://www.runninghub.cn/runninghub-api-doc-cn/api-448183144',
+		);
+
+		const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rh-doc-'));
+		const bad = path.join(tmp, 'pages.json');
+		fs.writeFileSync(
+			bad,
+			JSON.stringify({ pageUrl: docPages.pageUrl, pages: { 'vendor/model': 'api-12' } }),
+		);
+		expect(() => generator.loadDocPages(bad)).toThrow(/page ID of vendor\/model is not a number/);
+		fs.rmSync(tmp, { recursive: true, force: true });
+	});
+
 	it('--check passes on the committed generated file', () => {
 		const result = spawnSync(process.execPath, [SCRIPT, registryPath(), '--check'], {
 			encoding: 'utf8',

@@ -122,6 +122,8 @@ export interface CatalogueEntry {
 	deprecated: boolean;
 	/** Doc-site display name (registry `name_en`) when it differs from the endpoint. */
 	docName?: string;
+	/** The model's own page in RunningHub's API documentation, where its index lists one. */
+	docUrl?: string;
 	/** Position among the models listed first when the model list opens (1 = first). */
 	featured?: number;
 	/** Body fields. Empty when the registry leaves the schema empty (free-form body). */

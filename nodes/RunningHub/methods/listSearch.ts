@@ -10,9 +10,10 @@ import { normalizeModelEndpoint, searchModels as searchCatalogue } from '../cata
 export const MODEL_PAGE_SIZE = 50;
 
 /**
- * RunningHub's API documentation, where each model has its own page under "Standard Model API".
- * Those pages are addressed by page IDs that the model registry behind the catalogue does not
- * carry, so every model links here and names the title of its page.
+ * RunningHub's API documentation in English, where each model has a page under "Standard Model
+ * API". A model links to its own page where RunningHub's documentation index lists one (those
+ * pages are in the Chinese documentation; the English pages are numbered differently), and here
+ * otherwise.
  */
 export const MODEL_DOCS_URL = 'https://www.runninghub.ai/runninghub-api-doc-en/';
 
@@ -36,11 +37,15 @@ export async function searchModels(
 	const page = matches.slice(offset, offset + MODEL_PAGE_SIZE);
 	const results: INodeListSearchItems[] = page.map((entry) => {
 		const pageTitle = entry.docName ?? entry.endpoint;
+		const inEnglish = `in English under Standard Model API as "${pageTitle}"`;
 		return {
 			name: entry.name,
 			value: entry.endpoint,
-			url: MODEL_DOCS_URL,
-			description: `Documented by RunningHub under Standard Model API as "${pageTitle}"`,
+			url: entry.docUrl ?? MODEL_DOCS_URL,
+			description: entry.docUrl
+				? `Links to the model's page in RunningHub's API documentation (Chinese); also ` +
+					`documented ${inEnglish}`
+				: `Documented by RunningHub ${inEnglish}`,
 		};
 	});
 	const next = offset + MODEL_PAGE_SIZE;
