@@ -241,7 +241,9 @@ async function main(): Promise<void> {
 				describeResult(await measureInChild(mode, variant, 10, 20)),
 			);
 
-	console.log('\n5. node load time (fresh processes; task logic and the model catalogue load on first use)');
+	console.log(
+		'\n5. node load time (fresh processes; task logic and the model catalogue load on first use)',
+	);
 	for (const line of formatNodeLoad(await measureNodeLoad({ runs: 7 })).slice(1)) console.log(line);
 	console.log(
 		`\nload average at the end: ${os
