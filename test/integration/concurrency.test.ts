@@ -69,6 +69,23 @@ function expectInInputOrder(output: INodeExecutionData[], word = 'item') {
 	});
 }
 
+/** Holds every task until it has been polled a million times, i.e. until the test lets go. */
+const holdTasks = () => sim.setDurations({ pollsBeforeDone: 1_000_000 });
+const letTasksEnd = () => {
+	sim.setDurations({ pollsBeforeDone: null, queuedMs: 10, runningMs: 40 });
+	sim.endAtNextPoll();
+};
+
+/** Holds the batch's first tasks until `count` creates were refused, then lets every task end. */
+async function letEndAfterRefusals(count: number) {
+	await sim.waitFor(
+		() => sim.requests.filter(isCreate).filter(refusedAsQueueFull).length >= count,
+		20_000,
+		`${count} creates refused`,
+	);
+	letTasksEnd();
+}
+
 /**
  * Every create sent again after a 421 went out only once a task of the batch had ended after the
  * refusal: the item waited for its own batch, not for a timer.
@@ -96,7 +113,12 @@ describe('a full queue (421) is waited out on the batch’s own tasks', () => {
 	it('workflow: Max Concurrent 6 on a 2-slot key completes, each refused item let in as a task ends', async () => {
 		noBlindRetries();
 		sim.setConcurrency(SIM_KEY_NORMAL, 2);
-		const { output } = await runBatch(workflowRun({ maxConcurrentTasks: 6 }), prompts(6));
+		// The first two tasks are held until the other four items were refused, however slowly the
+		// machine sends their creates.
+		holdTasks();
+		const running = runBatch(workflowRun({ maxConcurrentTasks: 6 }), prompts(6));
+		await letEndAfterRefusals(4);
+		const { output } = await running;
 		expect(output[0]).toHaveLength(6);
 		expectInInputOrder(output[0]);
 		expect(sim.stats.tasksCreated).toBe(6);
@@ -115,7 +137,10 @@ describe('a full queue (421) is waited out on the batch’s own tasks', () => {
 			waitMode: 'wait',
 			options: { ...FAST, maxConcurrentTasks: 5 },
 		} as INodeParameters;
-		const { output } = await runBatch(parameters, prompts(5, 'model'), SIM_KEY_SHARED);
+		holdTasks();
+		const running = runBatch(parameters, prompts(5, 'model'), SIM_KEY_SHARED);
+		await letEndAfterRefusals(3);
+		const { output } = await running;
 		expect(output[0]).toHaveLength(5);
 		expectInInputOrder(output[0], 'model');
 		expect(sim.stats.tasksCreated).toBe(5);
@@ -141,12 +166,6 @@ describe('a full queue (421) is waited out on the batch’s own tasks', () => {
 });
 
 describe('Max Concurrent Tasks on Auto', () => {
-	/** Holds every task until it has been polled a million times, i.e. until the test lets go. */
-	const holdTasks = () => sim.setDurations({ pollsBeforeDone: 1_000_000 });
-	const letTasksEnd = () => {
-		sim.setDurations({ pollsBeforeDone: null, queuedMs: 10, runningMs: 40 });
-		sim.endAtNextPoll();
-	};
 	const alive = () => [...sim.tasks.values()].filter((task) => task.endedAt === undefined).length;
 	const queueStatusRequests = () => sim.requests.filter((r) => r.route === 'v2.queueStatus');
 
