@@ -167,6 +167,10 @@ async function setUp(ctx) {
 		path.join(genDir, 'write-file.json'),
 		JSON.stringify(cases.writeFileWorkflow(), null, 2),
 	);
+	fs.writeFileSync(
+		path.join(genDir, 'late-callback.json'),
+		JSON.stringify(cases.lateCallbackWorkflow(), null, 2),
+	);
 	// Write File to Disk writes into an existing folder only: start with an empty one.
 	fs.rmSync(cases.WRITE_FILE_DIR, { recursive: true, force: true });
 	fs.mkdirSync(cases.WRITE_FILE_DIR, { recursive: true });

@@ -341,6 +341,67 @@ function writeFileWorkflow() {
 	};
 }
 
+const LATE_CALLBACK_WORKFLOW = {
+	id: 'rhE2eLateCallbk1',
+	path: 'runninghub-late-callback',
+	runNode: 'Generate and wait for callback',
+	waitNode: 'Wait for approval',
+};
+
+/**
+ * RunningHub (Wait for Callback) → n8n's Wait node (resume on a webhook call): after the callback
+ * resumed the RunningHub node, the execution waits again, at the Wait node, with the same resume
+ * URL base. A late copy of RunningHub's callback must not resume that Wait node.
+ */
+function lateCallbackWorkflow() {
+	const { id, path: hookPath, runNode, waitNode } = LATE_CALLBACK_WORKFLOW;
+	return {
+		id,
+		name: 'e2e: Wait for Callback, then an n8n Wait node',
+		active: true,
+		nodes: [
+			{
+				id: 'lc-webhook-01',
+				name: 'Prompt received',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: '7a1d3c52-0b9e-4f61-8c2a-5e4b3d2c1f10',
+				parameters: { httpMethod: 'POST', path: hookPath, responseMode: 'onReceived', options: {} },
+			},
+			{
+				id: 'lc-runninghub',
+				name: runNode,
+				type: ACTION_TYPE,
+				typeVersion: 1,
+				position: [240, 0],
+				parameters: {
+					resource: 'workflow',
+					operation: 'run',
+					workflowId: { __rl: true, mode: 'id', value: '1851826914200891393' },
+					waitMode: 'callback',
+					options: { downloadOutputs: false },
+				},
+				credentials: { runningHubApi: { id: 'rhDemoCredential1', name: 'RunningHub account' } },
+			},
+			{
+				id: 'lc-wait-0001',
+				name: waitNode,
+				type: 'n8n-nodes-base.wait',
+				typeVersion: 1.1,
+				position: [480, 0],
+				webhookId: '2c9e8f41-6d3a-4b7e-9a15-0f8d7c6b5a43',
+				parameters: { resume: 'webhook', httpMethod: 'POST', options: {} },
+			},
+		],
+		connections: {
+			'Prompt received': { main: [[{ node: runNode, type: 'main', index: 0 }]] },
+			[runNode]: { main: [[{ node: waitNode, type: 'main', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+	};
+}
+
 /** Files the Write File to Disk workflow wrote. */
 function writtenFiles() {
 	if (!fs.existsSync(WRITE_FILE_DIR)) return [];
@@ -399,7 +460,7 @@ function callbackDemo(ctx) {
 		n.type === ACTION_TYPE && n.parameters && n.parameters.waitMode === 'callback';
 	const w = findWorkflow(
 		ctx,
-		(x) => x.active && x.json.nodes.some(isCallbackRun),
+		(x) => x.active && x.id !== LATE_CALLBACK_WORKFLOW.id && x.json.nodes.some(isCallbackRun),
 		'active wait-for-callback',
 	);
 	return {
@@ -510,6 +571,79 @@ function serverCases() {
 			},
 		},
 		{
+			name: 'wait-for-callback: a late callback does not resume the n8n Wait node that follows',
+			async run({ ctx, n8n }) {
+				const { id, path: hookPath, runNode, waitNode } = LATE_CALLBACK_WORKFLOW;
+				const before = await n8n.publicApi('GET', `/executions?workflowId=${id}&limit=20`);
+				const since = Math.max(0, ...(before.data || []).map((e) => Number(e.id)));
+				const res = await fetch(`${n8n.webhookUrl}webhook/${hookPath}`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ prompt: 'a lighthouse, then a human approves it' }),
+				});
+				if (res.status >= 400)
+					throw new Error(`webhook answered ${res.status} ${await res.text()}`);
+				// the callback resumes the RunningHub node; the execution then waits at the Wait node
+				let exec = null;
+				for (let i = 0; i < 120 && !exec; i++) {
+					const r = await n8n.publicApi(
+						'GET',
+						`/executions?workflowId=${id}&status=waiting&includeData=true&limit=5`,
+					);
+					exec = (r.data || []).find(
+						(e) => Number(e.id) > since && e.data.resultData.lastNodeExecuted === waitNode,
+					);
+					if (!exec) await sleep(500);
+				}
+				if (!exec) throw new Error(`no execution of ${id} came to wait at "${waitNode}"`);
+				const [taskId] = assertTaskIds(outputItems(exec.data.resultData.runData, runNode), runNode);
+				const st = await simState(ctx);
+				const delivered = (st.webhookDeliveries || []).find(
+					(d) => d.taskId === taskId && d.status === 200,
+				);
+				if (!delivered) throw new Error(`no delivered callback of task ${taskId}`);
+				if (!delivered.url.includes(`/webhook-waiting/${exec.id}/`))
+					throw new Error(`callback URL ${delivered.url} has no node suffix`);
+
+				// RunningHub sends the same TASK_END again (a resend, a retry after a lost answer)
+				const late = await fetch(delivered.url, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({
+						event: 'TASK_END',
+						taskId,
+						eventData: JSON.stringify({ code: 0, msg: 'success', data: [] }),
+					}),
+				});
+				const lateBody = await late.text();
+				if (late.status !== 404)
+					throw new Error(`the late callback was answered ${late.status}: ${lateBody}`);
+				const still = await n8n.publicApi('GET', `/executions/${exec.id}?includeData=true`);
+				if (still.status !== 'waiting' || still.data.resultData.lastNodeExecuted !== waitNode)
+					throw new Error(
+						`after the late callback the execution is ${still.status} at ` +
+							`${still.data.resultData.lastNodeExecuted}`,
+					);
+
+				// the Wait node's own resume URL (no suffix, n8n's signature kept) still resumes it
+				const resumeUrl = new URL(delivered.url);
+				resumeUrl.pathname = resumeUrl.pathname.replace(/\/[^/]+$/, '');
+				const approve = await fetch(resumeUrl, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ approved: true }),
+				});
+				if (approve.status >= 400)
+					throw new Error(
+						`the Wait node's resume URL answered ${approve.status} ${await approve.text()}`,
+					);
+				const done = await waitForExecution(n8n, id, { timeoutMs: 60000, since });
+				if (String(done.id) !== String(exec.id))
+					throw new Error(`execution ${done.id} finished, not ${exec.id}`);
+				return `late callback of task ${taskId} answered 404; the Wait node resumed by its own URL`;
+			},
+		},
+		{
 			name: 'wait-for-callback: a task that ends before the execution waits is returned without waiting',
 			async run({ ctx, n8n }) {
 				const { w, hookNode, rh } = callbackDemo(ctx);
@@ -595,6 +729,8 @@ module.exports = {
 	triggerUrlPath,
 	WRITE_FILE_DIR,
 	WRITE_FILE_WORKFLOW,
+	LATE_CALLBACK_WORKFLOW,
+	lateCallbackWorkflow,
 	writeFileWorkflow,
 	writtenFiles,
 	EDITOR_RUN_WORKFLOW: { id: 'rhDemoTxt2Img001', node: 'Generate image' },

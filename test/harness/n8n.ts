@@ -266,9 +266,12 @@ function observeHttp(
 	wrap('httpRequestWithAuthentication', 1);
 }
 
+/** The ID of the node under test, as n8n gives every node of a saved workflow. */
+export const NODE_ID = 'node-under-test';
+
 function buildNode(options: NodeRunOptions): INode {
 	return {
-		id: 'node-under-test',
+		id: NODE_ID,
 		name: 'RunningHub',
 		type: options.nodeType ?? 'n8n-nodes-runninghub.runningHub',
 		typeVersion: 1,

@@ -10,8 +10,11 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import type { NodeRunOptions, NodeRunResult } from '../harness/n8n';
 import type { ReceivedCall, WebhookReceiver } from '../harness/receiver';
 import { startReceiver } from '../harness/receiver';
+import { callbackWebhooks } from '../../nodes/RunningHub/actions/common/callback.description';
 import {
+	NODE_ID,
 	callWebhook,
+	evaluateForNode,
 	resourceMapperValue,
 	resumeWaitingNode,
 	runNode,
@@ -153,12 +156,16 @@ describe('Wait Mode "Wait for Callback"', () => {
 
 		const [create] = createBodies();
 		const resumeUrl = new URL(String(create.webhookUrl));
-		expect(`${resumeUrl.origin}${resumeUrl.pathname}`).toBe(`${receiverBase}/exec-cb-1`);
+		// the node's ID as the path suffix: the path its restart webhook resolves to, so that only
+		// this node can be resumed by the callback
+		expect(`${resumeUrl.origin}${resumeUrl.pathname}`).toBe(`${receiverBase}/exec-cb-1/${NODE_ID}`);
+		expect(evaluateForNode(run.options, String(callbackWebhooks[0].path))).toBe(NODE_ID);
+		expect(callbackWebhooks[0]).toMatchObject({ restartWebhook: true, isFullPath: true });
 		expect(resumeUrl.searchParams.get('signature')).toBe(run.runExecutionData.resumeToken);
 		expect(run.runExecutionData.resultData.metadata).toMatchObject({ runningHubTaskId: taskId });
 
 		const delivery = await deliveryFor(taskId);
-		expect(delivery.path).toBe('/webhook-waiting/exec-cb-1');
+		expect(delivery.path).toBe(`/webhook-waiting/exec-cb-1/${NODE_ID}`);
 		expect(delivery.query.signature).toBe(run.runExecutionData.resumeToken);
 		expect(delivery.body).toMatchObject({ event: 'TASK_END', taskId });
 		expect(typeof delivery.body.eventData).toBe('string');

@@ -140,6 +140,17 @@ async function endedBeforePause(
 }
 
 /**
+ * The execution's resume URL with this node's ID as its path suffix, which the node's restart
+ * webhook matches (actions/common/callback.description.ts); the query (n8n's signature) is kept.
+ */
+export function callbackUrl(resumeUrl: string, nodeId: string | undefined): string {
+	if (!nodeId || !/^https?:\/\//i.test(resumeUrl)) return resumeUrl;
+	const url = new URL(resumeUrl);
+	url.pathname = `${url.pathname.replace(/\/+$/, '')}/${encodeURIComponent(nodeId)}`;
+	return url.toString();
+}
+
+/**
  * Wait Mode "Wait for Callback": creates the task with the resume URL as its webhook and pauses the
  * execution until RunningHub calls back or Timeout (Seconds) passes, unless the task has already
  * ended: then its result is returned at once. One task per execution.
@@ -187,8 +198,9 @@ export const submitAndPause: WaitModeHandler = async (context, itemIndex, submit
 			},
 		);
 	}
-	const resumeUrl = String(
-		context.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex) ?? '',
+	const resumeUrl = callbackUrl(
+		String(context.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex) ?? ''),
+		node.id,
 	);
 	if (!/^https?:\/\//i.test(resumeUrl)) {
 		throw new NodeOperationError(
