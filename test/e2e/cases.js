@@ -443,6 +443,22 @@ async function waitForExecution(
 	);
 }
 
+/** Starts a webhook-triggered workflow with a prompt, as a form or app would. */
+async function postPrompt(n8n, webhookPath, prompt) {
+	const res = await fetch(`${n8n.webhookUrl}webhook/${webhookPath}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ prompt }),
+	});
+	if (res.status >= 400) throw new Error(`webhook answered ${res.status} ${await res.text()}`);
+}
+
+/** The newest execution ID of a workflow so far (0 if none): later ones are the test's own. */
+async function lastExecutionId(n8n, workflowId) {
+	const before = await n8n.publicApi('GET', `/executions?workflowId=${workflowId}&limit=20`);
+	return Math.max(0, ...(before.data || []).map((e) => Number(e.id)));
+}
+
 async function simState(ctx) {
 	const r = await fetch(`${ctx.sim.url}/__sim/state`);
 	return r.json();
@@ -518,13 +534,11 @@ function serverCases() {
 			name: 'wait-for-callback: execution waits, the simulator calls /webhook-waiting/, it resumes',
 			async run({ ctx, n8n }) {
 				const { w, hookNode, rh } = callbackDemo(ctx);
-				const res = await fetch(`${n8n.webhookUrl}webhook/${hookNode.parameters.path}`, {
-					method: 'POST',
-					headers: { 'content-type': 'application/json' },
-					body: JSON.stringify({ prompt: 'a lighthouse in a storm, from the e2e test' }),
-				});
-				if (res.status >= 400)
-					throw new Error(`webhook answered ${res.status} ${await res.text()}`);
+				await postPrompt(
+					n8n,
+					hookNode.parameters.path,
+					'a lighthouse in a storm, from the e2e test',
+				);
 				// first it is waiting …
 				let waiting = null;
 				for (let i = 0; i < 30 && !waiting; i++) {
@@ -574,15 +588,8 @@ function serverCases() {
 			name: 'wait-for-callback: a late callback does not resume the n8n Wait node that follows',
 			async run({ ctx, n8n }) {
 				const { id, path: hookPath, runNode, waitNode } = LATE_CALLBACK_WORKFLOW;
-				const before = await n8n.publicApi('GET', `/executions?workflowId=${id}&limit=20`);
-				const since = Math.max(0, ...(before.data || []).map((e) => Number(e.id)));
-				const res = await fetch(`${n8n.webhookUrl}webhook/${hookPath}`, {
-					method: 'POST',
-					headers: { 'content-type': 'application/json' },
-					body: JSON.stringify({ prompt: 'a lighthouse, then a human approves it' }),
-				});
-				if (res.status >= 400)
-					throw new Error(`webhook answered ${res.status} ${await res.text()}`);
+				const since = await lastExecutionId(n8n, id);
+				await postPrompt(n8n, hookPath, 'a lighthouse, then a human approves it');
 				// the callback resumes the RunningHub node; the execution then waits at the Wait node
 				let exec = null;
 				for (let i = 0; i < 120 && !exec; i++) {
@@ -647,17 +654,14 @@ function serverCases() {
 			name: 'wait-for-callback: a task that ends before the execution waits is returned without waiting',
 			async run({ ctx, n8n }) {
 				const { w, hookNode, rh } = callbackDemo(ctx);
-				const before = await n8n.publicApi('GET', `/executions?workflowId=${w.id}&limit=20`);
-				const since = Math.max(0, ...(before.data || []).map((e) => Number(e.id)));
+				const since = await lastExecutionId(n8n, w.id);
 				// The task ends as it is created: RunningHub calls back while the execution still runs.
 				await simConfig(ctx, { nextTaskOutcome: { result: 'success', queuedMs: 0, runningMs: 0 } });
-				const res = await fetch(`${n8n.webhookUrl}webhook/${hookNode.parameters.path}`, {
-					method: 'POST',
-					headers: { 'content-type': 'application/json' },
-					body: JSON.stringify({ prompt: 'a lighthouse at dawn, a task faster than the pause' }),
-				});
-				if (res.status >= 400)
-					throw new Error(`webhook answered ${res.status} ${await res.text()}`);
+				await postPrompt(
+					n8n,
+					hookNode.parameters.path,
+					'a lighthouse at dawn, a task faster than the pause',
+				);
 				const exec = await waitForExecution(n8n, w.id, { timeoutMs: 60000, since });
 				const items = outputItems(exec.data.resultData.runData, rh.name);
 				const [taskId] = assertTaskIds(items, rh.name);
