@@ -301,8 +301,11 @@ function buildWorkflow(node: INode, staticData?: IDataObject, id = 'wf-test'): W
  * A value of the node's description (e.g. a webhook's path) evaluated for the node's parameters
  * by n8n-workflow, as n8n does when it registers the webhook and the editor when it shows its URL.
  */
-export function evaluateForNode(options: NodeRunOptions, value: string): unknown {
-	const node = buildNode(options);
+export function evaluateForNode(
+	options: NodeRunOptions,
+	value: string,
+	node: INode = buildNode(options),
+): unknown {
 	return buildWorkflow(node).expression.getSimpleParameterValue(node, value, 'internal', {});
 }
 

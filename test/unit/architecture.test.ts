@@ -23,10 +23,13 @@ function resolveImport(from: string, specifier: string): string | undefined {
 	return [`${base}.ts`, path.join(base, 'index.ts')].find((candidate) => fs.existsSync(candidate));
 }
 
-/** Every relative import, `import type` included: a cycle of types is still a knot to untie. */
+/**
+ * Every relative import, `import type` and `await import(...)` included: a cycle of types is still
+ * a knot to untie, and an import deferred to first use still points one way.
+ */
 function allImports(file: string): string[] {
 	const text = fs.readFileSync(file, 'utf8');
-	return [...text.matchAll(/from\s+'([^']+)'/g)]
+	return [...text.matchAll(/(?:from\s+|import\(\s*)'([^']+)'/g)]
 		.map((match) => resolveImport(file, match[1]))
 		.filter((target): target is string => target !== undefined);
 }
