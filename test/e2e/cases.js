@@ -285,6 +285,24 @@ const MODEL_DEMO = { id: 'rhDemoModelGen01', node: 'Generate image (rhart-image-
 // ------------------------------------------------------------- RunningHub → Write File to Disk
 /** n8n 2.x lets nodes write only below ~/.n8n-files (N8N_RESTRICT_FILE_ACCESS_TO's default). */
 const WRITE_FILE_DIR = path.join(os.homedir(), '.n8n-files', 'runninghub-e2e');
+/** A RunningHub node that runs the simulator's text-to-image workflow, second in its workflow. */
+function workflowRunNode(id, name, parameters = {}) {
+	return {
+		id,
+		name,
+		type: ACTION_TYPE,
+		typeVersion: 1,
+		position: [240, 0],
+		parameters: {
+			resource: 'workflow',
+			operation: 'run',
+			workflowId: { __rl: true, mode: 'id', value: '1851826914200891393' },
+			...parameters,
+		},
+		credentials: { runningHubApi: { id: 'rhDemoCredential1', name: 'RunningHub account' } },
+	};
+}
+
 const WRITE_FILE_WORKFLOW = { id: 'rhE2eWriteFile01', writeNode: 'Write File to Disk' };
 
 /**
@@ -305,19 +323,7 @@ function writeFileWorkflow() {
 				position: [0, 0],
 				parameters: {},
 			},
-			{
-				id: 'wf-runninghub',
-				name: 'Generate image',
-				type: ACTION_TYPE,
-				typeVersion: 1,
-				position: [240, 0],
-				parameters: {
-					resource: 'workflow',
-					operation: 'run',
-					workflowId: { __rl: true, mode: 'id', value: '1851826914200891393' },
-				},
-				credentials: { runningHubApi: { id: 'rhDemoCredential1', name: 'RunningHub account' } },
-			},
+			workflowRunNode('wf-runninghub', 'Generate image'),
 			{
 				id: 'wf-write',
 				name: WRITE_FILE_WORKFLOW.writeNode,
@@ -369,21 +375,10 @@ function lateCallbackWorkflow() {
 				webhookId: '7a1d3c52-0b9e-4f61-8c2a-5e4b3d2c1f10',
 				parameters: { httpMethod: 'POST', path: hookPath, responseMode: 'onReceived', options: {} },
 			},
-			{
-				id: 'lc-runninghub',
-				name: runNode,
-				type: ACTION_TYPE,
-				typeVersion: 1,
-				position: [240, 0],
-				parameters: {
-					resource: 'workflow',
-					operation: 'run',
-					workflowId: { __rl: true, mode: 'id', value: '1851826914200891393' },
-					waitMode: 'callback',
-					options: { downloadOutputs: false },
-				},
-				credentials: { runningHubApi: { id: 'rhDemoCredential1', name: 'RunningHub account' } },
-			},
+			workflowRunNode('lc-runninghub', runNode, {
+				waitMode: 'callback',
+				options: { downloadOutputs: false },
+			}),
 			{
 				id: 'lc-wait-0001',
 				name: waitNode,
