@@ -12,15 +12,10 @@
 import { spawn } from 'child_process';
 import { setFlagsFromString } from 'v8';
 import { runInNewContext } from 'vm';
-import { Worker } from 'worker_threads';
 
-// Node tries ".json" before ts-node's ".ts", so "RunningHub.node" would resolve to the codex file
-// RunningHub.node.json; put ".json" last before loading the node.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const extensions = require.extensions as Record<string, unknown>;
-const jsonLoader = extensions['.json'];
-delete extensions['.json'];
-extensions['.json'] = jsonLoader;
+import { resolveTypeScriptBeforeJson, spawnAnnouncing, startRssSampler } from './support';
+
+resolveTypeScriptBeforeJson();
 
 const MB = 1024 * 1024;
 const TASK_ID = '1904163390028185602';
@@ -63,44 +58,8 @@ async function startFileHost(
 			next();
 		});
 		server.listen(0, '127.0.0.1', () => console.log('HOST http://127.0.0.1:' + server.address().port));`;
-	const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-	const url = await new Promise<string>((resolve, reject) => {
-		let out = '';
-		child.stdout.on('data', (data: Buffer) => {
-			out += data.toString();
-			const match = /HOST (\S+)/.exec(out);
-			if (match) resolve(match[1]);
-		});
-		child.once('exit', (code) => reject(new Error(`file host exited with ${code}`)));
-	});
-	return { url, stop: () => child.kill() };
-}
-
-/** Samples rss every millisecond in a worker from `begin()`; `stop()` returns the peak. */
-async function startRssSampler(): Promise<{ begin: () => void; stop: () => Promise<number> }> {
-	const worker = new Worker(
-		`const { parentPort } = require('worker_threads');
-		let peak = 0, running = false;
-		parentPort.on('message', (m) => {
-			if (m === 'begin') { running = true; tick(); }
-			else { running = false; parentPort.postMessage(peak); }
-		});
-		function tick() { const r = process.memoryUsage.rss(); if (r > peak) peak = r; if (running) setTimeout(tick, 1); }
-		parentPort.postMessage('ready');`,
-		{ eval: true },
-	);
-	await new Promise((resolve) => worker.once('message', resolve));
-	return {
-		begin: () => worker.postMessage('begin'),
-		stop: async () =>
-			await new Promise<number>((resolve) => {
-				worker.once('message', (peak: number) => {
-					void worker.terminate();
-					resolve(peak);
-				});
-				worker.postMessage('stop');
-			}),
-	};
+	const host = await spawnAnnouncing('file host', ['-e', script], 'HOST');
+	return { url: host.value, stop: host.stop };
 }
 
 export interface DownloadMemoryResult {

@@ -23,13 +23,9 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { CONCURRENCY_DEFAULTS } from '../nodes/RunningHub/helpers/concurrency';
 import { SIM_KEY_SHARED } from '../test/simulator/keys';
 
-// Node tries ".json" before ts-node's ".ts", so "RunningHub.node" would resolve to the codex file
-// RunningHub.node.json; put ".json" last before loading the node.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const extensions = require.extensions as Record<string, unknown>;
-const jsonLoader = extensions['.json'];
-delete extensions['.json'];
-extensions['.json'] = jsonLoader;
+import { resolveTypeScriptBeforeJson } from './support';
+
+resolveTypeScriptBeforeJson();
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { runNode, simulatorCredentials, useBinaryMode } =
 	require('../test/harness/n8n') as typeof import('../test/harness/n8n');

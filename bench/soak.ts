@@ -9,13 +9,9 @@
  * The same run with 40 tasks is a jest test: test/reliability/soak.test.ts.
  */
 
-// Node tries ".json" before ts-node's ".ts", so "RunningHub.node" would resolve to the codex file
-// RunningHub.node.json; put ".json" last before loading the node.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const extensions = require.extensions as Record<string, unknown>;
-const jsonLoader = extensions['.json'];
-delete extensions['.json'];
-extensions['.json'] = jsonLoader;
+import { resolveTypeScriptBeforeJson } from './support';
+
+resolveTypeScriptBeforeJson();
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { formatReport, runSoak } =
 	require('../test/reliability/soak') as typeof import('../test/reliability/soak');

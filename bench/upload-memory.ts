@@ -17,20 +17,12 @@ import { spawn } from 'child_process';
 import * as path from 'path';
 import { setFlagsFromString } from 'v8';
 import { runInNewContext } from 'vm';
-import { Worker } from 'worker_threads';
 
 import { SIM_KEY_NORMAL } from '../test/simulator/keys';
 
-// Node tries ".json" before ts-node's ".ts", so "RunningHub.node" would resolve to the codex file
-// RunningHub.node.json; jest does not have this problem. Put ".json" last before loading the node.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const extensions = require.extensions as Record<
-	string,
-	NodeJS.RequireExtensions[string] | undefined
->;
-const jsonLoader = extensions['.json'];
-delete extensions['.json'];
-extensions['.json'] = jsonLoader;
+import { resolveTypeScriptBeforeJson, spawnAnnouncing, startRssSampler } from './support';
+
+resolveTypeScriptBeforeJson();
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { prepareBinary, runNode, simulatorCredentials, useBinaryMode } =
 	require('../test/harness/n8n') as typeof import('../test/harness/n8n');
@@ -43,47 +35,13 @@ const MB = 1024 * 1024;
 async function startSimulatorProcess(): Promise<{ baseUrl: string; stop: () => void }> {
 	const root = path.resolve(__dirname, '..');
 	const script = `require(${JSON.stringify(path.join(root, 'test/simulator'))}).startSimulator({ maxUploadBytes: 64 * 1024 * 1024 }).then((s) => console.log('SIM ' + s.baseUrl));`;
-	const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], {
-		cwd: root,
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
-	const baseUrl = await new Promise<string>((resolve, reject) => {
-		let out = '';
-		child.stdout.on('data', (chunk: Buffer) => {
-			out += chunk.toString();
-			const match = /SIM (\S+)/.exec(out);
-			if (match) resolve(match[1]);
-		});
-		child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
-	});
-	return { baseUrl, stop: () => child.kill() };
-}
-
-/** Samples rss every millisecond in a worker from `begin()`; `stop()` returns the peak. */
-async function startRssSampler(): Promise<{ begin: () => void; stop: () => Promise<number> }> {
-	const worker = new Worker(
-		`const { parentPort } = require('worker_threads');
-		let peak = 0, running = false;
-		parentPort.on('message', (m) => {
-			if (m === 'begin') { running = true; tick(); }
-			else { running = false; parentPort.postMessage(peak); }
-		});
-		function tick() { const r = process.memoryUsage.rss(); if (r > peak) peak = r; if (running) setTimeout(tick, 1); }
-		parentPort.postMessage('ready');`,
-		{ eval: true },
+	const sim = await spawnAnnouncing(
+		'simulator',
+		['-r', 'ts-node/register/transpile-only', '-e', script],
+		'SIM',
+		{ cwd: root },
 	);
-	await new Promise((resolve) => worker.once('message', resolve));
-	return {
-		begin: () => worker.postMessage('begin'),
-		stop: () =>
-			new Promise<number>((resolve) => {
-				worker.once('message', (peak: number) => {
-					void worker.terminate();
-					resolve(peak);
-				});
-				worker.postMessage('stop');
-			}),
-	};
+	return { baseUrl: sim.value, stop: sim.stop };
 }
 
 interface BufferUsage {
