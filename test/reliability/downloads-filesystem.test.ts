@@ -8,34 +8,20 @@ import { createHash, randomBytes } from 'crypto';
 import type * as http from 'http';
 
 import { TIMEOUT_DEFAULTS } from '../../nodes/RunningHub/transport';
-import { readBinary, storedBinaryFiles, useBinaryMode } from '../harness/n8n';
-import type { Host } from './fileHosts';
-import { getOutputs, runningHubWithFiles } from './fileHosts';
-import { failureOf, useFastBudgets } from './support';
+import { readBinary, storedBinaryFiles } from '../harness/n8n';
+import { getOutputs, useFileHosts } from './fileHosts';
+import { failureOf } from './support';
 
 const MB = 1024 * 1024;
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
-const hosts: Host[] = [];
-let restoreBudgets: () => void;
+const hosts = useFileHosts('filesystem');
 
-beforeAll(async () => {
-	await useBinaryMode('filesystem');
-	restoreBudgets = useFastBudgets();
-});
-
-afterAll(() => restoreBudgets());
-
-afterEach(async () => {
-	while (hosts.length) await hosts.pop()!.close();
-});
-
+/** A task with `fileCount` MP4 results, served by `fileHandler`. */
 async function setUp(fileHandler: http.RequestListener, fileCount = 1) {
-	const { api, files } = await runningHubWithFiles(fileHandler, (origin) =>
+	return await hosts.setUp(fileHandler, (origin) =>
 		Array.from({ length: fileCount }, (_, index) => `${origin}/output/clip_${index}.mp4`),
 	);
-	hosts.push(api);
-	return { api, files };
 }
 
 /** Writes `data` in 64 KB chunks, respecting back-pressure, without announcing its length. */

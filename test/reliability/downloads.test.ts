@@ -10,30 +10,10 @@ import type * as http from 'http';
 import type { IDataObject } from 'n8n-workflow';
 
 import { TIMEOUT_DEFAULTS } from '../../nodes/RunningHub/transport';
-import { useBinaryMode } from '../harness/n8n';
-import type { Host } from './fileHosts';
-import { TASK_ID, getOutputs, localHost, runningHubWithFiles } from './fileHosts';
-import { failureOf, useFastBudgets } from './support';
+import { TASK_ID, getOutputs, localHost, useFileHosts } from './fileHosts';
+import { failureOf } from './support';
 
-const hosts: Host[] = [];
-let restoreBudgets: () => void;
-
-beforeAll(async () => {
-	await useBinaryMode('default');
-	restoreBudgets = useFastBudgets();
-});
-
-afterAll(() => restoreBudgets());
-
-afterEach(async () => {
-	while (hosts.length) await hosts.pop()!.close();
-});
-
-async function setUp(fileHandler: http.RequestListener) {
-	const { api, files } = await runningHubWithFiles(fileHandler);
-	hosts.push(api);
-	return { api, files };
-}
+const { setUp, track } = useFileHosts('default');
 
 const MB = 1024 * 1024;
 
@@ -108,11 +88,10 @@ describe('downloads are bounded', () => {
 		['an unsupported protocol', 'ftp://127.0.0.1/output/a.png'],
 		['an invalid URL', 'http://exa mple.com/a b.png'],
 	])('%s is reported at once, not retried', async (_label, fileUrl) => {
-		const { api } = await runningHubWithFiles(
+		const { api } = await setUp(
 			() => undefined,
 			() => fileUrl,
 		);
-		hosts.push(api);
 		const { text } = await failureOf(getOutputs(api));
 		expect(text).toMatch(/Could not download output 0/);
 		expect(text).not.toMatch(/after \d+ attempts/);
@@ -134,13 +113,11 @@ describe('downloads are bounded', () => {
 
 describe('result links on local or private addresses', () => {
 	it('a file on another local origin than the credential is refused, never fetched nor retried', async () => {
-		const other = await localHost((_request, response) => response.end('secret'));
-		hosts.push(other);
-		const { api } = await runningHubWithFiles(
+		const other = track(await localHost((_request, response) => response.end('secret')));
+		const { api } = await setUp(
 			() => undefined,
 			() => `${other.url}/admin/export.png`,
 		);
-		hosts.push(api);
 		const { text } = await failureOf(getOutputs(api));
 		expect(text).toContain(`the link points at a local or private address (${other.url})`);
 		expect(text).toContain("only when it is the origin of the credential's Base URL");
@@ -156,24 +133,22 @@ describe('result links on local or private addresses', () => {
 		['localhost by name', 'http://localhost:5678/a.png'],
 		['a disguised loopback number', 'http://2130706433/a.png'],
 	])('%s is refused', async (_label, fileUrl) => {
-		const { api } = await runningHubWithFiles(
+		const { api } = await setUp(
 			() => undefined,
 			() => fileUrl,
 		);
-		hosts.push(api);
 		const { text } = await failureOf(getOutputs(api));
 		expect(text).toMatch(/the link points at a local or private address/);
 	});
 
 	it('with Allow Partial Results, a refused link is listed and the files of the API host still arrive', async () => {
-		const { api, files } = await runningHubWithFiles(
+		const { api, files } = await setUp(
 			(_request, response) => {
 				response.writeHead(200, { 'content-type': 'image/png' });
 				response.end(Buffer.from('\x89PNG\r\n'));
 			},
 			(origin) => ['http://169.254.169.254/a.png', `${origin}/output/ComfyUI_00002_.png`],
 		);
-		hosts.push(api);
 		const { output } = await getOutputs(api, { allowPartialResults: true });
 		expect(output[0]).toHaveLength(1);
 		const [item] = output[0];
@@ -189,8 +164,7 @@ describe('result links on local or private addresses', () => {
 	});
 
 	it('a redirect from the API host to another local origin is not followed', async () => {
-		const other = await localHost((_request, response) => response.end('secret'));
-		hosts.push(other);
+		const other = track(await localHost((_request, response) => response.end('secret')));
 		const { api, files } = await setUp((_request, response) => {
 			response.writeHead(302, { location: `${other.url}/internal.png` });
 			response.end();

@@ -8,7 +8,8 @@ import * as http from 'http';
 import type { AddressInfo, Socket } from 'net';
 import type { IDataObject } from 'n8n-workflow';
 
-import { runNode, simulatorCredentials } from '../harness/n8n';
+import { runNode, simulatorCredentials, useBinaryMode } from '../harness/n8n';
+import { useFastBudgets } from '../harness/simulator';
 
 export const KEY = 'downloadsTestKey0123456789abcdef';
 export const TASK_ID = '1904163390028185602';
@@ -102,4 +103,36 @@ export async function getOutputs(api: Host, options: IDataObject = {}) {
 		} as never,
 		credentials: simulatorCredentials(api.url, KEY),
 	});
+}
+
+/**
+ * The jest hooks of a download test file: its binary data mode, fast retry budgets, and every host
+ * a test starts closed after it. `setUp` starts a RunningHub stand-in with files (see
+ * runningHubWithFiles); `track` closes another host after the test.
+ */
+export function useFileHosts(binaryMode: 'default' | 'filesystem') {
+	const hosts: Host[] = [];
+	let restoreBudgets: () => void;
+	beforeAll(async () => {
+		await useBinaryMode(binaryMode);
+		restoreBudgets = useFastBudgets();
+	});
+	afterAll(() => restoreBudgets());
+	afterEach(async () => {
+		while (hosts.length) await hosts.pop()!.close();
+	});
+	return {
+		async setUp(
+			fileHandler: http.RequestListener,
+			fileUrls?: (origin: string) => string | string[],
+		) {
+			const { api, files } = await runningHubWithFiles(fileHandler, fileUrls);
+			hosts.push(api);
+			return { api, files };
+		},
+		track<T extends Host>(host: T): T {
+			hosts.push(host);
+			return host;
+		},
+	};
 }
