@@ -6,8 +6,6 @@
  * own origin are refused before any connection. The task comes from a tiny RunningHub stand-in
  * whose query names the files it serves itself (`fileHosts.ts`).
  */
-import type * as http from 'http';
-import type { IDataObject } from 'n8n-workflow';
 
 import { TIMEOUT_DEFAULTS } from '../../nodes/RunningHub/transport';
 import { TASK_ID, getOutputs, localHost, useFileHosts } from './fileHosts';
