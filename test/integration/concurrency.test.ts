@@ -169,17 +169,24 @@ describe('Max Concurrent Tasks on Auto', () => {
 	const alive = () => [...sim.tasks.values()].filter((task) => task.endedAt === undefined).length;
 	const queueStatusRequests = () => sim.requests.filter((r) => r.route === 'v2.queueStatus');
 
+	/**
+	 * Runs a batch on the shared key with its tasks held until it has shown how many it keeps at
+	 * once: `level` tasks alive and polled, and no further create. Then lets them end.
+	 */
+	async function runHeldAtLevel(parameters: INodeParameters, count: number, level: number) {
+		holdTasks();
+		const running = runBatch(parameters, prompts(count), SIM_KEY_SHARED);
+		await sim.waitFor(() => alive() === level, 20_000, `${level} tasks alive`);
+		// The held tasks are polled: a further create would already have gone out if the level leaked.
+		await sim.waitFor(() => sim.stats.statusRequests >= 3 * level, 20_000, 'the held tasks polled');
+		expect(sim.stats.createRequests).toBe(level);
+		letTasksEnd();
+		return (await running).output[0];
+	}
+
 	it('is the default and runs as many tasks as the key allows, read from its queue status', async () => {
 		sim.setConcurrency(SIM_KEY_SHARED, 3);
-		holdTasks();
-		const running = runBatch(workflowRun(), prompts(5), SIM_KEY_SHARED);
-		await sim.waitFor(() => alive() === 3, 20_000, '3 tasks alive');
-		// The held tasks are polled: a fourth create would already have gone out if the level leaked.
-		await sim.waitFor(() => sim.stats.statusRequests >= 9, 20_000, 'the held tasks polled');
-		expect(sim.stats.createRequests).toBe(3);
-		letTasksEnd();
-		const { output } = await running;
-		expectInInputOrder(output[0]);
+		expectInInputOrder(await runHeldAtLevel(workflowRun(), 5, 3));
 		// The key's own limit: no create was refused.
 		expect(sim.stats.createRequests).toBe(5);
 		expect(queueStatusRequests()).toHaveLength(1);
@@ -189,14 +196,7 @@ describe('Max Concurrent Tasks on Auto', () => {
 	it('falls back to 2 tasks at once when the queue status cannot be read, and the batch still runs', async () => {
 		// 412: what RunningHub answers for a path it does not serve.
 		sim.injectFault({ route: '/openapi/v2/queue/status', kind: 'code', code: 412, times: -1 });
-		holdTasks();
-		const running = runBatch(workflowRun({ maxConcurrentTasks: 0 }), prompts(4), SIM_KEY_SHARED);
-		await sim.waitFor(() => alive() === 2, 20_000, '2 tasks alive');
-		await sim.waitFor(() => sim.stats.statusRequests >= 6, 20_000, 'the held tasks polled');
-		expect(sim.stats.createRequests).toBe(2);
-		letTasksEnd();
-		const { output } = await running;
-		expectInInputOrder(output[0]);
+		expectInInputOrder(await runHeldAtLevel(workflowRun({ maxConcurrentTasks: 0 }), 4, 2));
 		expect(queueStatusRequests().length).toBeGreaterThan(0);
 	});
 
@@ -207,14 +207,7 @@ describe('Max Concurrent Tasks on Auto', () => {
 	});
 
 	it('a number set before Auto existed keeps its meaning: 1 runs the items one after another', async () => {
-		holdTasks();
-		const running = runBatch(workflowRun({ maxConcurrentTasks: 1 }), prompts(3), SIM_KEY_SHARED);
-		await sim.waitFor(() => alive() === 1, 20_000, 'a task alive');
-		await sim.waitFor(() => sim.stats.statusRequests >= 3, 20_000, 'the held task polled');
-		expect(sim.stats.createRequests).toBe(1);
-		letTasksEnd();
-		const { output } = await running;
-		expectInInputOrder(output[0]);
+		expectInInputOrder(await runHeldAtLevel(workflowRun({ maxConcurrentTasks: 1 }), 3, 1));
 		expect(queueStatusRequests()).toHaveLength(0);
 	});
 });
