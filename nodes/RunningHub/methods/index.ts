@@ -11,6 +11,16 @@ import type {
  * catalogue and task logic they use.
  */
 
+/** A method whose module `load` imports on its first call, not when the node loads. */
+function onFirstUse<Args extends unknown[], Result>(
+	load: () => Promise<(this: ILoadOptionsFunctions, ...args: Args) => Promise<Result>>,
+): (this: ILoadOptionsFunctions, ...args: Args) => Promise<Result> {
+	return async function (this: ILoadOptionsFunctions, ...args: Args) {
+		const method = await load();
+		return await method.call(this, ...args);
+	};
+}
+
 export const listSearch: Record<
 	string,
 	(
@@ -19,40 +29,28 @@ export const listSearch: Record<
 		paginationToken?: string,
 	) => Promise<INodeListSearchResult>
 > = {
-	async searchModels(filter, paginationToken) {
-		const { searchModels } = await import('./listSearch');
-		return await searchModels.call(this, filter, paginationToken);
-	},
+	searchModels: onFirstUse(async () => (await import('./listSearch')).searchModels),
 };
 
 export const loadOptions: Record<
 	string,
 	(this: ILoadOptionsFunctions) => Promise<INodePropertyOptions[]>
 > = {
-	async getModelParameterGuide() {
-		const { getModelParameterGuide } = await import('./modelParameters');
-		return await getModelParameterGuide.call(this);
-	},
-	async getQuickCreateStyles() {
-		const { getQuickCreateStyles } = await import('./quickCreate');
-		return await getQuickCreateStyles.call(this);
-	},
+	getModelParameterGuide: onFirstUse(
+		async () => (await import('./modelParameters')).getModelParameterGuide,
+	),
+	getQuickCreateStyles: onFirstUse(
+		async () => (await import('./quickCreate')).getQuickCreateStyles,
+	),
 };
 
 export const resourceMapping: Record<
 	string,
 	(this: ILoadOptionsFunctions) => Promise<ResourceMapperFields>
 > = {
-	async getAppInputs() {
-		const { getAppInputs } = await import('./resourceMapping');
-		return await getAppInputs.call(this);
-	},
-	async getModelParameters() {
-		const { getModelParameters } = await import('./modelParameters');
-		return await getModelParameters.call(this);
-	},
-	async getWorkflowInputs() {
-		const { getWorkflowInputs } = await import('./resourceMapping');
-		return await getWorkflowInputs.call(this);
-	},
+	getAppInputs: onFirstUse(async () => (await import('./resourceMapping')).getAppInputs),
+	getModelParameters: onFirstUse(
+		async () => (await import('./modelParameters')).getModelParameters,
+	),
+	getWorkflowInputs: onFirstUse(async () => (await import('./resourceMapping')).getWorkflowInputs),
 };
