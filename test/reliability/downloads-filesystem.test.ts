@@ -9,7 +9,7 @@ import type * as http from 'http';
 
 import { TIMEOUT_DEFAULTS } from '../../nodes/RunningHub/transport';
 import { readBinary, storedBinaryFiles } from '../harness/n8n';
-import { getOutputs, useFileHosts } from './fileHosts';
+import { getOutputs, tricklingFile, useFileHosts } from './fileHosts';
 import { failureOf } from './support';
 
 const MB = 1024 * 1024;
@@ -78,24 +78,16 @@ describe('downloads stream into binary storage on disk', () => {
 	it('a host trickling bytes is stopped by the per-file deadline while streaming', async () => {
 		const saved = { ...TIMEOUT_DEFAULTS };
 		Object.assign(TIMEOUT_DEFAULTS, { fileDeadlineMs: 1500 });
-		const timers: NodeJS.Timeout[] = [];
+		const trickling = tricklingFile('video/mp4', 0, Buffer.alloc(256 * 1024));
 		const before = storedBinaryFiles().length;
 		try {
-			const { api, files } = await setUp((_request, response) => {
-				response.writeHead(200, { 'content-type': 'video/mp4' });
-				response.write(Buffer.alloc(256 * 1024));
-				const timer = setInterval(() => {
-					if (!response.destroyed) response.write(Buffer.from([0]));
-				}, 150);
-				timers.push(timer);
-				response.on('close', () => clearInterval(timer));
-			});
+			const { api, files } = await setUp(trickling.handler);
 			const { text } = await failureOf(getOutputs(api));
 			expect(text).toMatch(/the transfer took longer than 1\.5 s/);
 			expect(files.hits).toBe(1);
 			expect(storedBinaryFiles()).toHaveLength(before);
 		} finally {
-			for (const timer of timers) clearInterval(timer);
+			trickling.stop();
 			Object.assign(TIMEOUT_DEFAULTS, saved);
 		}
 	});

@@ -8,7 +8,7 @@
  */
 
 import { TIMEOUT_DEFAULTS } from '../../nodes/RunningHub/transport';
-import { TASK_ID, getOutputs, localHost, useFileHosts } from './fileHosts';
+import { TASK_ID, getOutputs, localHost, tricklingFile, useFileHosts } from './fileHosts';
 import { failureOf } from './support';
 
 const { setUp, track } = useFileHosts('default');
@@ -63,21 +63,14 @@ describe('downloads are bounded', () => {
 	it('a host trickling one byte every 150 ms is stopped by the per-file deadline', async () => {
 		const saved = { ...TIMEOUT_DEFAULTS };
 		Object.assign(TIMEOUT_DEFAULTS, { fileDeadlineMs: 1500 });
-		const timers: NodeJS.Timeout[] = [];
+		const trickling = tricklingFile('image/png', 0x89);
 		try {
-			const { api, files } = await setUp((_request, response) => {
-				response.writeHead(200, { 'content-type': 'image/png' });
-				const timer = setInterval(() => {
-					if (!response.destroyed) response.write(Buffer.from([0x89]));
-				}, 150);
-				timers.push(timer);
-				response.on('close', () => clearInterval(timer));
-			});
+			const { api, files } = await setUp(trickling.handler);
 			const { text } = await failureOf(getOutputs(api));
 			expect(text).toMatch(/the transfer took longer than 1\.5 s/);
 			expect(files.hits).toBe(1);
 		} finally {
-			for (const timer of timers) clearInterval(timer);
+			trickling.stop();
 			Object.assign(TIMEOUT_DEFAULTS, saved);
 		}
 	});

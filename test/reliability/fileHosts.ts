@@ -106,6 +106,24 @@ export async function getOutputs(api: Host, options: IDataObject = {}) {
 }
 
 /**
+ * A file handler that sends `head`, then the byte `byte` every 150 ms until the client goes away:
+ * a host too slow to finish within any deadline. `stop()` ends every trickle it started.
+ */
+export function tricklingFile(contentType: string, byte: number, head = Buffer.alloc(0)) {
+	const timers: NodeJS.Timeout[] = [];
+	const handler: http.RequestListener = (_request, response) => {
+		response.writeHead(200, { 'content-type': contentType });
+		if (head.length) response.write(head);
+		const timer = setInterval(() => {
+			if (!response.destroyed) response.write(Buffer.from([byte]));
+		}, 150);
+		timers.push(timer);
+		response.on('close', () => clearInterval(timer));
+	};
+	return { handler, stop: () => timers.forEach((timer) => clearInterval(timer)) };
+}
+
+/**
  * The jest hooks of a download test file: its binary data mode, fast retry budgets, and every host
  * a test starts closed after it. `setUp` starts a RunningHub stand-in with files (see
  * runningHubWithFiles); `track` closes another host after the test.
