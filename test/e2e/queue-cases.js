@@ -114,8 +114,12 @@ async function finishedExecutions(ctx, workflowId, { since, count = 1, timeoutMs
 		seen = (await executions(ctx, workflowId)).filter((e) => Number(e.id) > since);
 		const done = seen.filter((e) => FINISHED.includes(e.status));
 		if (done.length >= count && done.length === seen.length) {
-			const full = await executions(ctx, workflowId, { includeData: true });
-			return full.filter((e) => Number(e.id) > since).sort((a, b) => a.id - b.id);
+			// Another execution can start between the two reads (a duplicate event): only a read with
+			// every execution finished is returned.
+			const full = (await executions(ctx, workflowId, { includeData: true })).filter(
+				(e) => Number(e.id) > since,
+			);
+			if (full.every((e) => FINISHED.includes(e.status))) return full.sort((a, b) => a.id - b.id);
 		}
 		await sleep(500);
 	}
@@ -389,9 +393,7 @@ function queueCases() {
 				if (perEvent.some((n) => n < 1 || n > 2))
 					throw new Error(`executions per event sent to both processors: ${perEvent.join(', ')}`);
 				const replays = countByTask(
-					(await executions(ctx, ctx.ids.trigger, { includeData: true })).filter(
-						(e) => Number(e.id) > replaySince,
-					),
+					await finishedExecutions(ctx, ctx.ids.trigger, { since: replaySince, count: 0 }),
 					trig.name,
 				);
 				const replayedAccepted = sequential.reduce((n, t) => n + (replays[t] || 0), 0);
